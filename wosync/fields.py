@@ -1,0 +1,43 @@
+"""The work order record of DESIGN.md's `orders --json` contract, named once for every module."""
+
+from __future__ import annotations
+
+# Fields read from the site, in the order `orders --json` prints them.
+SCRAPED_FIELDS: tuple[str, ...] = (
+    "number",
+    "work_id",
+    "status",
+    "category",
+    "reason",
+    "project",
+    "customer",
+    "store_number",
+    "brand",
+    "street",
+    "intersection",
+    "city",
+    "state",
+    "zip",
+    "county",
+    "contact",
+    "items",
+    "visits_done",
+    "visits_planned",
+    "next_visit_date",
+    "time_window",
+    "due_date",
+    "instructions",
+    "created_by",
+    "created_at",
+    "url",
+    "visit_url",
+)
+
+# Fields wosync keeps about each order's life in the store.
+TRACKING_FIELDS: tuple[str, ...] = ("first_seen_at", "last_seen_at", "completed_at")
+
+# Exactly the keys of one `orders --json` object.
+ORDER_JSON_KEYS: tuple[str, ...] = SCRAPED_FIELDS + TRACKING_FIELDS
+
+# Fields a change is reported on: everything scraped except the key itself.
+COMPARED_FIELDS: tuple[str, ...] = tuple(f for f in SCRAPED_FIELDS if f != "number")

@@ -1,0 +1,604 @@
+"""The only module that talks SQL: the schema, its migrations, queries and the sync transaction.
+
+Given a database path, `Store` opens (or creates) the SQLite file in WAL mode with mode 0600
+inside a 0700 folder, applies pending migrations, and offers one method per question or
+change the rest of wosync needs. Rows come back as plain dicts (JSON-ready records) or small
+dataclasses; times are UTC ISO 8601 text (see wosync.clock).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from wosync import config
+from wosync.clock import to_iso
+from wosync.errors import StorageError, UsageError
+from wosync.fields import SCRAPED_FIELDS
+
+SCHEMA_MIGRATIONS = Migrations("wosync")
+
+RUN_STATUSES = ("running", "success", "partial", "failed", "interrupted")
+TRIGGERS = ("scheduled", "manual", "retry")
+
+
+@SCHEMA_MIGRATIONS(name="0001_initial")
+def _initial_schema(db: sqlite_utils.Database) -> None:
+    """Create the tables of DESIGN.md's data section."""
+    db.execute(
+        """CREATE TABLE accounts (
+            username TEXT PRIMARY KEY,
+            base_url TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE schedules (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL REFERENCES accounts(username),
+            schedule_type TEXT NOT NULL DEFAULT 'work_orders',
+            interval_hours REAL NOT NULL,
+            active_start_hour INTEGER,
+            active_end_hour INTEGER,
+            timezone TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            next_run TEXT,
+            last_run TEXT,
+            last_success TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            schedule_id INTEGER,
+            account TEXT NOT NULL,
+            trigger_type TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            completed_at TEXT,
+            status TEXT NOT NULL,
+            items_processed INTEGER NOT NULL DEFAULT 0,
+            added INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0,
+            error_kind TEXT,
+            error_message TEXT,
+            duration_seconds REAL,
+            pid INTEGER,
+            matches INTEGER,
+            notification_error TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX runs_started ON runs(started_at)")
+    db.execute("CREATE INDEX runs_schedule ON runs(schedule_id, started_at)")
+    db.execute(
+        """CREATE TABLE progress (
+            account TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            phase TEXT,
+            percentage INTEGER NOT NULL DEFAULT 0,
+            message TEXT,
+            work_orders_found INTEGER NOT NULL DEFAULT 0,
+            run_id INTEGER,
+            pid INTEGER,
+            started_at TEXT,
+            updated_at TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE work_orders (
+            account TEXT NOT NULL,
+            number TEXT NOT NULL,
+            work_id INTEGER,
+            status TEXT, category TEXT, reason TEXT, project TEXT,
+            customer TEXT, store_number TEXT, brand TEXT,
+            street TEXT, intersection TEXT, city TEXT, state TEXT, zip TEXT, county TEXT,
+            contact TEXT,
+            items TEXT,
+            visits_done INTEGER, visits_planned INTEGER,
+            next_visit_date TEXT, time_window TEXT, due_date TEXT,
+            instructions TEXT,
+            created_by TEXT, created_at TEXT,
+            url TEXT, visit_url TEXT,
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            completed_at TEXT,
+            PRIMARY KEY (account, number)
+        )"""
+    )
+    db.execute("CREATE INDEX work_orders_active ON work_orders(account, completed_at)")
+    db.execute(
+        """CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            account TEXT NOT NULL,
+            number TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            fields TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX changes_run ON changes(run_id)")
+    db.execute(
+        """CREATE TABLE notification_targets (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE alert_state (
+            account TEXT PRIMARY KEY,
+            failing_since TEXT,
+            last_alert_at TEXT,
+            last_alert_kind TEXT
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE daemon (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER,
+            started_at TEXT,
+            heartbeat_at TEXT,
+            status TEXT
+        )"""
+    )
+
+
+# Keys of one run record (`history --json`, `sync-now --json`), in print order.
+RUN_KEYS = (
+    "id", "schedule_id", "account", "trigger_type", "started_at", "completed_at", "status",
+    "items_processed", "added", "updated", "removed", "error_kind", "error_message",
+    "duration_seconds", "pid",
+)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A WorkFossa account: the email it logs in with and the site it belongs to."""
+
+    username: str
+    base_url: str
+
+
+def _create_private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 if it does not exist, so SQLite never makes it 0644."""
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _decode_order(row: dict[str, Any]) -> dict[str, Any]:
+    """Given a work_orders row, return the contract record (items parsed from JSON)."""
+    row = dict(row)
+    row.pop("account", None)
+    items = row.get("items")
+    row["items"] = json.loads(items) if items else []
+    return row
+
+
+def _encode_order(order: dict[str, Any]) -> dict[str, Any]:
+    """Given a scraped order, return its scraped fields with items as JSON text."""
+    encoded = {field: order.get(field) for field in SCRAPED_FIELDS}
+    encoded["items"] = json.dumps(order.get("items") or [], ensure_ascii=False, separators=(",", ":"))
+    return encoded
+
+
+class Store:
+    """The wosync database. Given a path (default: config.db_path()), open it ready to use."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else config.db_path()
+        config.ensure_private_dir(self.path.parent)
+        try:
+            _create_private_file(self.path)
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self.db = sqlite_utils.Database(conn)
+            if SCHEMA_MIGRATIONS.pending(self.db):
+                SCHEMA_MIGRATIONS.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(
+                f"cannot open the database {self.path}: {exc}; move it aside to start afresh, "
+                "or set WOSYNC_HOME to another folder"
+            ) from None
+        except OSError as exc:
+            raise StorageError(
+                f"cannot open the database {self.path}: {exc.strerror or exc}; "
+                "choose a writable folder with WOSYNC_HOME"
+            ) from None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, tuple(params))
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+    def _row(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    def integrity_check(self) -> str:
+        """Return SQLite's integrity_check verdict ("ok" when the file is sound)."""
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # ----------------------------------------------------------------- accounts
+
+    def ensure_account(self, username: str, base_url: str, now: datetime) -> Account:
+        """Given a username and base URL, record the account (updating its URL); return it."""
+        self.conn.execute(
+            "INSERT INTO accounts(username, base_url, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(username) DO UPDATE SET base_url = excluded.base_url",
+            (username, base_url, to_iso(now)),
+        )
+        return Account(username, base_url)
+
+    def list_accounts(self) -> list[Account]:
+        """Return every recorded account, by username."""
+        return [Account(r["username"], r["base_url"]) for r in self._rows("SELECT * FROM accounts ORDER BY username")]
+
+    def find_account(self, username: str) -> Account | None:
+        """Return the account with this username, or None."""
+        row = self._row("SELECT * FROM accounts WHERE username = ?", (username,))
+        return Account(row["username"], row["base_url"]) if row else None
+
+    def remove_account(self, username: str) -> None:
+        """Forget an account's schedules and the account itself (its history and orders stay)."""
+        with self.db.atomic():
+            self.conn.execute("DELETE FROM schedules WHERE account = ?", (username,))
+            self.conn.execute("DELETE FROM progress WHERE account = ?", (username,))
+            self.conn.execute("DELETE FROM accounts WHERE username = ?", (username,))
+
+    # ---------------------------------------------------------------- schedules
+
+    def create_schedule(
+        self,
+        account: str,
+        interval_hours: float,
+        active_start_hour: int | None,
+        active_end_hour: int | None,
+        timezone: str,
+        enabled: bool,
+        next_run: datetime | None,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """Given a validated schedule, insert it; return the stored row."""
+        stamp = to_iso(now)
+        cursor = self.conn.execute(
+            "INSERT INTO schedules(account, interval_hours, active_start_hour, active_end_hour, timezone, "
+            "enabled, next_run, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (account, interval_hours, active_start_hour, active_end_hour, timezone, int(enabled),
+             to_iso(next_run), stamp, stamp),
+        )
+        return self.get_schedule(cursor.lastrowid)
+
+    def get_schedule(self, schedule_id: int) -> dict[str, Any]:
+        """Return schedule `schedule_id`; UsageError naming `wosync schedule list` when unknown."""
+        row = self._row("SELECT * FROM schedules WHERE id = ?", (schedule_id,))
+        if row is None:
+            raise UsageError(f"no schedule {schedule_id}; see `wosync schedule list`")
+        row["enabled"] = bool(row["enabled"])
+        return row
+
+    def list_schedules(self, enabled_only: bool = False) -> list[dict[str, Any]]:
+        """Return every schedule (or only the enabled ones), by id."""
+        sql = "SELECT * FROM schedules" + (" WHERE enabled = 1" if enabled_only else "") + " ORDER BY id"
+        rows = self._rows(sql)
+        for row in rows:
+            row["enabled"] = bool(row["enabled"])
+        return rows
+
+    def update_schedule(self, schedule_id: int, now: datetime, **fields: Any) -> dict[str, Any]:
+        """Given a schedule id and column values (datetimes allowed), update it; return the row."""
+        self.get_schedule(schedule_id)
+        if fields:
+            values = {k: (to_iso(v) if isinstance(v, datetime) else v) for k, v in fields.items()}
+            values["updated_at"] = to_iso(now)
+            assignments = ", ".join(f"{name} = ?" for name in values)
+            self.conn.execute(
+                f"UPDATE schedules SET {assignments} WHERE id = ?", (*values.values(), schedule_id)
+            )
+        return self.get_schedule(schedule_id)
+
+    def delete_schedule(self, schedule_id: int) -> None:
+        """Delete schedule `schedule_id` (its runs stay in the history)."""
+        self.get_schedule(schedule_id)
+        self.conn.execute("DELETE FROM schedules WHERE id = ?", (schedule_id,))
+
+    def schedules_fingerprint(self) -> str:
+        """Return a short text that changes whenever any schedule row changes (for reloads)."""
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(max(updated_at), ''), coalesce(sum(id * (enabled + 1)), 0), "
+            "coalesce(group_concat(id || ':' || enabled || ':' || coalesce(next_run, ''), ','), '') FROM schedules"
+        ).fetchone()
+        return "|".join(str(v) for v in row)
+
+    # --------------------------------------------------------------------- runs
+
+    def start_run(
+        self, account: str, trigger_type: str, schedule_id: int | None, pid: int, now: datetime
+    ) -> int:
+        """Insert a `running` run row; return its id."""
+        cursor = self.conn.execute(
+            "INSERT INTO runs(schedule_id, account, trigger_type, started_at, status, pid) "
+            "VALUES (?, ?, ?, ?, 'running', ?)",
+            (schedule_id, account, trigger_type, to_iso(now), pid),
+        )
+        return int(cursor.lastrowid)
+
+    def get_run(self, run_id: int) -> dict[str, Any]:
+        """Return run `run_id` as a run record; UsageError naming `wosync history` when unknown."""
+        row = self._row("SELECT * FROM runs WHERE id = ?", (run_id,))
+        if row is None:
+            raise UsageError(f"no run {run_id}; see `wosync history`")
+        return row
+
+    def finish_run(self, run_id: int, now: datetime, **fields: Any) -> dict[str, Any]:
+        """Given a run id and final values (status, counts, error), record them; return the run."""
+        run = self.get_run(run_id)
+        started = run["started_at"]
+        from wosync.clock import from_iso
+
+        fields["completed_at"] = to_iso(now)
+        fields["duration_seconds"] = round((now - from_iso(started)).total_seconds(), 3)
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self.conn.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*fields.values(), run_id))
+        return self.get_run(run_id)
+
+    def list_runs(
+        self, limit: int | None = None, failed_only: bool = False, since: datetime | None = None,
+        schedule_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return runs, newest first, filtered by failure, start time and schedule."""
+        clauses, params = [], []
+        if failed_only:
+            clauses.append("status IN ('failed', 'partial', 'interrupted')")
+        if since is not None:
+            clauses.append("started_at >= ?")
+            params.append(to_iso(since))
+        if schedule_id is not None:
+            clauses.append("schedule_id = ?")
+            params.append(schedule_id)
+        sql = "SELECT * FROM runs"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self._rows(sql, params)
+
+    def latest_run(self, schedule_id: int | None = None, account: str | None = None) -> dict[str, Any] | None:
+        """Return the newest run of a schedule (or account), or None."""
+        if schedule_id is not None:
+            return self._row("SELECT * FROM runs WHERE schedule_id = ? ORDER BY id DESC LIMIT 1", (schedule_id,))
+        if account is not None:
+            return self._row("SELECT * FROM runs WHERE account = ? ORDER BY id DESC LIMIT 1", (account,))
+        return self._row("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+
+    def running_runs(self) -> list[dict[str, Any]]:
+        """Return every run still marked `running`."""
+        return self._rows("SELECT * FROM runs WHERE status = 'running' ORDER BY id")
+
+    def set_run_notification_error(self, run_id: int, message: str | None) -> None:
+        """Record why a run's notification could not be delivered (None clears it)."""
+        self.conn.execute("UPDATE runs SET notification_error = ? WHERE id = ?", (message, run_id))
+
+    # ----------------------------------------------------------------- progress
+
+    def set_progress(self, account: str, record: dict[str, Any]) -> None:
+        """Given an account and a progress record (see wosync.progress), store it as its live state."""
+        columns = ("status", "phase", "percentage", "message", "work_orders_found", "run_id", "pid",
+                   "started_at", "updated_at")
+        values = [record.get(c) for c in columns]
+        self.conn.execute(
+            f"INSERT INTO progress(account, {', '.join(columns)}) VALUES (?, {', '.join('?' * len(columns))}) "
+            f"ON CONFLICT(account) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns)}",
+            (account, *values),
+        )
+
+    def get_progress(self, account: str | None = None) -> list[dict[str, Any]]:
+        """Return the stored progress rows (of one account, or all)."""
+        if account is not None:
+            return self._rows("SELECT * FROM progress WHERE account = ?", (account,))
+        return self._rows("SELECT * FROM progress ORDER BY account")
+
+    def clear_progress(self, account: str) -> None:
+        """Forget an account's live state (it then reads as idle)."""
+        self.conn.execute("DELETE FROM progress WHERE account = ?", (account,))
+
+    # -------------------------------------------------------------- work orders
+
+    def load_orders(self, account: str, include_completed: bool = True) -> dict[str, dict[str, Any]]:
+        """Return an account's stored orders as {number: record}."""
+        sql = "SELECT * FROM work_orders WHERE account = ?"
+        if not include_completed:
+            sql += " AND completed_at IS NULL"
+        return {row["number"]: _decode_order(row) for row in self._rows(sql, (account,))}
+
+    def list_orders(self, include_completed: bool = False, account: str | None = None) -> list[dict[str, Any]]:
+        """Return stored orders (active ones unless include_completed), by next visit then number."""
+        clauses, params = [], []
+        if not include_completed:
+            clauses.append("completed_at IS NULL")
+        if account is not None:
+            clauses.append("account = ?")
+            params.append(account)
+        sql = "SELECT * FROM work_orders"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY completed_at IS NOT NULL, next_visit_date IS NULL, next_visit_date, number"
+        return [_decode_order(row) for row in self._rows(sql, params)]
+
+    def find_orders(self, number: str) -> list[dict[str, Any]]:
+        """Return the stored orders with this number (one per account that has it)."""
+        return [_decode_order(r) for r in self._rows("SELECT * FROM work_orders WHERE number = ?", (number,))]
+
+    def count_orders(self, account: str | None = None) -> dict[str, int]:
+        """Return {"active": n, "completed": m} over one account or all."""
+        sql = "SELECT sum(completed_at IS NULL), sum(completed_at IS NOT NULL) FROM work_orders"
+        params: tuple[Any, ...] = ()
+        if account is not None:
+            sql += " WHERE account = ?"
+            params = (account,)
+        active, completed = self.conn.execute(sql, params).fetchone()
+        return {"active": active or 0, "completed": completed or 0}
+
+    def list_changes(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        """Return the changes of one run (or of the newest run that has any), with decoded fields."""
+        if run_id is None:
+            row = self.conn.execute("SELECT max(run_id) FROM changes").fetchone()
+            run_id = row[0]
+            if run_id is None:
+                return []
+        else:
+            self.get_run(run_id)
+        rows = self._rows(
+            "SELECT c.run_id, c.account, c.number, c.kind, c.fields, w.customer, w.store_number, "
+            "w.next_visit_date FROM changes c LEFT JOIN work_orders w "
+            "ON w.account = c.account AND w.number = c.number WHERE c.run_id = ? ORDER BY c.id",
+            (run_id,),
+        )
+        for row in rows:
+            row["fields"] = json.loads(row["fields"]) if row["fields"] else {}
+        return rows
+
+    def apply_sync(
+        self,
+        run_id: int,
+        account: str,
+        scraped: list[dict[str, Any]],
+        new_numbers: list[str],
+        updated: dict[str, dict[str, list[Any]]],
+        reopened: dict[str, dict[str, list[Any]]],
+        to_complete: list[str],
+        now: datetime,
+        run_fields: dict[str, Any],
+        schedule_id: int | None,
+        schedule_fields: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Store one sync's result in ONE transaction; return the finished run record.
+
+        Given the scraped orders, the numbers that are new, the field diffs of updated and
+        reopened orders ({number: {field: [old, new]}}), the numbers to mark completed, the
+        run's final values and the schedule's counters: upsert the orders, record `changes`,
+        mark completed ones, finish the run row and update the schedule. A crash before the
+        commit leaves the previous state untouched.
+        """
+        stamp = to_iso(now)
+        with self.db.atomic():
+            changed = set(new_numbers) | set(updated) | set(reopened)
+            columns = list(SCRAPED_FIELDS)
+            if changed:
+                rows = [_encode_order(o) for o in scraped if o["number"] in changed]
+                self.conn.executemany(
+                    f"INSERT INTO work_orders(account, {', '.join(columns)}, first_seen_at, last_seen_at, completed_at) "
+                    f"VALUES (?, {', '.join('?' * len(columns))}, ?, ?, NULL) "
+                    f"ON CONFLICT(account, number) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in columns if c != "number")
+                    + ", last_seen_at = excluded.last_seen_at, completed_at = NULL",
+                    [(account, *(r[c] for c in columns), stamp, stamp) for r in rows],
+                )
+            if to_complete:
+                self.conn.executemany(
+                    "UPDATE work_orders SET completed_at = ? WHERE account = ? AND number = ?",
+                    [(stamp, account, number) for number in to_complete],
+                )
+            # Every order seen in this scrape was seen now; unchanged ones only need this stamp.
+            self.conn.executemany(
+                "UPDATE work_orders SET last_seen_at = ? WHERE account = ? AND number = ?",
+                [(stamp, account, o["number"]) for o in scraped if o["number"] not in changed],
+            )
+            change_rows = [(run_id, account, n, "new", None) for n in new_numbers]
+            change_rows += [(run_id, account, n, "updated", json.dumps(f, ensure_ascii=False)) for n, f in updated.items()]
+            change_rows += [(run_id, account, n, "reopened", json.dumps(f, ensure_ascii=False)) for n, f in reopened.items()]
+            change_rows += [(run_id, account, n, "completed", None) for n in to_complete]
+            self.conn.executemany(
+                "INSERT INTO changes(run_id, account, number, kind, fields) VALUES (?, ?, ?, ?, ?)", change_rows
+            )
+            run = self.finish_run(run_id, now, **run_fields)
+            if schedule_id is not None and schedule_fields:
+                self.update_schedule(schedule_id, now, **schedule_fields)
+        return run
+
+    def purge_completed(self, account: str, before: datetime) -> int:
+        """Delete an account's orders completed before `before`; return how many."""
+        cursor = self.conn.execute(
+            "DELETE FROM work_orders WHERE account = ? AND completed_at IS NOT NULL AND completed_at < ?",
+            (account, to_iso(before)),
+        )
+        return cursor.rowcount
+
+    # ------------------------------------------------------------ notifications
+
+    def add_notification_target(self, url: str, now: datetime) -> int:
+        """Store a notification URL; return its id."""
+        cursor = self.conn.execute(
+            "INSERT INTO notification_targets(url, created_at) VALUES (?, ?)", (url, to_iso(now))
+        )
+        return int(cursor.lastrowid)
+
+    def list_notification_targets(self) -> list[dict[str, Any]]:
+        """Return every notification target (id, url, created_at), by id."""
+        return self._rows("SELECT * FROM notification_targets ORDER BY id")
+
+    def remove_notification_target(self, target_id: int) -> None:
+        """Delete notification target `target_id`; UsageError when unknown."""
+        cursor = self.conn.execute("DELETE FROM notification_targets WHERE id = ?", (target_id,))
+        if cursor.rowcount == 0:
+            raise UsageError(f"no notification target {target_id}; see `wosync notify list`")
+
+    def get_alert_state(self, account: str) -> dict[str, Any]:
+        """Return an account's failure-alert state (all None when it never failed)."""
+        row = self._row("SELECT * FROM alert_state WHERE account = ?", (account,))
+        return row or {"account": account, "failing_since": None, "last_alert_at": None, "last_alert_kind": None}
+
+    def set_alert_state(self, account: str, **fields: Any) -> None:
+        """Update an account's failure-alert state (datetimes allowed)."""
+        state = self.get_alert_state(account)
+        state.update({k: (to_iso(v) if isinstance(v, datetime) else v) for k, v in fields.items()})
+        self.conn.execute(
+            "INSERT OR REPLACE INTO alert_state(account, failing_since, last_alert_at, last_alert_kind) "
+            "VALUES (?, ?, ?, ?)",
+            (account, state["failing_since"], state["last_alert_at"], state["last_alert_kind"]),
+        )
+
+    # ------------------------------------------------------------------- daemon
+
+    def set_daemon_state(self, pid: int | None, status: str, now: datetime, started_at: datetime | None = None) -> None:
+        """Record the daemon's pid, status line and heartbeat."""
+        current = self._row("SELECT * FROM daemon WHERE id = 1") or {}
+        self.conn.execute(
+            "INSERT OR REPLACE INTO daemon(id, pid, started_at, heartbeat_at, status) VALUES (1, ?, ?, ?, ?)",
+            (pid, to_iso(started_at) if started_at else current.get("started_at"), to_iso(now), status),
+        )
+
+    def get_daemon_state(self) -> dict[str, Any] | None:
+        """Return the daemon's last recorded pid, start, heartbeat and status, or None."""
+        return self._row("SELECT * FROM daemon WHERE id = 1")
