@@ -1,0 +1,174 @@
+"""parse_row on saved work-list rows (tests/fixtures/rows/): every field, no browser.
+
+The fragments follow WORKFOSSA_SITE.md's appendix and its variants: no project, an
+intersection, a phone in the contact line, escaped `&` and `<`, an item without a code,
+no Next Visit link, a completed row with a struck-through counter, blank instructions.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from wosync.workfossa import parse_row
+from wosync.workfossa.errors import LayoutNotRecognised
+from wosync.workfossa.parse import ORDER_KEYS, parse_match_count
+
+ROWS = Path(__file__).parent / "fixtures" / "rows"
+BASE = "https://app.workfossa.com"
+
+
+def row(name: str) -> str:
+    return (ROWS / name).read_text(encoding="utf-8")
+
+
+def test_appendix_row_gives_every_field():
+    assert parse_row(row("appendix.html"), BASE) == {
+        "number": "W-130017",
+        "work_id": 130017,
+        "status": "Work Created",
+        "category": "Meter Calibration",
+        "reason": "AccuMeasure",
+        "project": "Calibrations 2026",
+        "customer": "Northstar Fuel Stores, Inc",
+        "store_number": "#31072",
+        "brand": "Northstar",
+        "street": "802 East Harbor Boulevard",
+        "intersection": None,
+        "city": "Tampa",
+        "state": "FL",
+        "zip": "33603",
+        "county": "Hillsborough County",
+        "contact": "Lee Parker",
+        "items": [
+            {"category": "Combo", "quantity": 1, "name": "Calibration Services", "code": "CAL-SERV"},
+            {"category": "Meter Calibration", "quantity": 6, "name": "All Dispensers", "code": "2861"},
+        ],
+        "visits_done": 0,
+        "visits_planned": 1,
+        "next_visit_date": "2026-08-29",
+        "time_window": "anytime",
+        "due_date": "2026-09-14",
+        "instructions": "Calibrate all dispensers and change filters.\n"
+                        "Put stickers on the inner side of the uprights.",
+        "created_by": "Dana Ortiz",
+        "created_at": "2026-04-08T09:41:00",
+        "url": "https://app.workfossa.com/app/work/130017/",
+        "visit_url": "https://app.workfossa.com/app/work/130017/visits/131650/",
+    }
+
+
+def test_keys_are_those_of_the_json_contract_in_order():
+    assert tuple(parse_row(row("appendix.html"), BASE)) == ORDER_KEYS
+
+
+def test_intersection_phone_zip4_and_no_project():
+    order = parse_row(row("intersection_phone_no_project.html"), BASE + "/")
+    assert order["number"] == "W-129700"
+    assert order["work_id"] == 629700  # the id in the link, not the number's digits
+    assert order["url"] == "https://app.workfossa.com/app/work/629700/"
+    assert order["category"] == "Filter Change"
+    assert order["status"] == "Quality Approved"
+    assert order["reason"] == "Customer Request"
+    assert order["project"] is None
+    assert (order["street"], order["intersection"]) == ("1200 N Dale Mabry Hwy", "Dale Mabry Hwy & Kennedy Blvd")
+    assert (order["city"], order["state"], order["zip"]) == ("Port Saint Lucie", "FL", "34952-1234")
+    assert order["county"] == "St. Lucie County"
+    assert order["contact"] == "Renée Schäfer 813-555-0142"
+    assert order["items"] == [
+        {"category": "Meter Calibration", "quantity": 12, "name": "Open Neck Prover (5 gal)", "code": "3146"}
+    ]
+    assert (order["visits_done"], order["visits_planned"]) == (1, 3)
+    assert order["next_visit_date"] == "2027-01-05"
+    assert order["time_window"] == "8:00am - 12:00pm"
+    assert order["due_date"] == "2027-01-20"
+    assert order["visit_url"] == "https://app.workfossa.com/app/work/629700/visits/131777/"
+    # Inner blank lines and spacing are kept; only the ends are trimmed.
+    assert order["instructions"] == ("Gate code 4471.   Do NOT block the <diesel> lane.\n\n"
+                                     "Call the manager & check in.")
+    assert (order["created_by"], order["created_at"]) == ("Søren Lund", "2025-12-31T00:05:00")
+
+
+def test_escaped_text_item_without_code_and_no_next_visit():
+    order = parse_row(row("escaped_no_visit_no_instructions.html"), "http://127.0.0.1:8123")
+    assert order["customer"] == "Smith & Sons <Fuel>"
+    assert order["project"] == "Q3 Compliance & Audit"
+    assert order["contact"] == "Tom O'Brien"
+    assert order["items"] == [
+        {"category": "Combo", "quantity": 2, "name": "Filter change", "code": "3006"},
+        {"category": "Parts", "quantity": 3, "name": "Nozzle Boot & Spout Ring", "code": "FE-4410"},
+        {"category": "Parts", "quantity": 1, "name": "Inspection Sticker", "code": None},
+    ]
+    assert (order["visits_done"], order["visits_planned"]) == (0, 2)
+    for key in ("next_visit_date", "time_window", "due_date", "visit_url", "instructions"):
+        assert order[key] is None, key
+    assert order["created_at"] == "2026-07-04T12:30:00"  # 12pm is noon
+    assert order["url"] == "http://127.0.0.1:8123/app/work/129655/"
+
+
+def test_completed_row_with_struck_counter_and_blank_instructions():
+    order = parse_row(row("completed.html"), BASE)
+    assert (order["visits_done"], order["visits_planned"]) == (1, 1)
+    assert order["next_visit_date"] is None and order["visit_url"] is None
+    assert order["due_date"] is None and order["time_window"] is None
+    assert order["instructions"] is None  # blank tooltip text
+    assert order["contact"] == "Priya Patel 813-555-0007"
+    assert order["customer"] == "O'Malley's Gas & Go"
+    assert order["items"][0]["name"] == "Specific Dispenser(s)"
+    assert order["created_at"] == "2026-02-01T19:00:00"
+
+
+def test_counter_without_title_is_read_from_its_text():
+    html = row("completed.html").replace('title="1 / 1" ', "")
+    order = parse_row(html, BASE)
+    assert (order["visits_done"], order["visits_planned"]) == (1, 1)
+
+
+def test_sparse_row_gives_none_for_what_is_missing():
+    order = parse_row(row("sparse.html"), BASE)
+    assert order["number"] == "W-1"
+    assert order["customer"] == "Lone Customer" and order["store_number"] == "#7"
+    assert order["brand"] is None  # the line after the location is the address already
+    assert order["street"] == "1 Unknown Road"
+    for key in ("status", "category", "reason", "project", "intersection", "city", "state",
+                "zip", "county", "contact", "visits_done", "visits_planned", "created_at"):
+        assert order[key] is None, key
+    assert order["items"] == []
+    assert order["created_by"] == "Someone New"
+    # No tooltip and no "more..." link: the visible copy is the whole text.
+    assert order["instructions"] == "Short note,\ntwo lines."
+
+
+def test_truncated_visible_copy_is_never_taken_for_the_full_text():
+    html = row("appendix.html")
+    start = html.index('<div class="ks-tooltip text-sm')
+    end = html.index("</div>", html.index("Close</a>")) + len("</div>")
+    order = parse_row(html[:start] + html[end:], BASE)
+    assert order["instructions"] is None
+
+
+def test_windows_line_endings_read_like_the_browser():
+    order = parse_row(row("appendix.html").replace("\n", "\r\n"), BASE)
+    assert order["instructions"] == ("Calibrate all dispensers and change filters.\n"
+                                     "Put stickers on the inner side of the uprights.")
+
+
+def test_row_without_number_link_is_a_layout_error_naming_the_selector():
+    with pytest.raises(LayoutNotRecognised) as caught:
+        parse_row(row("no_number_link.html"), BASE)
+    assert 'a[href="/app/work/<id>/"]' in str(caught.value)
+    assert caught.value.kind == "layout"
+    assert caught.value.exit_code == 1
+
+
+def test_item_line_that_is_not_quantity_x_name_is_a_layout_error():
+    html = row("appendix.html").replace("<div>6 x </div>", "<div>six of </div>")
+    with pytest.raises(LayoutNotRecognised, match="N x Name"):
+        parse_row(html, BASE)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (" 244 matches ", 244), ("1 match", 1), ("0 matches", 0), ("1,234 matches", 1234),
+    ("", None), ("Show 25", None),
+])
+def test_match_count(text, expected):
+    assert parse_match_count(text) == expected

@@ -1,0 +1,10 @@
+"""The Playwright scraper for the WorkFossa site (see /work/shared/WORKFOSSA_SITE.md).
+
+`WorkFossa` logs in (or reuses a saved session) and reads every page of the work list;
+`parse_row` turns one row's HTML into an order dict; `find_browser` picks the Chromium to drive.
+Playwright itself is imported only when a browser is started, so importing this is cheap.
+"""
+
+from wosync.workfossa.parse import parse_row
+
+__all__ = ["parse_row"]

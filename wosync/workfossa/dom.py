@@ -1,0 +1,190 @@
+"""A very small read-only DOM built with the standard library's html.parser.
+
+Given an HTML fragment (the outerHTML of one work-list row), `parse_fragment` returns a tree of
+`Element`s with just enough querying for the row parser: find by tag, class and attribute, walk
+children, and read text two ways (one-line text for labels, raw text for multi-line tooltips).
+No CSS selector engine: the row parser states its queries as small predicates instead.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Callable, Iterator
+
+# Elements that never have children (the parser sees no end tag for them).
+VOID_ELEMENTS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+# Elements whose edges separate words on screen: text on either side must not run together.
+BLOCK_ELEMENTS = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th "
+    "thead tr ul".split()
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+class Element:
+    """One element: its tag, attributes, and children (Elements and text strings, in order)."""
+
+    __slots__ = ("tag", "attrs", "children", "parent")
+
+    def __init__(self, tag: str, attrs: dict[str, str], parent: "Element | None"):
+        self.tag = tag
+        self.attrs = attrs
+        self.children: list[Element | str] = []
+        self.parent = parent
+
+    def __repr__(self) -> str:
+        return f"<{self.tag} class={self.attrs.get('class', '')!r}>"
+
+    @property
+    def classes(self) -> set[str]:
+        """Return the set of class names on this element."""
+        return set(self.attrs.get("class", "").split())
+
+    def has_class(self, *names: str) -> bool:
+        """Return True when this element carries every one of the given class names."""
+        return set(names) <= self.classes
+
+    def elements(self) -> list["Element"]:
+        """Return the child elements (not text), in document order."""
+        return [child for child in self.children if isinstance(child, Element)]
+
+    def iter(self) -> Iterator["Element"]:
+        """Yield every descendant element in document order (not this element itself)."""
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, match: Callable[["Element"], bool]) -> list["Element"]:
+        """Return every descendant for which `match(element)` is true, in document order."""
+        return [element for element in self.iter() if match(element)]
+
+    def find(self, match: Callable[["Element"], bool]) -> "Element | None":
+        """Return the first descendant for which `match(element)` is true, or None."""
+        return next((element for element in self.iter() if match(element)), None)
+
+    def ancestors(self) -> Iterator["Element"]:
+        """Yield the parent, its parent, and so on up to the root."""
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def next_element_sibling(self) -> "Element | None":
+        """Return the next element among the parent's children, or None."""
+        if self.parent is None:
+            return None
+        siblings = self.parent.elements()
+        index = next(i for i, sibling in enumerate(siblings) if sibling is self)
+        return siblings[index + 1] if index + 1 < len(siblings) else None
+
+    def raw_text(self) -> str:
+        """Return the text content exactly as in the source (like DOM textContent), with a
+        <br> read as a line break."""
+        parts: list[str] = []
+        self._collect(parts, block_separator="", skip=None, br="\n")
+        return "".join(parts)
+
+    def text(self, skip: Callable[["Element"], bool] | None = None) -> str:
+        """Return the text as one line: block edges separate words, whitespace runs become one
+        space, trimmed. Elements for which `skip(element)` is true are left out."""
+        parts: list[str] = []
+        self._collect(parts, block_separator=" ", skip=skip, br=" ")
+        return _WHITESPACE.sub(" ", "".join(parts)).strip()
+
+    def lines(self) -> list[str]:
+        """Return the text as the lines a reader sees: block elements and <br> end a line;
+        each line collapsed and trimmed; empty lines dropped."""
+        lines: list[str] = []
+        buffer: list[str] = []
+
+        def flush() -> None:
+            line = collapse("".join(buffer))
+            buffer.clear()
+            if line:
+                lines.append(line)
+
+        def walk(node: Element) -> None:
+            for child in node.children:
+                if isinstance(child, str):
+                    buffer.append(child)
+                elif child.tag == "br":
+                    flush()
+                elif child.tag in BLOCK_ELEMENTS:
+                    flush()
+                    walk(child)
+                    flush()
+                else:
+                    walk(child)  # inline: part of the current line
+
+        walk(self)
+        flush()
+        return lines
+
+    def _collect(self, parts: list[str], block_separator: str, skip, br: str) -> None:
+        for child in self.children:
+            if isinstance(child, str):
+                parts.append(child)
+                continue
+            if skip is not None and skip(child):
+                continue
+            if child.tag == "br":
+                parts.append(br)
+                continue
+            is_block = child.tag in BLOCK_ELEMENTS
+            if is_block:
+                parts.append(block_separator)
+            child._collect(parts, block_separator, skip, br)
+            if is_block:
+                parts.append(block_separator)
+
+
+class _TreeBuilder(HTMLParser):
+    """html.parser callbacks that build the Element tree under one synthetic root."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # &amp; &lt; etc. arrive already decoded
+        self.root = Element("#root", {}, None)
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {name: value or "" for name, value in attrs}, self.current)
+        self.current.children.append(element)
+        if tag not in VOID_ELEMENTS:
+            self.current = element
+
+    def handle_startendtag(self, tag, attrs):
+        element = Element(tag, {name: value or "" for name, value in attrs}, self.current)
+        self.current.children.append(element)
+
+    def handle_endtag(self, tag):
+        # Close up to the nearest open element of this tag; ignore a stray end tag.
+        node = self.current
+        while node is not self.root and node.tag != tag:
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_fragment(html: str) -> Element:
+    """Given an HTML fragment, return a synthetic root element holding its top-level nodes."""
+    builder = _TreeBuilder()
+    # Browsers turn CR LF into LF when they parse; do the same so tooltips read alike.
+    builder.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
+    builder.close()
+    return builder.root
+
+
+def collapse(text: str | None) -> str | None:
+    """Given a single-line field's text, return it with whitespace runs collapsed and trimmed;
+    empty -> None."""
+    if text is None:
+        return None
+    return _WHITESPACE.sub(" ", text).strip() or None
