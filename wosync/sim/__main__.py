@@ -1,0 +1,45 @@
+"""`python -m wosync.sim --orders 250 --seed 1 [--port 0] [--username U] [--password P]`
+
+Runs the simulated site in the foreground and prints exactly one line, its base URL, once
+it is listening. The password comes from --password, else $WOSYNC_SIM_PASSWORD, else the
+default: prefer the environment, since process arguments are visible to other users.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from wosync.sim.server import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Given command-line arguments, serve until SIGINT/SIGTERM; return the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m wosync.sim", description=__doc__.split("\n\n")[1])
+    parser.add_argument("--orders", type=int, default=250, help="active work orders (default 250)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
+    parser.add_argument("--username", default=DEFAULT_USERNAME)
+    parser.add_argument("--password", default=None,
+                        help="better: set WOSYNC_SIM_PASSWORD (default %s)" % DEFAULT_PASSWORD)
+    args = parser.parse_args(argv)
+    password = args.password or os.environ.get("WOSYNC_SIM_PASSWORD") or DEFAULT_PASSWORD
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    sim = SimulatedWorkFossa(count=args.orders, seed=args.seed, username=args.username,
+                             password=password, port=args.port).start()
+    try:
+        print(sim.base_url, flush=True)
+        stop.wait()
+    finally:
+        sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""The HTTP request handler of the simulated site: routes, sessions, faults, control endpoints.
+
+Routes (as WORKFOSSA_SITE.md describes the real site):
+  GET  /                     login form (a pre-login session cookie carries the CSRF token)
+  POST /login                token must match; right credentials -> new session, 302 /app/dashboard
+  GET  /app/dashboard        a logged-in page (nav.main-nav, User menu button)
+  GET  /app/work/list        the work list, page 1 of 25 rendered server-side
+  GET  /app/work/list/rows   JSON for the in-page script (limit, page); 401 without a session
+  GET  /app/work/<id>/       a minimal work order page
+  /__sim__/...               test control: faults, add, complete, reschedule, edit, state, expected
+Any other /app/... without a valid session: 302 to / (the login form).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlsplit
+
+from wosync.sim import render
+from wosync.sim.sessions import COOKIE_NAME, Session
+
+INITIAL_PAGE_SIZE = 25
+WORK_PAGE = re.compile(r"^/app/work/(\d+)/?$")
+
+
+def make_handler(sim):
+    """Given a SimulatedWorkFossa, return a handler class serving it."""
+
+    class Handler(SiteHandler):
+        site = sim
+
+    return Handler
+
+
+class SiteHandler(BaseHTTPRequestHandler):
+    """One request to the simulated site; `site` is the SimulatedWorkFossa it serves."""
+
+    site = None  # set by make_handler
+    protocol_version = "HTTP/1.1"  # keep-alive: Chromium reuses connections, like on the real site
+    server_version = "nginx"
+    sys_version = ""
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        """Stay quiet: tests and `wosync demo` read this process's output."""
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    def _send(self, status: int, body: str | bytes, content_type: str = "text/html; charset=utf-8",
+              headers: dict | None = None) -> None:
+        """Send a whole response with its length (keep-alive needs it)."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _json(self, status: int, value) -> None:
+        self._send(status, json.dumps(value), "application/json")
+
+    def _redirect(self, location: str, cookie: str | None = None) -> None:
+        headers = {"Location": location}
+        if cookie:
+            headers["Set-Cookie"] = cookie
+        self._send(302, "", headers=headers)
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _base_url(self) -> str:
+        # The address the browser used, so the form posts back to the same cookie host.
+        return f"http://{self.headers.get('Host') or self.site.base_url[len('http://'):]}"
+
+    def _session(self) -> Session | None:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(self.headers.get("Cookie") or "")
+        except Exception:  # a malformed cookie header is just "no session"
+            return None
+        morsel = cookie.get(COOKIE_NAME)
+        return self.site.sessions.get(morsel.value if morsel else None)
+
+    @staticmethod
+    def _cookie(session: Session) -> str:
+        return f"{COOKIE_NAME}={session.id}; Path=/; HttpOnly; SameSite=Lax"
+
+    # --- dispatch --------------------------------------------------------------------------
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        path, query = url.path, parse_qs(url.query)
+        if path.startswith("/__sim__/"):
+            return self._control_get(path, query)
+        if path in ("/", "/login"):
+            return self._login_form()
+        if path in ("/passwords/reset", "/sso"):
+            return self._send(200, render.simple_page("Work Fossa", "Not available here.", False))
+        if path == "/logout":
+            session = self._session()
+            if session:
+                self.site.sessions.drop(session.id)
+            return self._redirect("/")
+        if path.startswith("/app"):
+            return self._app(path, query)
+        self._send(404, render.simple_page("Not Found", "Sorry, the page could not be found.", False))
+
+    def do_POST(self):
+        url = urlsplit(self.path)
+        body = self._body()
+        if url.path.startswith("/__sim__/"):
+            return self._control_post(url.path, body)
+        if url.path == "/login":
+            return self._login(parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True))
+        if url.path == "/logout":
+            session = self._session()
+            if session:
+                self.site.sessions.drop(session.id)
+            return self._redirect("/")
+        self._send(405, render.simple_page("Method Not Allowed", "Not allowed.", False))
+
+    # --- login -----------------------------------------------------------------------------
+
+    def _login_form(self, email: str = "", error: str | None = None, session: Session | None = None):
+        session = session or self._session()
+        if session and session.user and not error:
+            return self._redirect("/app/dashboard")
+        if session is None:
+            session = self.site.sessions.new()
+        page = render.login_page(self._base_url(), session.csrf_token, email, error)
+        self._send(200, page, headers={"Set-Cookie": self._cookie(session)})
+
+    def _login(self, form: dict) -> None:
+        session = self._session()
+        token = (form.get("_token") or [""])[0]
+        if session is None or not token or token != session.csrf_token:
+            # Laravel's answer to a missing or stale CSRF token.
+            return self._send(419, render.simple_page("Page Expired", "Page Expired", False))
+        email = (form.get("email") or [""])[0]
+        password = (form.get("password") or [""])[0]
+        if not self.site.credentials_match(email, password):
+            return self._login_form(email, "These credentials do not match our records.", session)
+        self.site.sessions.drop(session.id)
+        fresh = self.site.sessions.new(user=email)
+        with self.site.lock:
+            self.site.login_count += 1
+        self._redirect("/app/dashboard", self._cookie(fresh))
+
+    # --- the app ---------------------------------------------------------------------------
+
+    def _app(self, path: str, query: dict) -> None:
+        session = self._session()
+        if session is None or not session.user:
+            if path == "/app/work/list/rows":
+                return self._json(401, {"message": "Unauthenticated."})
+            return self._redirect("/")
+        if path in ("/app", "/app/", "/app/dashboard"):
+            return self._send(200, render.simple_page("Dashboard", "Welcome back.", True))
+        if path in ("/app/work/list", "/app/work/list/"):
+            return self._work_list(session, query, rows_only=False)
+        if path == "/app/work/list/rows":
+            return self._work_list(session, query, rows_only=True)
+        match = WORK_PAGE.match(path)
+        if match:
+            work_id = int(match.group(1))
+            for order in self.site.listed_orders(include_completed=True):
+                if order.work_id == work_id:
+                    return self._send(200, render.work_page(order))
+        self._send(404, render.simple_page("Not Found", "Sorry, the page could not be found.", True))
+
+    def _work_list(self, session: Session, query: dict, rows_only: bool) -> None:
+        """Serve the list page (page 1 of 25) or a rows fetch; both count as list requests."""
+        site, faults = self.site, self.site.faults
+        try:
+            limit = int((query.get("limit") or [INITIAL_PAGE_SIZE])[0]) if rows_only else INITIAL_PAGE_SIZE
+            page = int((query.get("page") or ["1"])[0]) if rows_only else 1
+        except ValueError:
+            return self._json(400, {"message": "limit and page must be numbers"})
+        if limit not in render.PAGE_SIZES or page < 1:
+            return self._json(400, {"message": f"limit must be one of {render.PAGE_SIZES}, page >= 1"})
+
+        with site.lock:
+            site.list_requests += 1
+            session.list_requests += 1
+            expire_after = faults.expire_session_after
+            expires = expire_after is not None and session.list_requests >= expire_after
+        if expires:
+            # This request is still served; the next one finds the session gone.
+            site.sessions.drop(session.id)
+        if faults.slow_ms:
+            time.sleep(faults.slow_ms / 1000)
+        if faults.http_500_on_page == page:
+            if rows_only:
+                return self._json(500, {"message": "Server Error"})
+            return self._send(500, render.simple_page("Server Error", "Server Error", True))
+
+        show_all = (query.get("work_visit_completion") or ["none"])[0].split("||")[0] == "all"
+        descending = (query.get("order_direction") or ["asc"])[0] == "desc"
+        orders = [] if faults.empty_glitch else site.listed_orders(show_all, descending)
+        matches = len(orders)
+        pages = max(1, math.ceil(matches / limit))
+        chunk = orders[(page - 1) * limit: page * limit]
+        rows_html = "".join(render.row_html(o, faults.layout_change) for o in chunk)
+        if rows_only:
+            return self._json(200, {"rows_html": rows_html, "matches": matches, "page": page,
+                                    "pages": pages, "limit": limit})
+        label = "All visits completed" if show_all else "No visits completed"
+        self._send(200, render.list_page(rows_html, matches, pages, label, show_all))
+
+    # --- control endpoints (tests and benchmarks driving a subprocess) ---------------------
+
+    def _control_get(self, path: str, query: dict) -> None:
+        if path == "/__sim__/state":
+            return self._json(200, self.site.state())
+        if path == "/__sim__/expected":
+            include = (query.get("include_completed") or ["0"])[0] in ("1", "true", "yes")
+            return self._json(200, self.site.expected_orders(include_completed=include))
+        self._json(404, {"error": f"unknown control endpoint {path}"})
+
+    def _control_post(self, path: str, body: bytes) -> None:
+        try:
+            args = json.loads(body or b"{}")
+            if not isinstance(args, dict):
+                raise ValueError("the body must be a JSON object")
+            site = self.site
+            if path == "/__sim__/faults":
+                site.set_faults(**args)
+                from dataclasses import asdict
+
+                return self._json(200, asdict(site.faults))
+            if path == "/__sim__/add":
+                return self._json(200, {"numbers": site.add_orders(int(args.get("n", 1)))})
+            if path == "/__sim__/complete":
+                site.complete(args["number"])
+            elif path == "/__sim__/reschedule":
+                site.reschedule(args["number"], args["next_visit_date"])
+            elif path == "/__sim__/edit":
+                number = args.pop("number")
+                site.edit(number, **args)
+            else:
+                return self._json(404, {"error": f"unknown control endpoint {path}"})
+            return self._json(200, {"ok": True})
+        except (KeyError, ValueError, TypeError) as exc:
+            self._json(400, {"error": str(exc)})
