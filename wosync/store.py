@@ -43,7 +43,7 @@ def _initial_schema(db: sqlite_utils.Database) -> None:
     db.execute(
         """CREATE TABLE schedules (
             id INTEGER PRIMARY KEY,
-            account TEXT NOT NULL REFERENCES accounts(username),
+            account TEXT,
             schedule_type TEXT NOT NULL DEFAULT 'work_orders',
             interval_hours REAL NOT NULL,
             active_start_hour INTEGER,
@@ -279,7 +279,7 @@ class Store:
 
     def create_schedule(
         self,
-        account: str,
+        account: str | None,
         interval_hours: float,
         active_start_hour: int | None,
         active_end_hour: int | None,

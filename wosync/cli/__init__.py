@@ -1,0 +1,90 @@
+"""The `wosync` command: a Typer app whose root turns typed errors into one `Error: ...` line.
+
+Sub-commands live one module per action (schedule, history, sync, orders, notify, ...); each
+registers itself on `app` here. Heavy libraries are imported inside commands, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from wosync.errors import ExitCode, WosyncError
+
+
+def _error_line(message: str) -> None:
+    """Print one `Error: ...` line on stderr."""
+    click.echo(f"Error: {message}", err=True)
+
+
+class WosyncGroup(TyperGroup):
+    """The root command group: one place where errors become messages and exit codes."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except WosyncError as exc:
+            _error_line(exc.message)
+            code = int(exc.exit_code)
+        except click.UsageError as exc:
+            hint = f"; see `{exc.ctx.command_path} --help`" if exc.ctx else ""
+            _error_line(f"{exc.format_message()}{hint}")
+            code = int(ExitCode.USAGE)
+        except click.ClickException as exc:
+            _error_line(exc.format_message())
+            code = exc.exit_code
+        except (click.Abort, KeyboardInterrupt):
+            _error_line("interrupted")
+            code = int(ExitCode.INTERRUPTED)
+        except Exception as exc:  # never a traceback for a user; WOSYNC_DEBUG=1 shows it
+            if os.environ.get("WOSYNC_DEBUG"):
+                raise
+            _error_line(
+                f"unexpected {type(exc).__name__}: {exc}; run `wosync doctor`, "
+                "and set WOSYNC_DEBUG=1 to see the details"
+            )
+            code = int(ExitCode.SYNC_FAILED)
+        else:
+            code = result if isinstance(result, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    cls=WosyncGroup,
+    name="wosync",
+    help="Keep your WorkFossa work orders in a local SQLite file, on a schedule.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _register() -> None:
+    """Attach every command module to the app (imports are light: no playwright/keyring/apprise)."""
+    from wosync.cli import history, schedule
+
+    app.add_typer(schedule.app, name="schedule", help="Create, list, change, pause and delete sync schedules.")
+    history.register(app)
+    for module_name in ("sync", "orders", "notify", "login", "daemon", "demo", "doctor"):
+        try:
+            module = __import__(f"wosync.cli.{module_name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"wosync.cli.{module_name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the `wosync` console script."""
+    app()

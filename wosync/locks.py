@@ -1,0 +1,111 @@
+"""Lock files held by a process: one per account (a sync) and one per data folder (the daemon).
+
+The lock is an flock on a file, so the OS releases it when the holder dies, even by kill -9.
+The file also records the holder's pid and start time, so the loser can name them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from wosync.clock import from_iso, to_iso
+from wosync.errors import AlreadyRunning
+
+
+def pid_alive(pid: int | None) -> bool:
+    """Return True when a process with this pid exists (zombies count as gone)."""
+    if not pid or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().split(b") ", 1)[1][:1] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+class FileLock:
+    """Given a lock file path and what it guards, take and release an exclusive flock."""
+
+    def __init__(self, path: Path, what: str = "a sync"):
+        self.path = path
+        self.what = what
+        self._fd: int | None = None
+
+    def holder(self) -> dict | None:
+        """Return {"pid", "started_at"} recorded by the current holder, or None when free."""
+        if not self.is_held():
+            return None
+        try:
+            return json.loads(self.path.read_text() or "{}") or None
+        except (OSError, ValueError):
+            return None
+
+    def is_held(self) -> bool:
+        """Return True when some process (this one included) holds the lock."""
+        if self._fd is not None:
+            return True
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            # A shared probe does not block writers for long and fails while anyone holds it exclusively.
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    def acquire(self, now: datetime) -> None:
+        """Take the lock or raise AlreadyRunning naming the holder's pid and start time."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise AlreadyRunning(self._busy_message()) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "started_at": to_iso(now)}).encode())
+        self._fd = fd
+
+    def _busy_message(self) -> str:
+        try:
+            info = json.loads(self.path.read_text() or "{}")
+        except (OSError, ValueError):
+            info = {}
+        pid = info.get("pid", "?")
+        started = from_iso(info.get("started_at"))
+        when = f", started {started.astimezone().strftime('%H:%M')}" if started else ""
+        return f"{self.what} is already running (pid {pid}{when})"
+
+    def release(self) -> None:
+        """Release the lock (the file stays, empty of meaning until the next holder)."""
+        if self._fd is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._fd)
+                self._fd = None
+
+    def __enter__(self) -> "FileLock":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def account_lock_path(locks_dir: Path, username: str) -> Path:
+    """Return the lock file path of an account (its name made safe for a file name)."""
+    safe = "".join(ch if ch.isalnum() or ch in "._-@" else "_" for ch in username)
+    return locks_dir / f"sync-{safe}.lock"
