@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from typing import Any, Iterable
 
-from wosync import config
 from wosync.clock import Clock, system_clock
-from wosync.errors import CredentialsError, UsageError
+from wosync import accounts
+from wosync.errors import UsageError
 from wosync.store import Account, Store
 
 # The clock commands use; tests may replace it (time-machine works too).
@@ -46,36 +45,8 @@ def open_store() -> Store:
 
 
 def resolve_account(store: Store, username: str | None = None, required: bool = True) -> Account | None:
-    """Given the store and an optional --username, return the account a command is about.
-
-    Order: --username; $WOSYNC_USERNAME (recorded on first use with $WOSYNC_BASE_URL); the one
-    recorded account. With none: CredentialsError naming `wosync login` (or None when not required);
-    with several: UsageError asking for --username.
-    """
-    if username:
-        account = store.find_account(username)
-        if account is None:
-            if username == config.env_username() or os.environ.get("WOSYNC_PASSWORD") or not required:
-                return store.ensure_account(username, config.base_url(), clock())
-            raise CredentialsError(f"no account {username}; run `wosync login --username {username}` first")
-        return account
-    env_user = config.env_username()
-    if env_user:
-        account = store.find_account(env_user)
-        if account is None or (os.environ.get("WOSYNC_BASE_URL") and account.base_url != config.base_url()):
-            account = store.ensure_account(env_user, config.base_url(), clock())
-        return account
-    accounts = store.list_accounts()
-    if len(accounts) == 1:
-        return accounts[0]
-    if not accounts:
-        if not required:
-            return None
-        raise CredentialsError(
-            "no WorkFossa account yet; run `wosync login`, or set WOSYNC_USERNAME and WOSYNC_PASSWORD"
-        )
-    names = ", ".join(a.username for a in accounts)
-    raise UsageError(f"several accounts ({names}); choose one with --username")
+    """Given the store and an optional --username, return the account a command is about (see wosync.accounts)."""
+    return accounts.resolve_account(store, clock(), username, required)
 
 
 def print_json(data: Any) -> None:
