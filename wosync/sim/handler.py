@@ -162,6 +162,11 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _app(self, path: str, query: dict) -> None:
         session = self._session()
+        expire_after = self.site.faults.expire_session_after
+        if session and expire_after is not None and session.list_requests >= expire_after:
+            # Also covers the fault being switched on for a session already past k requests.
+            self.site.sessions.drop(session.id)
+            session = None
         if session is None or not session.user:
             if path == "/app/work/list/rows":
                 return self._json(401, {"message": "Unauthenticated."})
