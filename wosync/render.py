@@ -58,15 +58,23 @@ def status_table(report: dict[str, Any]) -> Table:
 
 
 def history_table(runs: list[dict[str, Any]]) -> Table:
-    """Given run records, return the history table."""
+    """Given run records, return the history table (started, duration, trigger, result, items, changes, error)."""
     table = Table(title="Sync history")
-    for column in ("Run", "Started (local)", "Duration", "Trigger", "Result", "Items", "+ new", "~ upd", "- done", "Error"):
-        table.add_column(column, overflow="fold")
+    table.add_column("Run", justify="right")
+    table.add_column("Started (local)", no_wrap=True)
+    table.add_column("Took", no_wrap=True)
+    table.add_column("Trigger")
+    table.add_column("Result")
+    table.add_column("Items", justify="right")
+    table.add_column("New/Upd/Done", no_wrap=True)
+    table.add_column("Error", overflow="fold")
     for run in runs:
         table.add_row(
-            str(run["id"]), local_text(run["started_at"], "%Y-%m-%d %H:%M:%S"), _duration(run["duration_seconds"]),
+            str(run["id"]), local_text(run["started_at"], "%Y-%m-%d %H:%M"), _duration(run["duration_seconds"]),
             run["trigger_type"], Text(run["status"], style=RESULT_STYLE.get(run["status"], "")),
-            str(run["items_processed"]), str(run["added"]), str(run["updated"]), str(run["removed"]),
+            str(run["items_processed"]),
+            Text.assemble((f"+{run['added']}", "green"), " ", (f"~{run['updated']}", "yellow"), " ",
+                          (f"-{run['removed']}", "grey50")),
             run["error_message"] or "",
         )
     return table
@@ -129,3 +137,74 @@ def elapsed_text(started_at: str | None, now) -> str:
     if started is None:
         return "-"
     return _duration(max(0.0, (now - started).total_seconds()))
+
+
+PHASE_LABEL = {
+    "initializing": "Starting", "logging_in": "Logging in", "scraping": "Scraping", "saving": "Saving",
+    "completed": "Completed", "failed": "Failed",
+}
+
+
+def progress_panel(state: dict[str, Any], now, account: str | None = None):
+    """Given a visible progress record, return a Rich renderable: bar, phase, found, message, elapsed."""
+    from rich.console import Group
+    from rich.progress_bar import ProgressBar
+
+    percentage = int(state.get("percentage") or 0)
+    phase = PHASE_LABEL.get(state.get("phase") or "", state.get("phase") or "idle")
+    style = {"failed": "red", "completed": "green"}.get(state.get("status"), "blue")
+    bar = ProgressBar(total=100, completed=percentage, width=50, complete_style=style, finished_style=style)
+    header = Text.assemble(
+        (f"{phase:<11}", f"bold {style}"), (f"{percentage:>3}% ", "bold"), bar,
+    )
+    details = Text.assemble(
+        ("found ", "dim"), (str(state.get("work_orders_found") or 0), "bold"),
+        ("   elapsed ", "dim"), elapsed_text(state.get("started_at"), now),
+        ("   run ", "dim"), str(state.get("run_id") or "-"),
+        (f"   {account}" if account else "", "dim"),
+    )
+    return Group(header, details, Text(state.get("message") or "", style="italic"))
+
+
+class SyncProgressView:
+    """A live progress display on stderr for `wosync sync-now` and `wosync demo`.
+
+    On a terminal: a Rich Live bar redrawn as records arrive. Elsewhere: one plain line per
+    phase change (or nothing when quiet), so logs and pipes stay readable.
+    """
+
+    def __init__(self, console, quiet: bool = False, clock=None):
+        from wosync.clock import system_clock
+
+        self.console = console
+        self.quiet = quiet
+        self.clock = clock or system_clock
+        self.live = None
+        self._last_line = None
+
+    def __enter__(self) -> "SyncProgressView":
+        if not self.quiet and self.console.is_terminal:
+            from rich.live import Live
+
+            self.live = Live(Text("Starting..."), console=self.console, refresh_per_second=8, transient=True)
+            self.live.__enter__()
+        return self
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        """Show one progress record."""
+        if self.quiet:
+            return
+        if self.live is not None:
+            self.live.update(progress_panel(record, self.clock()))
+            return
+        if record["status"] != "in_progress":
+            return  # the caller prints the run's result itself
+        line = f"{record['phase']} {record['percentage']}%: {record['message']}"
+        if line != self._last_line:
+            self._last_line = line
+            self.console.print(line, markup=False, highlight=False)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.__exit__(None, None, None)
+            self.live = None

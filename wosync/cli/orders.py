@@ -1,0 +1,97 @@
+"""`wosync orders [--all]`, `wosync orders show NUMBER` and `wosync changes [--run ID]`."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from wosync.cli import common
+from wosync.errors import UsageError
+from wosync.fields import ORDER_JSON_KEYS
+
+orders_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
+
+
+def order_record(order: dict) -> dict:
+    """Given a stored order, return exactly the keys of the `orders --json` contract."""
+    return {key: order.get(key) for key in ORDER_JSON_KEYS}
+
+
+@orders_app.callback()
+def orders(
+    ctx: typer.Context,
+    all_: bool = typer.Option(False, "--all", help="Include completed (archived) orders."),
+    username: Optional[str] = typer.Option(None, "--username", help="Only this account's orders."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
+) -> None:
+    """List the stored work orders (active ones; --all adds completed ones)."""
+    if ctx.invoked_subcommand:
+        return
+    common.reject_both(json_out, csv_out)
+    with common.open_store() as store:
+        rows = [order_record(o) for o in store.list_orders(include_completed=all_, account=username)]
+    if json_out:
+        common.print_json(rows)
+    elif csv_out:
+        common.print_csv(rows, list(ORDER_JSON_KEYS))
+    elif not rows:
+        typer.echo("No work orders stored yet. Run `wosync sync-now` (or `wosync demo`).")
+    else:
+        from wosync import render
+
+        title = f"{len(rows)} work orders" + (" (with completed)" if all_ else "")
+        common.stdout_console().print(render.orders_table(rows, title))
+
+
+@orders_app.command("show")
+def show(
+    number: str = typer.Argument(..., help="The work order number, e.g. W-129651."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show every field of one work order."""
+    wanted = number.strip().upper()
+    if not wanted.startswith("W-") and wanted.isdigit():
+        wanted = f"W-{wanted}"
+    with common.open_store() as store:
+        found = [order_record(o) for o in store.find_orders(wanted)]
+    if not found:
+        raise UsageError(f"no work order {number}; see `wosync orders --all`")
+    if json_out:
+        common.print_json(found[0] if len(found) == 1 else found)
+        return
+    from wosync import render
+
+    console = common.stdout_console()
+    for order in found:
+        console.print(render.order_detail(order))
+
+
+def changes(
+    run: Optional[int] = typer.Option(None, "--run", help="The run's id (see `wosync history`); default: the newest run with changes."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show what a sync found: new, updated (field by field), completed and reopened orders."""
+    with common.open_store() as store:
+        rows = store.list_changes(run)
+    records = [
+        {"run_id": r["run_id"], "number": r["number"], "kind": r["kind"], "fields": r["fields"],
+         "customer": r["customer"], "store_number": r["store_number"]}
+        for r in rows
+    ]
+    if json_out:
+        common.print_json(records)
+        return
+    if not records:
+        typer.echo("No changes recorded" + (f" in run {run}." if run else " yet."))
+        return
+    from wosync import render
+
+    common.stdout_console().print(render.changes_table(records, records[0]["run_id"]))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `orders` (with `show`) and `changes` to the root app."""
+    app.add_typer(orders_app, name="orders", help="List stored work orders, or show one.")
+    app.command("changes")(changes)
