@@ -1,0 +1,81 @@
+"""`wosync notify add URL | list | remove ID | test`: where digests and failure alerts go (Apprise URLs)."""
+
+from __future__ import annotations
+
+import typer
+
+from wosync.cli import common
+from wosync.errors import ExitCode
+
+app = typer.Typer(
+    help="Where digests and failure alerts go: Apprise URLs (ntfy, e-mail, Slack, Telegram, webhooks...).",
+    no_args_is_help=True,
+)
+
+
+def _record(target: dict) -> dict:
+    """Given a stored target, return what list/--json show: its id, masked URL and creation time."""
+    from wosync.notify import shown_url
+
+    return {"id": target["id"], "url": shown_url(target["url"]), "created_at": target["created_at"]}
+
+
+@app.command("add")
+def add(url: str = typer.Argument(..., help="An Apprise URL, e.g. ntfys://my-topic or mailto://user:pass@example.com.")) -> None:
+    """Add a notification target (checked with Apprise; an unknown format is refused)."""
+    from wosync.notify import shown_url, validate_url
+
+    url = validate_url(url)
+    with common.open_store() as store:
+        target_id = store.add_notification_target(url, common.clock())
+    typer.echo(f"Added notification target {target_id}: {shown_url(url)}. Try it with `wosync notify test`.")
+
+
+@app.command("list")
+def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the notification targets (passwords and tokens in URLs are masked)."""
+    with common.open_store() as store:
+        targets = [_record(t) for t in store.list_notification_targets()]
+    if json_out:
+        common.print_json(targets)
+        return
+    if not targets:
+        typer.echo("No notification targets. Add one with `wosync notify add URL`.")
+        return
+    for target in targets:
+        typer.echo(f"{target['id']}  {target['url']}")
+
+
+@app.command("remove")
+def remove(target_id: int = typer.Argument(..., metavar="ID", help="The id shown by `wosync notify list`.")) -> None:
+    """Remove a notification target."""
+    with common.open_store() as store:
+        store.remove_notification_target(target_id)
+    typer.echo(f"Removed notification target {target_id}.")
+
+
+@app.command("test")
+def test() -> None:
+    """Send a test message to every target; exit 1 naming the ones that failed."""
+    from wosync.notify import send_test
+
+    with common.open_store() as store:
+        deliveries = send_test(store)
+    if not deliveries:
+        typer.echo("No notification targets. Add one with `wosync notify add URL`.")
+        return
+    failed = 0
+    for delivery in deliveries:
+        if delivery.error:
+            failed += 1
+            typer.echo(f"FAILED  {delivery.target_id}  {delivery.shown_url}: {delivery.error}", err=True)
+        else:
+            typer.echo(f"sent    {delivery.target_id}  {delivery.shown_url}")
+    if failed:
+        typer.echo(f"Error: {failed} of {len(deliveries)} notification targets failed", err=True)
+        raise typer.Exit(int(ExitCode.SYNC_FAILED))
+
+
+def register(root: typer.Typer) -> None:
+    """Attach `notify` to the root app."""
+    root.add_typer(app, name="notify")

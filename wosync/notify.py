@@ -1,0 +1,349 @@
+"""Notifications through Apprise: one digest per run with changes, and failure alerts that fire once.
+
+After every run, `after_run(store, run, now)` decides what (if anything) to tell the user:
+
+- a digest when the run recorded changes: title "wosync: 3 new, 1 updated, 2 completed", body
+  listing each order (number, customer and store, next visit) with its changed fields old -> new;
+  nothing when nothing changed;
+- failure alerts, per account: one "failing" alert on the first failed (or partial) run after a
+  success, a reminder while it keeps failing once every WOSYNC_ALERT_REMINDER_HOURS (default 24),
+  and one "recovered" alert on the next success. Never one per retry.
+
+An alert counts as sent once at least one target accepted it; a streak nobody heard of gets
+no "recovered". Interrupted runs (Ctrl-C, shutdown) neither start nor end a failure streak.
+A notification that cannot be delivered is logged and recorded on the run
+(`runs.notification_error`); `after_run` never raises, so it never fails a sync.
+
+Notification URLs often carry tokens: they are shown and logged with Apprise's privacy mask.
+Apprise is imported lazily (it is slow to import).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from wosync.clock import from_iso, local_text
+from wosync.errors import UsageError
+from wosync.store import Store
+
+log = logging.getLogger("wosync.notify")
+
+REMINDER_HOURS_ENV = "WOSYNC_ALERT_REMINDER_HOURS"
+DEFAULT_REMINDER_HOURS = 24.0
+# A first sync can find hundreds of orders: the body lists this many, then points to the CLI.
+MAX_LISTED_ORDERS = 50
+MAX_VALUE_CHARS = 80
+
+FAILURE_STATUSES = ("failed", "partial")
+
+# Apprise notify types by message kind (strings, so Apprise is not imported to name them).
+_TYPES = {"digest": "info", "test": "info", "failing": "failure", "reminder": "warning", "recovered": "success"}
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification: its kind (digest | failing | reminder | recovered | test), title and body."""
+
+    kind: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of sending one message to one target: error is None when it was accepted."""
+
+    target_id: int | None
+    shown_url: str
+    error: str | None
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def reminder_interval() -> timedelta:
+    """Return how long a failing account waits between alerts ($WOSYNC_ALERT_REMINDER_HOURS, default 24).
+
+    A value that is not a positive number is ignored (with a warning): a typo in the
+    environment must not break notifications.
+    """
+    text = os.environ.get(REMINDER_HOURS_ENV)
+    if text:
+        try:
+            hours = float(text)
+            if hours > 0:
+                return timedelta(hours=hours)
+        except ValueError:
+            pass
+        log.warning("%s=%r is not a positive number of hours; using %g", REMINDER_HOURS_ENV, text, DEFAULT_REMINDER_HOURS)
+    return timedelta(hours=DEFAULT_REMINDER_HOURS)
+
+
+# --------------------------------------------------------------------------- URLs
+
+
+def _instantiate(url: str):
+    """Given an Apprise URL, return Apprise's plugin object for it, or None when it does not parse."""
+    import apprise
+
+    try:
+        return apprise.Apprise.instantiate(url)
+    except Exception:  # a plugin may raise on odd input instead of returning None
+        return None
+
+
+def validate_url(url: str) -> str:
+    """Given a notification URL, return it stripped; raise UsageError when Apprise cannot use it."""
+    url = (url or "").strip()
+    if not url or _instantiate(url) is None:
+        scheme, sep, _ = url.partition("://")
+        # Echo only the scheme: the rest of a mistyped URL may be a token.
+        what = f"the {scheme}:// URL given" if sep else "the URL given"
+        raise UsageError(
+            f"Apprise does not understand {what}; "
+            "see https://github.com/caronc/apprise/wiki for the formats (e.g. ntfys://topic, "
+            "mailto://user:pass@example.com, json://host:port/)"
+        )
+    return url
+
+
+def shown_url(url: str) -> str:
+    """Given a notification URL, return it with passwords and tokens masked (for lists, logs, errors)."""
+    plugin = _instantiate(url)
+    if plugin is None:
+        # Unparseable: keep only the scheme, the rest may be a token.
+        scheme, sep, _ = url.partition("://")
+        return f"{scheme}://***" if sep else "***"
+    try:
+        masked = plugin.url(privacy=True)
+    except Exception:
+        return url.partition("://")[0] + "://***"
+    # Apprise appends its default options (?method=POST&retry=0...); drop them unless the user wrote some.
+    return masked if "?" in url else masked.partition("?")[0]
+
+
+# --------------------------------------------------------------------------- messages (pure)
+
+
+def _count_kinds(changes: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {"new": 0, "updated": 0, "completed": 0}
+    for change in changes:
+        kind = "updated" if change["kind"] == "reopened" else change["kind"]
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _value_text(value: Any) -> str:
+    """Given a field value, return it short and on one line ("empty" for None)."""
+    if value is None or value == "" or value == []:
+        return "empty"
+    if isinstance(value, list):  # items: "2 x All Dispensers (2861)"
+        parts = []
+        for item in value:
+            if isinstance(item, dict):
+                parts.append(f"{item.get('quantity')} x {item.get('name')} ({item.get('code')})")
+            else:
+                parts.append(str(item))
+        text = "; ".join(parts)
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+
+
+def _order_line(change: dict[str, Any]) -> str:
+    """Given a change row, return "W-129651  Speedy Fuel #12345, next visit 2026-12-01"."""
+    where = " ".join(part for part in (change.get("customer"), change.get("store_number")) if part)
+    visit = change.get("next_visit_date")
+    details = ", ".join(part for part in (where, f"next visit {visit}" if visit else "no next visit") if part)
+    return f"{change['number']}  {details}"
+
+
+def digest_message(run: dict[str, Any], changes: list[dict[str, Any]]) -> Message | None:
+    """Given a finished run and its change rows (store.list_changes), return its digest, or None
+    when the run changed nothing."""
+    if not changes:
+        return None
+    counts = _count_kinds(changes)
+    title = f"wosync: {counts['new']} new, {counts['updated']} updated, {counts['completed']} completed"
+    lines = [f"Account {run['account']}, sync #{run['id']} at {local_text(run.get('completed_at') or run['started_at'])}."]
+    if run["status"] != "success" and run.get("error_message"):
+        lines.append(f"The run was {run['status']}: {run['error_message']}")
+    sections = (("new", "New"), ("updated", "Updated"), ("reopened", "Reopened"), ("completed", "Completed"))
+    listed = 0
+    for kind, heading in sections:
+        rows = [c for c in changes if c["kind"] == kind]
+        if not rows or listed >= MAX_LISTED_ORDERS:
+            continue
+        lines.append("")
+        lines.append(f"{heading}:")
+        for change in rows:
+            if listed >= MAX_LISTED_ORDERS:
+                break
+            listed += 1
+            lines.append(f"- {_order_line(change)}")
+            for name, (old, new) in (change.get("fields") or {}).items():
+                lines.append(f"    {name}: {_value_text(old)} -> {_value_text(new)}")
+    if listed < len(changes):
+        lines.append("")
+        lines.append(f"... and {len(changes) - listed} more: run `wosync changes --run {run['id']}`.")
+    return Message("digest", title, "\n".join(lines))
+
+
+def failure_message(kind: str, run: dict[str, Any], failing_since: str | None) -> Message:
+    """Given the alert kind (failing | reminder | recovered), the run and when the streak began,
+    return the alert."""
+    account = run["account"]
+    since = local_text(failing_since) if failing_since else local_text(run["started_at"])
+    if kind == "recovered":
+        return Message(
+            kind, f"wosync: sync recovered for {account}",
+            f"The sync of {account} succeeded again at {local_text(run.get('completed_at') or run['started_at'])} "
+            f"(sync #{run['id']}); it had been failing since {since}.",
+        )
+    reason = run.get("error_message") or run.get("error_kind") or run["status"]
+    title = f"wosync: sync failing for {account}" if kind == "failing" else f"wosync: still failing for {account}"
+    body = (
+        f"The sync of {account} has been failing since {since}.\n"
+        f"Last attempt (sync #{run['id']}, {run['status']}): {reason}\n"
+        "See `wosync history --failed` and `wosync doctor`. You will get one reminder a day "
+        "while it keeps failing, and a message when it recovers."
+    )
+    return Message(kind, title, body)
+
+
+def alert_decision(state: dict[str, Any], run: dict[str, Any], now: datetime, reminder: timedelta) -> str | None:
+    """Given an account's alert state, a finished run, the time and the reminder interval,
+    return the alert to send: "failing", "reminder", "recovered" or None.
+
+    Pure: the caller sends it and records the state (see `after_run`).
+    """
+    status = run["status"]
+    failing_since = state.get("failing_since")
+    last_kind = state.get("last_alert_kind")
+    last_at = from_iso(state.get("last_alert_at"))
+    alerted_this_streak = (
+        failing_since is not None and last_kind in ("failing", "reminder")
+        and last_at is not None and last_at >= from_iso(failing_since)
+    )
+    if status in FAILURE_STATUSES:
+        if not alerted_this_streak:
+            return "failing"
+        if now - last_at >= reminder:
+            return "reminder"
+        return None
+    if status == "success" and alerted_this_streak:
+        return "recovered"
+    return None
+
+
+# --------------------------------------------------------------------------- sending
+
+
+def _failure_reason(result: Any) -> str:
+    """Given what Apprise's notify returned for a failed delivery, return a short reason."""
+    logs = getattr(result, "logs", None)
+    if callable(logs):  # Apprise 2 keeps the plugin's own log lines on the result
+        try:
+            for entry in logs():
+                message = getattr(entry, "message", None)
+                if message and getattr(entry, "level", "") in ("WARNING", "ERROR", "CRITICAL"):
+                    return str(message)
+        except Exception:
+            pass
+    return "the target did not accept the message"
+
+
+def deliver(url: str, message: Message, target_id: int | None = None) -> Delivery:
+    """Given one notification URL and a message, send it; return the Delivery (never raises)."""
+    shown = shown_url(url)
+    try:
+        import apprise
+
+        sender = apprise.Apprise()
+        if not sender.add(url):
+            return Delivery(target_id, shown, "the URL is not one Apprise understands")
+        result = sender.notify(title=message.title, body=message.body, notify_type=_TYPES.get(message.kind, "info"))
+    except Exception as exc:  # a plugin bug must not reach the sync
+        return Delivery(target_id, shown, f"{type(exc).__name__}: {exc}")
+    if result:
+        return Delivery(target_id, shown, None)
+    return Delivery(target_id, shown, _failure_reason(result))
+
+
+def send(store: Store, message: Message) -> list[Delivery]:
+    """Given the store and a message, send it to every stored target; return one Delivery each."""
+    return [deliver(t["url"], message, t["id"]) for t in store.list_notification_targets()]
+
+
+def failures_text(deliveries: list[Delivery]) -> str | None:
+    """Given deliveries, return "target 2 (json://...): reason; ..." for the failed ones, or None."""
+    failed = [f"target {d.target_id} ({d.shown_url}): {d.error}" for d in deliveries if d.error]
+    return "; ".join(failed) if failed else None
+
+
+def send_test(store: Store) -> list[Delivery]:
+    """Send a test message to every stored target; return one Delivery each."""
+    message = Message(
+        "test", "wosync: test notification",
+        "This is a test from `wosync notify test`. Digests of new, updated and completed work "
+        "orders, and failure alerts, will arrive here.",
+    )
+    return send(store, message)
+
+
+def after_run(store: Store, run: dict[str, Any], now: datetime) -> None:
+    """Given the store, a finished run record and the time, send its digest and failure alert.
+
+    Never raises: a problem is logged and recorded on the run (runs.notification_error).
+    """
+    try:
+        _after_run(store, run, now)
+    except Exception as exc:
+        log.warning("notifications for sync #%s failed: %s: %s", run.get("id"), type(exc).__name__, exc)
+        try:
+            store.set_run_notification_error(run["id"], f"{type(exc).__name__}: {exc}")
+        except Exception:
+            pass
+
+
+def _after_run(store: Store, run: dict[str, Any], now: datetime) -> None:
+    if not store.list_notification_targets():
+        return  # nothing to send to; a target added mid-streak gets the next failure's alert
+    errors: list[str] = []
+    digest = digest_message(run, store.list_changes(run["id"]))
+    if digest is not None:
+        text = failures_text(send(store, digest))
+        if text:
+            errors.append(f"digest: {text}")
+    errors.extend(_failure_alert(store, run, now))
+    if errors:
+        log.warning("sync #%s: a notification could not be delivered: %s", run["id"], "; ".join(errors))
+    store.set_run_notification_error(run["id"], "; ".join(errors) if errors else None)
+
+
+def _failure_alert(store: Store, run: dict[str, Any], now: datetime) -> list[str]:
+    """Update the account's failure streak for this run and send the alert it calls for;
+    return the delivery errors."""
+    account = run["account"]
+    state = store.get_alert_state(account)
+    status = run["status"]
+    if status in FAILURE_STATUSES and state.get("failing_since") is None:
+        state["failing_since"] = run["started_at"]
+        store.set_alert_state(account, failing_since=run["started_at"])
+    kind = alert_decision(state, run, now, reminder_interval())
+    errors: list[str] = []
+    if kind is not None:
+        deliveries = send(store, failure_message(kind, run, state.get("failing_since")))
+        if any(d.error is None for d in deliveries):
+            store.set_alert_state(account, last_alert_at=now, last_alert_kind=kind)
+        text = failures_text(deliveries)
+        if text:
+            errors.append(f"{kind} alert: {text}")
+    if status == "success" and state.get("failing_since") is not None:
+        store.set_alert_state(account, failing_since=None)
+    return errors
