@@ -251,6 +251,7 @@ class WorkFossa:
                         on_progress: ProgressCallback | None) -> None:
         """Open the list, choose Show 100, and read pages until a stop rule holds; pages
         already read (before a re-login) are read again, which the dedupe makes harmless."""
+        pages_read_before = progress["pages"]  # > 0 when resuming after a re-login
         state = self._open_list(path)
         if state["matches"] > state["rowCount"]:  # more than one page at the default size
             state = self._choose_page_size(state)
@@ -272,14 +273,16 @@ class WorkFossa:
                 phase="scraping", page=page_no,
                 pages=max(1, math.ceil(matches / page_size)) if matches else 1,
                 rows_read=len(orders), matches=matches))
-            if self._should_stop(page_state, len(orders), new, page_no):
+            # Pages read before a re-login bring nothing new: only later pages must.
+            stalled = page_no > max(1, pages_read_before) and new == 0
+            if self._should_stop(page_state, len(orders), stalled):
                 return
             self._next_page(page_state)
 
-    def _should_stop(self, state: dict, rows_read: int, new_rows: int, page_no: int) -> bool:
+    def _should_stop(self, state: dict, rows_read: int, stalled: bool) -> bool:
         """Return True when a stop rule of WORKFOSSA_SITE.md holds: rows read reach the match
-        count, the list's pagination is hidden, or next-page is disabled. A page that adds
-        no new order also stops (a site that pages forever must not loop us)."""
+        count, the list's pagination is hidden, or next-page is disabled. A new page that
+        added no order (`stalled`) also stops: a site that pages forever must not loop us."""
         if rows_read >= state["matches"]:
             return True
         if not state["pagerFound"]:
@@ -292,7 +295,7 @@ class WorkFossa:
             raise LayoutNotRecognised(
                 f"the work list's pagination has no next-page link ({site.NEXT_PAGE})",
                 site.NEXT_PAGE)
-        return page_no > 1 and new_rows == 0
+        return stalled
 
     def _open_list(self, path: str) -> dict:
         """Show the work list at `path` (reusing the page when it already shows it) and wait

@@ -1,0 +1,327 @@
+"""The scraper against the simulated site on loopback, driving real Chromium.
+
+Two simulated sites per module: `growing` starts empty and gains orders test by test (one
+saved session for all of them), `faulty` serves 250 orders and has one fault switched on per
+test. Every WorkFossa object launches its own browser; each test checks what a user would:
+every field equals what the site shows, the typed error and its saved artefacts, the number
+of logins, and that no browser process is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from wosync.errors import ExitCode, Interrupted
+from wosync.secret import Secret
+from wosync.sim import SimulatedWorkFossa
+from wosync.workfossa import ScrapeProgress, WorkFossa, find_browser
+from wosync.workfossa.errors import (
+    BrowserNotFound,
+    CredentialsRejected,
+    LayoutNotRecognised,
+    SessionExpired,
+    SiteHttpError,
+    SiteUnreachable,
+)
+
+USER = "tech@example.com"
+PASSWORD = "correct-horse-42"
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _proc_stat(pid: int) -> tuple[int, str, str] | None:
+    """Return (parent pid, state, start time) of a process, or None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()  # after "pid (name) "
+    return int(fields[1]), fields[0], fields[19]
+
+
+def browser_processes() -> dict[int, str]:
+    """Return {pid: start time} of the live Chromium processes descended from this process."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (info := _proc_stat(int(entry))):
+            parents[int(entry)] = info[0]
+    found = {}
+    for pid in parents:
+        node = pid
+        while node in parents and node != os.getpid():
+            node = parents[node]
+        if node != os.getpid():
+            continue
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        info = _proc_stat(pid)
+        if info and info[1] != "Z" and b"chrom" in cmdline:
+            found[pid] = info[2]
+    return found
+
+
+def still_running(processes: dict[int, str]) -> list[int]:
+    """Given {pid: start time}, return the pids that still run (same start time, not zombie)."""
+    alive = []
+    for pid, started in processes.items():
+        info = _proc_stat(pid)
+        if info and info[2] == started and info[1] != "Z":
+            alive.append(pid)
+    return alive
+
+
+def scraper(sim: SimulatedWorkFossa, folder: Path, password=PASSWORD, **options) -> WorkFossa:
+    """Return a WorkFossa on the simulated site, its session and artefacts in `folder`."""
+    options.setdefault("timeout_ms", 15000)
+    return WorkFossa(sim.base_url, USER, Secret(password) if isinstance(password, str) else password,
+                     state_path=folder / "session.json", artefacts_dir=folder / "artefacts",
+                     browser_executable=find_browser(), **options)
+
+
+def assert_artefacts(error, must_not_contain: tuple[str, ...] = (PASSWORD,)) -> None:
+    """The error names its saved screenshot and HTML; both are private and hold no password."""
+    suffixes = sorted(path.suffix for path in error.artefacts)
+    assert suffixes == [".html", ".png"], error.artefacts
+    for path in error.artefacts:
+        assert path.exists() and str(path) in str(error)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        data = path.read_bytes()
+        for secret in must_not_contain:
+            assert secret.encode() not in data
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def growing():
+    sim = SimulatedWorkFossa(count=0, seed=3, username=USER, password=PASSWORD).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture(scope="module")
+def growing_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("growing")
+
+
+@pytest.fixture(scope="module")
+def faulty_site():
+    sim = SimulatedWorkFossa(count=250, seed=2, username=USER, password=PASSWORD).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def faulty(faulty_site):
+    """The 250-order site with every fault off again after the test."""
+    yield faulty_site
+    for name, value in vars(type(faulty_site.faults)()).items():
+        setattr(faulty_site.faults, name, value)
+
+
+# --- complete reads --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("count", [0, 1, 25, 100, 101, 250])
+def test_reads_every_order_with_every_field(growing, growing_home, count):
+    active = len(growing.expected_orders())
+    growing.add_orders(count - active)
+    reports: list[ScrapeProgress] = []
+    with scraper(growing, growing_home) as wf:
+        result = wf.read_work_orders(on_progress=reports.append)
+    assert result.orders == growing.expected_orders()
+    assert (result.matches, result.rows_read, result.complete) == (count, count, True)
+    assert result.pages == max(1, -(-count // 100))
+    scraping = [r for r in reports if r.phase == "scraping"]
+    assert [r.page for r in scraping] == list(range(1, result.pages + 1))
+    assert scraping[-1].rows_read == count and scraping[-1].matches == count
+    # The first test logged in and saved the session; every later one reused it.
+    assert growing.login_count == 1
+    state = growing_home / "session.json"
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    assert PASSWORD not in state.read_text()
+
+
+def test_two_scrapes_in_a_row_log_in_once(faulty, tmp_path):
+    before = faulty.login_count
+    with scraper(faulty, tmp_path) as wf:
+        assert wf.ensure_session() is True
+        first = wf.read_work_orders()
+        assert wf.logins == 1
+    with scraper(faulty, tmp_path) as wf:
+        assert wf.ensure_session() is False
+        second = wf.read_work_orders()
+        assert (wf.logins, second.logins) == (0, 0)
+    assert faulty.login_count - before == 1
+    assert first.orders == second.orders == faulty.expected_orders()
+
+
+def test_include_completed_lists_completed_orders_too(faulty, tmp_path):
+    with scraper(faulty, tmp_path) as wf:
+        result = wf.read_work_orders(include_completed=True)
+    expected = faulty.expected_orders(include_completed=True)
+    assert len(expected) == 275  # 250 active + 25 completed
+    assert result.orders == expected and result.complete
+
+
+def test_slow_site_is_waited_for_not_slept_through(faulty, tmp_path):
+    faulty.faults.slow_ms = 400
+    with scraper(faulty, tmp_path) as wf:
+        result = wf.read_work_orders()
+    assert result.complete and result.orders == faulty.expected_orders()
+
+
+def test_session_expiring_mid_run_recovers_with_one_new_login(faulty, tmp_path):
+    # The list page, Show 100 and page 2 are served; page 3 finds the session gone.
+    faulty.faults.expire_session_after = 3
+    reports = []
+
+    def on_progress(report):
+        reports.append(report)
+        if report.phase == "logging_in" and any(r.phase == "scraping" for r in reports):
+            faulty.faults.expire_session_after = None  # the new session lasts
+
+    before = faulty.login_count
+    with scraper(faulty, tmp_path) as wf:
+        result = wf.read_work_orders(on_progress=on_progress)
+    assert faulty.login_count - before == 2 and result.logins == 2
+    assert result.complete and result.orders == faulty.expected_orders()
+
+
+def test_session_expiring_again_after_the_new_login_is_an_error(faulty, tmp_path):
+    faulty.faults.expire_session_after = 3
+    with scraper(faulty, tmp_path) as wf:
+        with pytest.raises(SessionExpired) as caught:
+            wf.read_work_orders()
+        assert wf.logins == 2
+    assert caught.value.kind == "session_expired" and caught.value.exit_code == ExitCode.SYNC_FAILED
+    assert_artefacts(caught.value)
+
+
+def test_list_emptied_mid_run_is_reported_incomplete(faulty, tmp_path):
+    def on_progress(report):
+        if report.phase == "scraping" and report.page == 1:
+            faulty.faults.empty_glitch = True
+
+    with scraper(faulty, tmp_path) as wf:
+        result = wf.read_work_orders(on_progress=on_progress)
+    assert (result.rows_read, result.matches, result.complete) == (100, 0, False)
+
+
+# --- failures --------------------------------------------------------------------------------
+
+def test_wrong_password_is_rejected_with_exit_code_3(faulty, tmp_path):
+    with scraper(faulty, tmp_path, password="wrong-battery-7") as wf:
+        with pytest.raises(CredentialsRejected) as caught:
+            wf.ensure_session()
+    error = caught.value
+    assert str(error).startswith(
+        f"WorkFossa rejected the password for {USER}; run `wosync login` to store the right one")
+    assert error.exit_code == ExitCode.CREDENTIALS and error.kind == "credentials_rejected"
+    assert_artefacts(error, must_not_contain=("wrong-battery-7", PASSWORD))
+    assert not (tmp_path / "session.json").exists()
+
+
+def test_password_is_fetched_only_when_a_login_is_needed(faulty, tmp_path):
+    asked = []
+
+    def password():
+        asked.append(1)
+        return Secret(PASSWORD)
+
+    with scraper(faulty, tmp_path, password=password) as wf:
+        wf.ensure_session()
+    with scraper(faulty, tmp_path, password=password) as wf:
+        wf.read_work_orders()
+    assert len(asked) == 1
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_http_500_names_the_status_and_page(faulty, tmp_path, page):
+    faulty.faults.http_500_on_page = page
+    with scraper(faulty, tmp_path) as wf:
+        with pytest.raises(SiteHttpError) as caught:
+            wf.read_work_orders()
+    error = caught.value
+    assert error.status == 500 and error.kind == "http_error"
+    assert "HTTP 500" in str(error) and f"page {page}" in str(error)
+    assert_artefacts(error)
+
+
+def test_layout_change_names_the_missing_selector_and_closes_the_browser(faulty, tmp_path):
+    faulty.faults.layout_change = True
+    with scraper(faulty, tmp_path) as wf:
+        processes = browser_processes()
+        assert processes, "the browser should be running inside the with block"
+        with pytest.raises(LayoutNotRecognised) as caught:
+            wf.read_work_orders()
+    assert caught.value.selector == "div.row.work-list-item"
+    assert "div.row.work-list-item" in str(caught.value) and "250 matches" in str(caught.value)
+    assert_artefacts(caught.value)
+    assert still_running(processes) == []
+
+
+def test_unreachable_site_names_the_url_and_the_fix(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with WorkFossa(url, USER, Secret(PASSWORD), state_path=tmp_path / "s.json",
+                   artefacts_dir=tmp_path / "artefacts", browser_executable=find_browser()) as wf:
+        with pytest.raises(SiteUnreachable) as caught:
+            wf.ensure_session()
+    assert url in str(caught.value) and "WOSYNC_BASE_URL" in str(caught.value)
+    assert caught.value.kind == "unreachable"
+    assert any(path.suffix == ".png" for path in caught.value.artefacts)
+
+
+def test_cancel_stops_the_scrape_and_the_browser(faulty, tmp_path):
+    cancel = threading.Event()
+    with scraper(faulty, tmp_path, cancel=cancel) as wf:
+        processes = browser_processes()
+        with pytest.raises(Interrupted):
+            wf.read_work_orders(on_progress=lambda r: r.page == 1 and cancel.set())
+    assert still_running(processes) == []
+
+
+def test_ctrl_c_mid_scrape_leaves_no_browser_behind(faulty, tmp_path):
+    def interrupt(report):
+        if report.page == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with scraper(faulty, tmp_path) as wf:
+            processes = browser_processes()
+            wf.read_work_orders(on_progress=interrupt)
+    assert processes and still_running(processes) == []
+
+
+# --- finding a browser (no browser started) --------------------------------------------------
+
+def test_wosync_browser_that_is_not_executable_names_the_ways_out(monkeypatch, tmp_path):
+    monkeypatch.setenv("WOSYNC_BROWSER", str(tmp_path / "no-such-chromium"))
+    with pytest.raises(BrowserNotFound) as caught:
+        find_browser()
+    message = str(caught.value)
+    assert "WOSYNC_BROWSER" in message and "apt-get install chromium" in message
+    assert "playwright install chromium" in message and caught.value.kind == "browser_missing"
+
+
+def test_wosync_browser_is_used_when_set(monkeypatch):
+    monkeypatch.setenv("WOSYNC_BROWSER", "/usr/lib/chromium/chromium")
+    assert find_browser() == "/usr/lib/chromium/chromium"
+
+
+def test_without_wosync_browser_an_installed_chromium_is_found(monkeypatch):
+    monkeypatch.delenv("WOSYNC_BROWSER", raising=False)
+    path = find_browser()
+    assert os.access(path, os.X_OK)
