@@ -216,7 +216,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         orders = [] if faults.empty_glitch else site.listed_orders(show_all, descending)
         matches = len(orders)
         pages = max(1, math.ceil(matches / limit))
-        chunk = orders[(page - 1) * limit: page * limit]
+        shown = orders[: len(orders) - faults.drop_rows] if faults.drop_rows else orders
+        chunk = shown[(page - 1) * limit: page * limit]
         rows_html = "".join(render.row_html(o, faults.layout_change) for o in chunk)
         if rows_only:
             return self._json(200, {"rows_html": rows_html, "matches": matches, "page": page,

@@ -29,6 +29,8 @@ class Faults:
     reject_password: every login fails as if the password were wrong.
     layout_change: rows carry other class names (no div.work-list-item).
     empty_glitch: the list shows no rows and "0 matches".
+    drop_rows: the last N rows of the list are never shown while "N matches" still counts
+        them (as when orders move between pages during a scrape): a scrape comes out short.
     """
 
     slow_ms: int = 0
@@ -37,6 +39,7 @@ class Faults:
     reject_password: bool = False
     layout_change: bool = False
     empty_glitch: bool = False
+    drop_rows: int = 0
 
 
 # Fields that edit() sets as they are; the others need converting (see edit()).
