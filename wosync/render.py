@@ -154,9 +154,8 @@ def progress_panel(state: dict[str, Any], now, account: str | None = None):
     phase = PHASE_LABEL.get(state.get("phase") or "", state.get("phase") or "idle")
     style = {"failed": "red", "completed": "green"}.get(state.get("status"), "blue")
     bar = ProgressBar(total=100, completed=percentage, width=50, complete_style=style, finished_style=style)
-    header = Text.assemble(
-        (f"{phase:<11}", f"bold {style}"), (f"{percentage:>3}% ", "bold"), bar,
-    )
+    header = Table.grid(padding=(0, 1))
+    header.add_row(Text(f"{phase:<10}", style=f"bold {style}"), Text(f"{percentage:>3}%", style="bold"), bar)
     details = Text.assemble(
         ("found ", "dim"), (str(state.get("work_orders_found") or 0), "bold"),
         ("   elapsed ", "dim"), elapsed_text(state.get("started_at"), now),

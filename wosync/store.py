@@ -8,6 +8,7 @@ dataclasses; times are UTC ISO 8601 text (see wosync.clock).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -204,12 +205,10 @@ class Store:
             _create_private_file(self.path)
             conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(conn)
-            if SCHEMA_MIGRATIONS.pending(self.db):
-                SCHEMA_MIGRATIONS.apply(self.db)
+            self._prepare_schema()
         except sqlite3.DatabaseError as exc:
             raise StorageError(
                 f"cannot open the database {self.path}: {exc}; move it aside to start afresh, "
@@ -220,6 +219,23 @@ class Store:
                 f"cannot open the database {self.path}: {exc.strerror or exc}; "
                 "choose a writable folder with WOSYNC_HOME"
             ) from None
+
+    def _prepare_schema(self) -> None:
+        """Switch to WAL and apply pending migrations, one process at a time.
+
+        Two wosync commands started together (a sync and `watch`, say) would otherwise race to
+        create the schema, and changing the journal mode needs the database to itself.
+        """
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal" and not SCHEMA_MIGRATIONS.pending(self.db):
+            return
+        lock_fd = os.open(str(self.path) + ".init-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX)
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            if SCHEMA_MIGRATIONS.pending(self.db):
+                SCHEMA_MIGRATIONS.apply(self.db)
+        finally:
+            os.close(lock_fd)
 
     @property
     def conn(self) -> sqlite3.Connection:
