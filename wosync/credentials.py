@@ -9,9 +9,11 @@ fall back to a plaintext file silently.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from wosync.errors import CredentialsError
+from wosync.errors import CredentialsError, SyncFailed, UsageError, WosyncError
 from wosync.secret import Secret
 
 KEYRING_SERVICE = "wosync"
@@ -42,6 +44,20 @@ def _systemd_credential() -> Secret | None:
 def _environment_password() -> Secret | None:
     value = os.environ.get("WOSYNC_PASSWORD")
     return Secret(value) if value else None
+
+
+def external_password() -> tuple[Secret, str] | None:
+    """Return (password, where it came from) when systemd or the environment supplies one, else None.
+
+    These two come before the keyring in the look-up order, for every account.
+    """
+    secret = _systemd_credential()
+    if secret:
+        return secret, f"the systemd credential {SYSTEMD_CREDENTIAL_NAME}"
+    secret = _environment_password()
+    if secret:
+        return secret, "WOSYNC_PASSWORD"
+    return None
 
 
 def _keyring():
@@ -105,3 +121,95 @@ def delete_password(username: str) -> bool:
     except Exception:
         return False
     return True
+
+
+def password_source(username: str) -> str | None:
+    """Given a username, return where a sync would find its password ("WOSYNC_PASSWORD",
+    "the keyring", ...), or None when it would find none. Never returns the password."""
+    external = external_password()
+    if external:
+        return external[1]
+    try:
+        keyring = _keyring()
+        value = keyring.get_password(KEYRING_SERVICE, username)
+    except Exception:  # no backend, or a backend that cannot be read: no password there
+        return None
+    return "the keyring" if value else None
+
+
+def backend_is_plaintext() -> bool:
+    """Return True when the keyring backend in use keeps passwords in a plain file (keyrings.alt)."""
+    try:
+        keyring = _keyring()
+    except CredentialsError:
+        return False
+    backend = keyring.get_keyring()
+    return type(backend).__module__.startswith("keyrings.alt") and "Plaintext" in type(backend).__name__
+
+
+# ------------------------------------------------------------------ login / logout
+
+
+def check_base_url(url: str) -> str:
+    """Given a base URL, return it without a trailing slash; UsageError unless it is http(s)://host."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--base-url takes an address like https://app.workfossa.com, got {url!r}")
+    return url.strip().rstrip("/")
+
+
+def verify_login(base_url: str, username: str, secret: Secret, browser_executable: str | None = None) -> None:
+    """Given a site, a username and a password, log in for real with a headless browser and
+    save the session (so the next sync needs no login); return None when the site accepted it.
+
+    Raises CredentialsError (exit 3) when the site rejects the password; any other failure
+    (site unreachable, no browser) as a WosyncError saying that nothing was stored.
+    """
+    from wosync import config
+    from wosync.sync import session_state_path
+    from wosync.workfossa.client import WorkFossa
+    from wosync.workfossa.errors import CredentialsRejected
+
+    try:
+        with WorkFossa(base_url, username, secret, state_path=session_state_path(username),
+                       artefacts_dir=config.artefacts_dir(), browser_executable=browser_executable) as site:
+            site.login()
+    except CredentialsRejected:
+        raise CredentialsError(
+            f"WorkFossa ({base_url}) rejected the password for {username}; nothing was stored. "
+            "Check the email and password and run `wosync login` again"
+        ) from None
+    except WosyncError as exc:
+        raise SyncFailed(
+            f"{exc.message}; the password was not stored "
+            "(`wosync login --no-verify` stores it without checking)"
+        ) from None
+
+
+def record_login(store, username: str, base_url: str, secret: Secret | None, now: datetime):
+    """Given the store, an account and its password (None when systemd or the environment
+    supplies it), store the password in the keyring, then record the account; return it.
+
+    The keyring comes first so that a keyring failure leaves no half-made account.
+    """
+    if secret is not None:
+        store_password(username, secret)
+    return store.ensure_account(username, base_url, now)
+
+
+def forget_login(username: str) -> dict[str, bool | None]:
+    """Given a username, remove its keyring password and its saved browser session.
+
+    Return {"password": removed?, "session": removed?}; "password" is None when the machine has
+    no usable keyring (there was nothing we could have stored). History and orders stay.
+    """
+    from wosync.sync import session_state_path
+
+    try:
+        removed_password: bool | None = delete_password(username)
+    except CredentialsError:
+        removed_password = None
+    path = session_state_path(username)
+    removed_session = path.exists()
+    path.unlink(missing_ok=True)
+    return {"password": removed_password, "session": removed_session}
