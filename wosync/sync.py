@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
@@ -49,6 +49,8 @@ class SyncOptions:
     schedule_id: int | None = None
     allow_mass_removal: bool = False
     notify: bool = True
+    # Delete orders completed more than this many days ago after a successful run (None: keep all).
+    purge_completed_after_days: float | None = None
 
 
 def session_state_path(username: str) -> Path:
@@ -246,6 +248,8 @@ def _save(store, account, clock, options, outcome, run_id, started, tracker) -> 
         now, run_fields, options.schedule_id,
         _schedule_counters(store, options.schedule_id, started, status == "success"),
     )
+    if status == "success" and options.purge_completed_after_days is not None:
+        store.purge_completed(account.username, now - timedelta(days=options.purge_completed_after_days))
     final_message = summary_line(run)
     tracker.update("completed" if status == "success" else "failed",
                    "completed" if status == "success" else "failed", 100, final_message, distinct)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -18,7 +17,7 @@ from wosync.errors import ExitCode, WosyncError
 
 def _error_line(message: str) -> None:
     """Print one `Error: ...` line on stderr."""
-    click.echo(f"Error: {message}", err=True)
+    typer.echo(f"Error: {message}", err=True)
 
 
 class WosyncGroup(TyperGroup):
@@ -30,14 +29,13 @@ class WosyncGroup(TyperGroup):
         except WosyncError as exc:
             _error_line(exc.message)
             code = int(exc.exit_code)
-        except click.UsageError as exc:
-            hint = f"; see `{exc.ctx.command_path} --help`" if exc.ctx else ""
-            _error_line(f"{exc.format_message()}{hint}")
-            code = int(ExitCode.USAGE)
-        except click.ClickException as exc:
-            _error_line(exc.format_message())
-            code = exc.exit_code
-        except (click.Abort, KeyboardInterrupt):
+        except typer.TyperException as exc:
+            # Typer's own (click-derived) errors: usage errors carry exit code 2 and a context.
+            code = getattr(exc, "exit_code", int(ExitCode.USAGE))
+            ctx = getattr(exc, "ctx", None)
+            hint = f"; see `{ctx.command_path} --help`" if ctx is not None and code == ExitCode.USAGE else ""
+            _error_line(f"{exc.format_message().rstrip('.')}{hint}")
+        except (typer.Abort, KeyboardInterrupt):
             _error_line("interrupted")
             code = int(ExitCode.INTERRUPTED)
         except Exception as exc:  # never a traceback for a user; WOSYNC_DEBUG=1 shows it

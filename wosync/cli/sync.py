@@ -19,6 +19,9 @@ def sync_now(
     schedule: Optional[int] = typer.Option(None, "--schedule", help="Sync the account of this schedule and count it on the schedule."),
     username: Optional[str] = typer.Option(None, "--username", help="The account to sync (default: the only one)."),
     allow_mass_removal: bool = typer.Option(False, "--allow-mass-removal", help="Complete orders even when more than half of them vanished at once."),
+    purge_completed_after: Optional[float] = typer.Option(
+        None, "--purge-completed-after", min=0, metavar="DAYS",
+        help="After a successful sync, delete orders completed more than DAYS days ago (default: keep them)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run record as JSON on stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> int:
@@ -33,7 +36,8 @@ def sync_now(
             schedule_id = row["id"]
             username = username or row["account"]
         account = common.resolve_account(store, username)
-        options = SyncOptions(trigger="manual", schedule_id=schedule_id, allow_mass_removal=allow_mass_removal)
+        options = SyncOptions(trigger="manual", schedule_id=schedule_id, allow_mass_removal=allow_mass_removal,
+                              purge_completed_after_days=purge_completed_after)
         err = common.stderr_console()
         with render.SyncProgressView(err, quiet=quiet or (json_out and not err.is_terminal), clock=common.clock) as view:
             run = run_sync(store, account, common.clock, options, on_progress=view)
