@@ -58,8 +58,10 @@ log = logging.getLogger("wosync.daemon")
 POLL_SECONDS = 2.0
 # How often the daemon row in the store is refreshed even when nothing changes.
 HEARTBEAT_SECONDS = 30.0
-# SIGTERM must end the process within 10 s; this leaves time to record the stop after the join.
-STOP_GRACE_SECONDS = 8.0
+# SIGTERM must end the process within 10 s. The scraper checks the cancel event between page
+# steps, but a page load in flight can block it longer; after this grace the daemon records the
+# run interrupted itself and exits (Playwright's driver then closes the browser).
+STOP_GRACE_SECONDS = 7.0
 # The wall clock may drift from the monotonic one by this much between two turns of the loop
 # before it counts as a jump (a turn lasts at most POLL_SECONDS).
 CLOCK_JUMP_TOLERANCE_SECONDS = 5.0
@@ -377,11 +379,30 @@ class Daemon:
             self._worker.join(STOP_GRACE_SECONDS)
             if self._worker.is_alive():
                 log.warning("the running sync did not stop within %g s; exiting anyway", STOP_GRACE_SECONDS)
+                self._abandon_running_runs()
         self.scheduler.clear()
         if self.store is not None:
             self.store.set_daemon_state(None, "stopped", self.clock())
             self.store.close()
         log.info("stopped")
+
+    def _abandon_running_runs(self) -> None:
+        """Record this process's unfinished runs as interrupted (the worker could not do it in
+        time), clear their progress, and make their schedules due for the next start."""
+        now = self.clock()
+        for run in self.store.running_runs():
+            if run["pid"] != os.getpid():
+                continue
+            self.store.finish_run(run["id"], now, status="interrupted", error_kind="interrupted",
+                                  error_message=f"the daemon stopped ({self._stop_reason}) during the sync")
+            self.store.clear_progress(run["account"])
+            try:
+                row = self.store.get_schedule(run["schedule_id"]) if run["schedule_id"] else None
+            except UsageError:
+                row = None
+            if row and row["enabled"]:
+                self.store.update_schedule(row["id"], now, next_run=schedules.first_run(rule_of(row), now))
+            log.info("schedule %s (%s): interrupted", run["schedule_id"], run["account"])
 
     # -- jobs
 
