@@ -84,7 +84,6 @@ def test_help_lists_the_commands(env):
         assert command in completed.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="cli/__init__.py prints NoArgsIsHelpError's empty message as `Error: ; see ...`")
 @pytest.mark.parametrize("command", [[], ["schedule"]])
 def test_a_bare_command_shows_its_help_and_no_empty_error_line(env, command):
     completed, _ = run_python(["-m", "wosync", *command], env)

@@ -34,7 +34,9 @@ class WosyncGroup(TyperGroup):
             code = getattr(exc, "exit_code", int(ExitCode.USAGE))
             ctx = getattr(exc, "ctx", None)
             hint = f"; see `{ctx.command_path} --help`" if ctx is not None and code == ExitCode.USAGE else ""
-            _error_line(f"{exc.format_message().rstrip('.')}{hint}")
+            message = exc.format_message().rstrip(".")
+            if message:  # an empty one is Typer's "no arguments: show the help", already printed
+                _error_line(f"{message}{hint}")
         except (typer.Abort, KeyboardInterrupt):
             _error_line("interrupted")
             code = int(ExitCode.INTERRUPTED)
