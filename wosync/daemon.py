@@ -264,6 +264,12 @@ def run_schedule(
         return RunOutcome(schedule_id, "failed", None, next_run)
 
     now = clock()
+    if cancel is not None and cancel.is_set() and run["status"] == "failed":
+        # Ctrl-C in a terminal reaches Playwright's driver too (it shares our process group) and
+        # it closes the browser, so the scrape can fail with a browser error before it sees the
+        # cancel event. We asked it to stop: that is an interruption, not a failure to retry.
+        run = store.finish_run(run["id"], now, status="interrupted", error_kind="interrupted",
+                               error_message=f"the sync was cancelled ({run['error_message']})")
     try:
         current = store.get_schedule(schedule_id)
     except UsageError:
@@ -601,6 +607,9 @@ def setup_logging(log_file: Path | None = None, verbose: bool = False) -> None:
     for handler in handlers:
         root.addHandler(handler)
     root.setLevel(logging.WARNING)
+    # When the browser's driver is closed under it at shutdown, asyncio reports futures
+    # "never retrieved": internal noise of Playwright, already reported as the run's result.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     logging.getLogger("wosync").setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
