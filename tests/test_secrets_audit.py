@@ -190,3 +190,30 @@ def test_an_unexpected_failure_prints_one_line_without_traceback_or_password(wor
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: sync failed: ")
     assert not leaks((result.stdout + result.stderr).encode())
+
+
+def test_a_password_from_the_environment_is_not_inherited_by_the_browser(world):
+    """WOSYNC_PASSWORD is for automation; the browser and its driver must not carry it in their environment."""
+    sim = world["sim"]
+    env = dict(world["env"], WOSYNC_HOME=str(world["home"]) + "-env", WOSYNC_USERNAME=USERNAME,
+               WOSYNC_PASSWORD=PASSWORD, WOSYNC_BASE_URL=sim.base_url)
+    process = subprocess.Popen([sys.executable, "-m", "wosync", "sync-now", "--quiet"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children_seen: dict[int, bytes] = {}
+    leaking: list[int] = []
+    while not _exited(process):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit() or int(entry) == process.pid:
+                continue
+            try:
+                environ = Path(f"/proc/{entry}/environ").read_bytes()
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if f"WOSYNC_HOME={env['WOSYNC_HOME']}".encode() in environ.split(b"\0"):
+                children_seen[int(entry)] = cmdline
+                if leaks(environ):
+                    leaking.append(int(entry))
+    assert process.returncode == 0, process.stderr.read()
+    assert any(b"chrom" in cmd for cmd in children_seen.values()), "the scan saw the sync's browser"
+    assert leaking == [], f"processes {leaking} inherited the password"

@@ -6,6 +6,7 @@ import os
 from datetime import datetime
 
 from wosync import config
+from wosync.credentials import has_environment_password
 from wosync.errors import CredentialsError, UsageError
 from wosync.store import Account, Store
 
@@ -20,7 +21,7 @@ def resolve_account(store: Store, now: datetime, username: str | None = None, re
     if username:
         account = store.find_account(username)
         if account is None:
-            if username == config.env_username() or os.environ.get("WOSYNC_PASSWORD") or not required:
+            if username == config.env_username() or has_environment_password() or not required:
                 return store.ensure_account(username, config.base_url(), now)
             raise CredentialsError(f"no account {username}; run `wosync login --username {username}` first")
         return account

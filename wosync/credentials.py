@@ -9,6 +9,8 @@ fall back to a plaintext file silently.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -41,8 +43,38 @@ def _systemd_credential() -> Secret | None:
     return Secret(value) if value else None
 
 
+# WOSYNC_PASSWORD, taken out of os.environ while a command runs (see hidden_environment_password).
+_hidden_environment_password: str | None = None
+
+
+@contextmanager
+def hidden_environment_password() -> Iterator[None]:
+    """While the block runs, keep $WOSYNC_PASSWORD in memory only, out of os.environ.
+
+    The browser, its driver and any other child process inherit os.environ; this way none of
+    them ever holds the password. The variable is put back afterwards, so a caller that runs
+    several commands in one process (tests, the demo) sees its environment unchanged.
+    """
+    global _hidden_environment_password
+    previous = _hidden_environment_password
+    value = os.environ.pop("WOSYNC_PASSWORD", None)
+    if value is not None:
+        _hidden_environment_password = value
+    try:
+        yield
+    finally:
+        if value is not None:
+            os.environ["WOSYNC_PASSWORD"] = value
+        _hidden_environment_password = previous
+
+
+def has_environment_password() -> bool:
+    """Return True when $WOSYNC_PASSWORD supplies a password (hidden or not)."""
+    return bool(os.environ.get("WOSYNC_PASSWORD") or _hidden_environment_password)
+
+
 def _environment_password() -> Secret | None:
-    value = os.environ.get("WOSYNC_PASSWORD")
+    value = os.environ.get("WOSYNC_PASSWORD") or _hidden_environment_password
     return Secret(value) if value else None
 
 

@@ -12,6 +12,7 @@ import sys
 import typer
 from typer.core import TyperGroup
 
+from wosync.credentials import hidden_environment_password
 from wosync.errors import ExitCode, WosyncError
 
 
@@ -25,7 +26,8 @@ class WosyncGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with hidden_environment_password():  # no child process (the browser) inherits it
+                result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except WosyncError as exc:
             _error_line(exc.message)
             code = int(exc.exit_code)
