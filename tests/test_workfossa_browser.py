@@ -9,6 +9,7 @@ of logins, and that no browser process is left behind.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import threading
@@ -34,6 +35,12 @@ PASSWORD = "correct-horse-42"
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def BROWSER() -> str:  # noqa: N802 - reads like the constant it is
+    """Return find_browser()'s answer, looked up once (it starts Playwright's driver)."""
+    return find_browser()
+
 
 def _proc_stat(pid: int) -> tuple[int, str, str] | None:
     """Return (parent pid, state, start time) of a process, or None when it is gone."""
@@ -83,7 +90,7 @@ def scraper(sim: SimulatedWorkFossa, folder: Path, password=PASSWORD, **options)
     options.setdefault("timeout_ms", 15000)
     return WorkFossa(sim.base_url, USER, Secret(password) if isinstance(password, str) else password,
                      state_path=folder / "session.json", artefacts_dir=folder / "artefacts",
-                     browser_executable=find_browser(), **options)
+                     browser_executable=BROWSER(), **options)
 
 
 def assert_artefacts(error, must_not_contain: tuple[str, ...] = (PASSWORD,)) -> None:
@@ -271,14 +278,15 @@ def test_layout_change_names_the_missing_selector_and_closes_the_browser(faulty,
 def test_unreachable_site_names_the_url_and_the_fix(tmp_path):
     import socket
 
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    with WorkFossa(url, USER, Secret(PASSWORD), state_path=tmp_path / "s.json",
-                   artefacts_dir=tmp_path / "artefacts", browser_executable=find_browser()) as wf:
-        with pytest.raises(SiteUnreachable) as caught:
-            wf.ensure_session()
+    # A port held (bound, never listening) for the whole test: connections are refused,
+    # and no other program can start listening there meanwhile.
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{held.getsockname()[1]}"
+        with WorkFossa(url, USER, Secret(PASSWORD), state_path=tmp_path / "s.json",
+                       artefacts_dir=tmp_path / "artefacts", browser_executable=BROWSER()) as wf:
+            with pytest.raises(SiteUnreachable) as caught:
+                wf.ensure_session()
     assert url in str(caught.value) and "WOSYNC_BASE_URL" in str(caught.value)
     assert caught.value.kind == "unreachable"
     assert any(path.suffix == ".png" for path in caught.value.artefacts)

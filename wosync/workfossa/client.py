@@ -25,6 +25,7 @@ from wosync.errors import Interrupted
 from wosync.secret import Secret
 from wosync.workfossa import site
 from wosync.workfossa.artefacts import save_artefacts, write_private
+from wosync.workfossa.background import BackgroundParser
 from wosync.workfossa.browser import HOW_TO_GET_ONE, pick_browser
 from wosync.workfossa.errors import (
     BrowserFailed,
@@ -37,7 +38,6 @@ from wosync.workfossa.errors import (
     SiteUnreachable,
 )
 from wosync.workfossa.network import NetworkWatch
-from wosync.workfossa.parse import parse_row
 from wosync.workfossa.result import ScrapeProgress, ScrapeResult
 
 # The match count is hidden on narrow screens: always a desktop-size window.
@@ -228,29 +228,36 @@ class WorkFossa:
                 self.ensure_session(on_progress)
             path = site.ALL_LIST_PATH if include_completed else site.ACTIVE_LIST_PATH
             orders: dict[str, dict] = {}
-            progress = {"matches": 0, "pages": 0}
+            progress = {"matches": 0, "pages": 0, "seen": set()}
             relogged = False
-            while True:
-                try:
-                    self._read_all_pages(path, orders, progress, on_progress)
-                    break
-                except _LandedOnLogin:
-                    if relogged:
-                        raise SessionExpired(
-                            "the WorkFossa session expired again right after a fresh login "
-                            f"(after {len(orders)} of {progress['matches']} orders); "
-                            "try again later") from None
-                    relogged = True
-                    self._login(on_progress)
+            with BackgroundParser(self.base_url) as parser:
+                while True:
+                    try:
+                        self._read_all_pages(path, parser, orders, progress, on_progress)
+                        break
+                    except _LandedOnLogin:
+                        if relogged:
+                            raise SessionExpired(
+                                "the WorkFossa session expired again right after a fresh login "
+                                f"(after {len(progress['seen'])} of {progress['matches']} "
+                                "orders); try again later") from None
+                        relogged = True
+                        self._login(on_progress)
+                parser.merge_all(orders)
             self._save_state()  # the site may have refreshed its cookies
             return ScrapeResult(orders=list(orders.values()), matches=progress["matches"],
                                 rows_read=len(orders), pages=progress["pages"],
                                 logins=self.logins)
 
-    def _read_all_pages(self, path: str, orders: dict, progress: dict,
-                        on_progress: ProgressCallback | None) -> None:
+    def _read_all_pages(self, path: str, parser: BackgroundParser, orders: dict,
+                        progress: dict, on_progress: ProgressCallback | None) -> None:
         """Open the list, choose Show 100, and read pages until a stop rule holds; pages
-        already read (before a re-login) are read again, which the dedupe makes harmless."""
+        already read (before a re-login) are read again, which the dedupe makes harmless.
+
+        Each page's rows go to the background parser while the browser loads the next page;
+        the stop rules and progress use the row numbers the page read returns beside them.
+        """
+        seen: set = progress["seen"]
         pages_read_before = progress["pages"]  # > 0 when resuming after a re-login
         state = self._open_list(path)
         if state["matches"] > state["rowCount"]:  # more than one page at the default size
@@ -259,23 +266,22 @@ class WorkFossa:
             else site.DEFAULT_PAGE_SIZE
         while True:
             self._check_cancel()
+            parser.merge_ready(orders)  # raises a row's layout error as soon as it is known
             page_state = self._page.evaluate(site.READ_PAGE)
+            parser.submit(page_state["rows"])
             page_no = page_state["page"] or 1
-            new = 0
-            for html in page_state["rows"]:
-                order = parse_row(html, self.base_url)
-                new += order["number"] not in orders
-                orders[order["number"]] = order
+            new_numbers = {n for n in page_state["numbers"] if n} - seen
+            seen |= new_numbers
             matches = page_state["matches"]
             progress["matches"] = matches
             progress["pages"] = max(progress["pages"], page_no)
             _report(on_progress, ScrapeProgress(
                 phase="scraping", page=page_no,
                 pages=max(1, math.ceil(matches / page_size)) if matches else 1,
-                rows_read=len(orders), matches=matches))
+                rows_read=len(seen), matches=matches))
             # Pages read before a re-login bring nothing new: only later pages must.
-            stalled = page_no > max(1, pages_read_before) and new == 0
-            if self._should_stop(page_state, len(orders), stalled):
+            stalled = page_no > max(1, pages_read_before) and not new_numbers
+            if self._should_stop(page_state, len(seen), stalled):
                 return
             self._next_page(page_state)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from typing import Callable, Iterator
+from typing import Callable
 
 # Elements that never have children (the parser sees no end tag for them).
 VOID_ELEMENTS = frozenset(
@@ -25,47 +25,95 @@ BLOCK_ELEMENTS = frozenset(
 _WHITESPACE = re.compile(r"\s+")
 
 
+class Document:
+    """All elements of one parsed fragment in document order, and an index of them by tag
+    (`"a"`), class (`".muted"`) and title attribute (`"[title]"`)."""
+
+    __slots__ = ("elements", "index")
+
+    def __init__(self) -> None:
+        self.elements: list[Element] = []
+        self.index: dict[str, list[Element]] = {}
+
+    def add(self, element: "Element") -> int:
+        """Record an element (in document order); return its position."""
+        position = len(self.elements)
+        self.elements.append(element)
+        index = self.index
+        index.setdefault(element.tag, []).append(element)
+        for name in element.classes:
+            index.setdefault("." + name, []).append(element)
+        if "title" in element.attrs:  # the one attribute the row parser looks elements up by
+            index.setdefault("[title]", []).append(element)
+        return position
+
+
 class Element:
     """One element: its tag, attributes, and children (Elements and text strings, in order)."""
 
-    __slots__ = ("tag", "attrs", "children", "parent")
+    # Every element of a document sits in one list in document order (`_document`); an
+    # element's descendants are the slice [_start + 1, _end). Searching a slice is much
+    # faster than walking the tree, and rows are parsed by the thousand.
+    __slots__ = ("tag", "attrs", "children", "parent", "classes", "_document", "_start", "_end")
 
-    def __init__(self, tag: str, attrs: dict[str, str], parent: "Element | None"):
+    def __init__(self, tag: str, attrs: dict[str, str], parent: "Element | None",
+                 document: Document):
         self.tag = tag
         self.attrs = attrs
         self.children: list[Element | str] = []
         self.parent = parent
+        self.classes = frozenset(attrs.get("class", "").split())
+        self._document = document
+        self._end: int | None = None  # set when the element closes
+        self._start = document.add(self)
 
     def __repr__(self) -> str:
         return f"<{self.tag} class={self.attrs.get('class', '')!r}>"
 
-    @property
-    def classes(self) -> set[str]:
-        """Return the set of class names on this element."""
-        return set(self.attrs.get("class", "").split())
-
     def has_class(self, *names: str) -> bool:
         """Return True when this element carries every one of the given class names."""
-        return set(names) <= self.classes
+        classes = self.classes
+        for name in names:
+            if name not in classes:
+                return False
+        return True
 
     def elements(self) -> list["Element"]:
         """Return the child elements (not text), in document order."""
         return [child for child in self.children if isinstance(child, Element)]
 
-    def iter(self) -> Iterator["Element"]:
-        """Yield every descendant element in document order (not this element itself)."""
-        for child in self.children:
-            if isinstance(child, Element):
-                yield child
-                yield from child.iter()
+    def descendants(self) -> list["Element"]:
+        """Return every descendant element in document order (not this element itself)."""
+        elements = self._document.elements
+        end = self._end if self._end is not None else len(elements)
+        return elements[self._start + 1:end]
+
+    def select(self, key: str) -> list["Element"]:
+        """Given a tag ("a"), a class (".muted") or "[title]" (has a title), return the
+        descendants that have it, in document order (an index look-up, not a tree walk)."""
+        start = self._start
+        end = self._end if self._end is not None else len(self._document.elements)
+        return [e for e in self._document.index.get(key, ()) if start < e._start < end]
+
+    def select_one(self, key: str) -> "Element | None":
+        """Return the first descendant that select(key) would return, or None."""
+        start = self._start
+        end = self._end if self._end is not None else len(self._document.elements)
+        for element in self._document.index.get(key, ()):
+            if start < element._start < end:
+                return element
+        return None
 
     def find_all(self, match: Callable[["Element"], bool]) -> list["Element"]:
         """Return every descendant for which `match(element)` is true, in document order."""
-        return [element for element in self.iter() if match(element)]
+        return [element for element in self.descendants() if match(element)]
 
     def find(self, match: Callable[["Element"], bool]) -> "Element | None":
         """Return the first descendant for which `match(element)` is true, or None."""
-        return next((element for element in self.iter() if match(element)), None)
+        for element in self.descendants():
+            if match(element):
+                return element
+        return None
 
     def ancestors(self) -> Iterator["Element"]:
         """Yield the parent, its parent, and so on up to the root."""
@@ -148,26 +196,38 @@ class _TreeBuilder(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)  # &amp; &lt; etc. arrive already decoded
-        self.root = Element("#root", {}, None)
+        self.document = Document()
+        self.root = Element("#root", {}, None, self.document)
         self.current = self.root
 
     def handle_starttag(self, tag, attrs):
-        element = Element(tag, {name: value or "" for name, value in attrs}, self.current)
+        element = Element(tag, {name: value or "" for name, value in attrs}, self.current,
+                          self.document)
         self.current.children.append(element)
-        if tag not in VOID_ELEMENTS:
+        if tag in VOID_ELEMENTS:
+            element._end = len(self.document.elements)
+        else:
             self.current = element
 
     def handle_startendtag(self, tag, attrs):
-        element = Element(tag, {name: value or "" for name, value in attrs}, self.current)
+        element = Element(tag, {name: value or "" for name, value in attrs}, self.current,
+                          self.document)
+        element._end = len(self.document.elements)
         self.current.children.append(element)
 
     def handle_endtag(self, tag):
-        # Close up to the nearest open element of this tag; ignore a stray end tag.
+        # Close up to the nearest open element of this tag (closing the ones left open inside
+        # it); ignore a stray end tag.
         node = self.current
         while node is not self.root and node.tag != tag:
             node = node.parent
-        if node is not self.root:
-            self.current = node.parent
+        if node is self.root:
+            return
+        closing = self.current
+        while closing is not node.parent:
+            closing._end = len(self.document.elements)
+            closing = closing.parent
+        self.current = node.parent
 
     def handle_data(self, data):
         self.current.children.append(data)

@@ -48,9 +48,9 @@ def parse_row(html: str, base_url: str) -> dict:
     """
     base = base_url.rstrip("/")
     root = parse_fragment(html)
-    row = root.find(lambda e: e.has_class("work-list-item")) or root
+    row = root.select_one(".work-list-item") or root
 
-    link = row.find(lambda e: e.tag == "a" and bool(_WORK_LINK.match(e.attrs.get("href", ""))))
+    link = next((a for a in row.select("a") if _WORK_LINK.match(a.attrs.get("href", ""))), None)
     number = collapse(link.text()) if link is not None else None
     if link is None or not number:
         raise LayoutNotRecognised(
@@ -64,8 +64,7 @@ def parse_row(html: str, base_url: str) -> dict:
         "work_id": work_id,
         "status": _status(row),
         "category": _category(row),
-        "reason": _labelled(row, "Reason"),
-        "project": _labelled(row, "Project"),
+        **_labelled(row),
         **_customer(row),
         "contact": _contact(row),
         "items": _items(row),
@@ -86,7 +85,7 @@ def parse_match_count(text: str | None) -> int | None:
 
 def _status(row: Element) -> str | None:
     """Return the status badge's text ("Work Created")."""
-    badge = row.find(lambda e: e.has_class("work-status-badge"))
+    badge = row.select_one(".work-status-badge")
     if badge is None:  # tolerate a badge without its wrapper
         badge = row.find(lambda e: any(c.startswith("work-status-") for c in e.classes))
     return collapse(badge.text()) if badge is not None else None
@@ -94,42 +93,51 @@ def _status(row: Element) -> str | None:
 
 def _category(row: Element) -> str | None:
     """Return the colour bar's name: the hidden tooltip's text inside div.wo-category-show."""
-    bar = row.find(lambda e: e.has_class("wo-category-show"))
+    bar = row.select_one(".wo-category-show")
     if bar is None:
         return None
-    tooltip = bar.find(lambda e: e.has_class("ks-tooltip"))
+    tooltip = bar.select_one(".ks-tooltip")
     if tooltip is not None:
         return collapse(tooltip.text())
     return collapse(bar.attrs.get("title"))
 
 
-def _labelled(row: Element, label: str) -> str | None:
-    """Return the text after a "<label>:" marker (e.g. "Reason: AccuMeasure"), or None."""
-    wanted = re.compile(rf"{re.escape(label)}\s*:", re.IGNORECASE)
-    marker = row.find(
-        lambda e: not e.elements() and bool(wanted.fullmatch(e.text()))
-        and not any(a.has_class("ks-tooltip") for a in e.ancestors())
-    )
-    if marker is None or marker.parent is None:
-        return None
-    return collapse(marker.parent.text(skip=lambda e: e is marker))
+def _labelled(row: Element) -> dict:
+    """Return reason and project: the text after a "Reason:" / "Project:" marker element
+    (e.g. <span class="muted">Reason:</span> AccuMeasure); None when a marker is absent."""
+    found = {"reason": None, "project": None}
+    for element in row.descendants():
+        children = element.children
+        # A marker is a leaf holding only its label text ("Reason:").
+        if len(children) != 1 or not isinstance(children[0], str):
+            continue
+        text = children[0].strip()
+        if not text.endswith(":"):
+            continue
+        key = text[:-1].strip().lower()
+        if key in found and found[key] is None and element.parent is not None \
+                and not _in_tooltip(element):
+            found[key] = collapse(element.parent.text(skip=lambda e: e is element))
+    return found
+
+
+def _in_tooltip(element: Element) -> bool:
+    """Return True when the element sits inside a (hidden) .ks-tooltip."""
+    return any(ancestor.has_class("ks-tooltip") for ancestor in element.ancestors())
 
 
 def _customer(row: Element) -> dict:
     """Return customer, store_number, brand and the address fields of the customer block."""
-    block = row.find(lambda e: e.has_class("address")) or row
-    customer_link = block.find(
-        lambda e: e.tag == "a" and bool(_CUSTOMER_LINK.search(e.attrs.get("href", "")))
-    )
-    location_link = block.find(
-        lambda e: e.tag == "a" and bool(_LOCATION_LINK.search(e.attrs.get("href", "")))
-    )
+    block = row.select_one(".address") or row
+    links = block.select("a")
+    customer_link = next((a for a in links if _CUSTOMER_LINK.search(a.attrs.get("href", ""))), None)
+    location_link = next((a for a in links if _LOCATION_LINK.search(a.attrs.get("href", ""))), None)
     fields = {
         "customer": collapse(customer_link.text()) if customer_link is not None else None,
         "store_number": collapse(location_link.text()) if location_link is not None else None,
         "brand": _brand(location_link),
     }
-    info = block.find(lambda e: e.has_class("address-info"))
+    info = block.select_one(".address-info")
     fields.update(_address(info.lines() if info is not None else []))
     return fields
 
@@ -144,8 +152,8 @@ def _brand(location_link: Element | None) -> str | None:
     while node.parent is not None and node.next_element_sibling() is None:
         node = node.parent
     following = node.next_element_sibling()
-    if following is None or following.has_class("address-info") or following.find(
-        lambda e: e.has_class("address-info")
+    if following is None or following.has_class("address-info") or following.select_one(
+        ".address-info"
     ):
         return None
     return collapse(following.text())
@@ -178,7 +186,7 @@ def _address(lines: list[str]) -> dict:
 
 def _contact(row: Element) -> str | None:
     """Return the first line of .contact-name: the contact's name, and phone where shown."""
-    block = row.find(lambda e: e.has_class("contact-name"))
+    block = row.select_one(".contact-name")
     if block is None:
         return None
     leading_text = collapse("".join(c for c in block.children[:1] if isinstance(c, str)))
@@ -193,13 +201,13 @@ def _items(row: Element) -> list[dict]:
     """Return the items: each group (div.text-xs.mb-2) is a heading, then "N x Name (CODE)"
     lines whose code sits in span.muted."""
     items = []
-    for group in row.find_all(lambda e: e.tag == "div" and e.has_class("text-xs", "mb-2")):
+    for group in (e for e in row.select(".text-xs") if e.tag == "div" and e.has_class("mb-2")):
         heading, *lines = group.elements() or [None]
         if heading is None or not lines:
             continue
         category = collapse(heading.text())
         for line in lines:
-            code_span = line.find(lambda e: e.tag == "span" and e.has_class("muted"))
+            code_span = next((e for e in line.select(".muted") if e.tag == "span"), None)
             text = line.text(skip=lambda e: e is code_span)
             quantity_and_name = _ITEM_LINE.match(text)
             if quantity_and_name is None:
@@ -221,20 +229,19 @@ def _visits(row: Element, base: str) -> dict:
     """Return visits_done/planned (from the counter's title "0 / 1") and the Next Visit fields
     (date, time window, due date, absolute visit URL; all None without a Next Visit link)."""
     done = planned = None
-    counter = row.find(lambda e: bool(_COUNTER.match(e.attrs.get("title", "") or "-")))
+    counter = next((e for e in row.select("[title]") if _COUNTER.match(e.attrs["title"])), None)
     if counter is not None:
         done, planned = map(int, _COUNTER.match(counter.attrs["title"]).groups())
     else:  # a counter without its title: read its visible text ("1 / 1 visits")
-        counter = row.find(lambda e: bool(_COUNTER.match(e.text())) and not any(
-            a.has_class("ks-tooltip") for a in e.ancestors()))
+        counter = row.find(lambda e: bool(_COUNTER.match(e.text())) and not _in_tooltip(e))
         if counter is not None:
             done, planned = map(int, _COUNTER.match(counter.text()).groups()[:2])
 
     fields = {"visits_done": done, "visits_planned": planned, "next_visit_date": None,
               "time_window": None, "due_date": None, "visit_url": None}
-    link = row.find(lambda e: e.tag == "a" and (
-        (e.attrs.get("title") or "").strip().lower() == "next visit"
-        or bool(_VISIT_LINK.search(e.attrs.get("href", "")))))
+    link = next((a for a in row.select("a") if (
+        (a.attrs.get("title") or "").strip().lower() == "next visit"
+        or _VISIT_LINK.search(a.attrs.get("href", "")))), None)
     if link is None:
         return fields
     text = link.text()
@@ -255,13 +262,13 @@ def _visits(row: Element, base: str) -> dict:
 def _instructions(row: Element) -> str | None:
     """Return the full instructions (the hidden tooltip's span.pre-wrap), line breaks kept and
     trimmed; None when empty or absent."""
-    full = row.find(lambda e: e.has_class("pre-wrap") and any(
-        a.has_class("ks-tooltip") for a in e.ancestors()))
+    copies = row.select(".pre-wrap")
+    full = next((e for e in copies if _in_tooltip(e)), None)
     if full is None:
         # Short instructions may have no tooltip; the visible copy is whole only when it
         # has no "more..." link after it.
-        visible = row.find(lambda e: e.has_class("pre-wrap"))
-        truncated = row.find(lambda e: e.tag == "a" and e.text().lower().startswith("more"))
+        visible = copies[0] if copies else None
+        truncated = next((a for a in row.select("a") if a.text().lower().startswith("more")), None)
         if visible is None or truncated is not None:
             return None
         full = visible
@@ -270,7 +277,7 @@ def _instructions(row: Element) -> str | None:
 
 def _creator(row: Element) -> dict:
     """Return created_by and created_at from div.work-creator ("Dana Ortiz • 04/08/2026 09:41am")."""
-    block = row.find(lambda e: e.has_class("work-creator"))
+    block = row.select_one(".work-creator")
     if block is None:
         return {"created_by": None, "created_at": None}
     text = block.text()

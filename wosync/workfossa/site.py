@@ -98,9 +98,18 @@ SIZE_APPLIED = "(want) => {" + _STATE + r"""
 # The state without waiting (to explain a wait that gave up).
 LIST_STATE = "() => {" + _STATE + " return listState(); }"
 
-# The state and every row's outerHTML, in one call.
+# The state, every row's outerHTML and its work-order number (the text of its first
+# /app/work/<id>/ link, as parse_row reads it; null without one), in one call. The numbers
+# let the stop rules be decided before the rows are parsed.
 READ_PAGE = "() => {" + _STATE + r"""
   const s = listState();
-  s.rows = [...document.querySelectorAll('div.row.work-list-item')].map((row) => row.outerHTML);
+  const workLink = /^(?:https?:\/\/[^\/]+)?\/app\/work\/\d+\/?$/;
+  const rows = [...document.querySelectorAll('div.row.work-list-item')];
+  s.rows = rows.map((row) => row.outerHTML);
+  s.numbers = rows.map((row) => {
+    const link = [...row.querySelectorAll('a[href]')]
+        .find((a) => workLink.test(a.getAttribute('href')));
+    return link ? link.textContent.replace(/\s+/g, ' ').trim() || null : null;
+  });
   return s;
 }"""

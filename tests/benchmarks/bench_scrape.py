@@ -1,0 +1,112 @@
+"""Benchmark: wosync's scrape against the floor of any Playwright scrape of the same pages.
+
+    python tests/benchmarks/bench_scrape.py [--orders 1000] [--repeat 5]
+
+On a simulated site with 1,000 orders (in its own process), time (median of a few runs, each from browser launch
+to browser closed, fresh session so a login is included):
+  * wosync:  WorkFossa(...).read_work_orders() - parses every row into the order dict;
+  * floor:   a minimal Playwright script that only logs in, chooses Show 100 and clicks
+             next-page through every page, waiting on the current page number.
+Prints both medians and the ratio (goal: <= 1.3). Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run from anywhere
+
+from wosync.secret import Secret  # noqa: E402
+from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME  # noqa: E402
+from wosync.workfossa import WorkFossa, find_browser  # noqa: E402
+from wosync.workfossa import site  # noqa: E402
+
+
+@contextlib.contextmanager
+def simulated_site(orders: int):
+    """Run the simulated site in its own process (as a real site is: its work must not
+    share this process's interpreter with the scraper); yield its base URL."""
+    server = subprocess.Popen([sys.executable, "-m", "wosync.sim", "--orders", str(orders)],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        yield server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def run_wosync(base_url: str, browser: str, expected: int) -> float:
+    """Scrape with wosync from a fresh session; return the seconds taken."""
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        with WorkFossa(base_url, DEFAULT_USERNAME, Secret(DEFAULT_PASSWORD),
+                       state_path=Path(folder) / "session.json",
+                       artefacts_dir=Path(folder) / "artefacts",
+                       browser_executable=browser) as wf:
+            result = wf.read_work_orders()
+        elapsed = time.perf_counter() - start
+    assert result.rows_read == expected and result.complete, result
+    return elapsed
+
+
+def run_floor(base_url: str, browser: str, expected: int) -> float:
+    """Log in, Show 100 and click through every page with bare Playwright; return seconds."""
+    from playwright.sync_api import sync_playwright
+
+    start = time.perf_counter()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser, headless=True)
+        page = chromium.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(base_url + "/")
+        page.fill("input[name=email]", DEFAULT_USERNAME)
+        page.fill("input[name=password]", DEFAULT_PASSWORD)
+        with page.expect_navigation():
+            page.click("input[type=submit]")
+        page.goto(base_url + site.ACTIVE_LIST_PATH)
+        menu = page.locator("div.ks-select", has=page.locator("input[name=limit]"))
+        menu.locator(".ks-select-selection").click()
+        menu.locator("li", has_text="Show 100").click()
+        page.wait_for_function("() => document.querySelectorAll('div.work-list-item').length > 25")
+        pages = -(-expected // 100)
+        for number in range(2, pages + 1):
+            page.click("div.simple-pagination .pagination a.next-page")
+            page.wait_for_function(
+                "(n) => document.querySelector('div.simple-pagination .current-page')"
+                ".textContent.trim() === String(n)", arg=number)
+        chromium.close()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    browser = find_browser()
+    with simulated_site(args.orders) as base_url:
+        expected = args.orders
+        run_floor(base_url, browser, expected)  # warm-up: disk caches, page cache
+        wosync_times, floor_times = [], []
+        for _ in range(args.repeat):  # interleaved, so load changes hit both alike
+            floor_times.append(run_floor(base_url, browser, expected))
+            wosync_times.append(run_wosync(base_url, browser, expected))
+    floor, ours = statistics.median(floor_times), statistics.median(wosync_times)
+    print(f"orders: {expected}, pages: {-(-expected // 100)}, repetitions: {args.repeat}")
+    print(f"floor  (bare Playwright) median: {floor:.2f} s  runs: "
+          + ", ".join(f"{t:.2f}" for t in floor_times))
+    print(f"wosync (read_work_orders) median: {ours:.2f} s  runs: "
+          + ", ".join(f"{t:.2f}" for t in wosync_times))
+    print(f"ratio wosync / floor: {ours / floor:.2f} (goal <= 1.3)")
+
+
+if __name__ == "__main__":
+    main()
