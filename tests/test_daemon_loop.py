@@ -380,3 +380,58 @@ def test_the_loop_stops_a_running_sync_and_records_it_interrupted(loop, store):
     # Due again at once, so the next start of the daemon runs it (once).
     assert next_run_of(store, row["id"]) <= datetime.now(UTC)
     assert wait_for(lambda: (store.get_daemon_state() or {}).get("status") == "stopped", 10, "the stopped state")
+
+
+def test_a_reload_request_sighup_replans_at_once_without_waiting_for_the_poll(wosync_home, store):
+    source = GatedSource()
+    source.gate.set()
+    daemon = Daemon(sync=functools.partial(run_sync, source=source), poll_seconds=3600)  # no polling
+    thread = threading.Thread(target=daemon.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: (store.get_daemon_state() or {}).get("status") == "idle; no schedule enabled", 10,
+                 "the daemon to start")
+        add_schedule(store, datetime.now(UTC))
+        daemon.request_reload()
+        wait_for(lambda: source.calls == 1, 10, "the new schedule to run after the reload")
+    finally:
+        daemon.request_stop("test over")
+        thread.join(10)
+
+
+# --- logging ---------------------------------------------------------------------------------
+
+
+def test_the_log_file_rotates_and_stays_private(tmp_path):
+    import logging
+
+    from wosync.daemon import OneLineFormatter, PrivateRotatingFileHandler
+
+    path = tmp_path / "logs" / "wosync.log"
+    path.parent.mkdir()
+    handler = PrivateRotatingFileHandler(path, maxBytes=2000, backupCount=2, encoding="utf-8")
+    handler.setFormatter(OneLineFormatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("wosync.test-rotation")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        for index in range(200):  # about 7 kB: three rotations
+            logger.info("schedule 1: success: line %03d", index)
+        try:
+            raise SiteUnreachable("cannot reach WorkFossa")
+        except SiteUnreachable:
+            logger.exception("schedule 1: failed")  # even with exc_info: no traceback lines
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+    files = sorted(p.name for p in path.parent.iterdir())
+    assert files == ["wosync.log", "wosync.log.1", "wosync.log.2"]
+    assert all((path.parent / name).stat().st_mode & 0o777 == 0o600 for name in files)
+    assert all((path.parent / name).stat().st_size <= 2000 for name in files)
+    current = path.read_text()
+    assert "line 199" in current
+    assert "INFO schedule 1: success: line 199" in current
+    assert current.rstrip().endswith("ERROR schedule 1: failed\nSiteUnreachable: cannot reach WorkFossa")
+    assert "Traceback" not in current

@@ -408,7 +408,8 @@ class Daemon:
                 row = None
             if row and row["enabled"]:
                 self.store.update_schedule(row["id"], now, next_run=schedules.first_run(rule_of(row), now))
-            log.info("schedule %s (%s): interrupted", run["schedule_id"], run["account"])
+            log.info("schedule %s (%s): interrupted (the daemon stopped during the sync); it runs again "
+                     "at the next start", run["schedule_id"], run["account"])
 
     # -- jobs
 
