@@ -37,7 +37,7 @@ from wosync.workfossa.errors import (
     SiteHttpError,
     SiteUnreachable,
 )
-from wosync.workfossa.network import NetworkWatch
+from wosync.workfossa.network import AUTH_STATUSES, NetworkWatch
 from wosync.workfossa.result import ScrapeProgress, ScrapeResult
 
 # The match count is hidden on narrow screens: always a desktop-size window.
@@ -83,7 +83,9 @@ class WorkFossa:
         self._page = None
         self._net: NetworkWatch | None = None
         self._session_checked = False
-        self._open_list_path: str | None = None  # the list URL the page shows, ready
+        # The list the page shows, loaded by ensure_session and not read yet: the scrape that
+        # follows may start from it instead of loading it again (once only, or it is stale).
+        self._unread_list_path: str | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -142,6 +144,7 @@ class WorkFossa:
             if self.state_path.exists():
                 try:
                     self._open_list(site.ACTIVE_LIST_PATH)
+                    self._unread_list_path = site.ACTIVE_LIST_PATH
                     return False
                 except _LandedOnLogin:
                     pass
@@ -161,7 +164,7 @@ class WorkFossa:
         page = self._require_page()
         _report(on_progress, ScrapeProgress(phase="logging_in"))
         self._context.clear_cookies()
-        self._open_list_path = None
+        self._unread_list_path = None
         self._goto("/", what="the login page")
         form = page.locator(site.LOGIN_FORM)
         if form.count() == 0:
@@ -304,18 +307,18 @@ class WorkFossa:
         return stalled
 
     def _open_list(self, path: str) -> dict:
-        """Show the work list at `path` (reusing the page when it already shows it) and wait
-        until it is ready; return its state. Raises _LandedOnLogin on the login form."""
-        if self._open_list_path == path:
+        """Show the work list at `path` and wait until it is ready; return its state (the
+        list ensure_session just loaded is used as it is). Raises _LandedOnLogin on the
+        login form."""
+        fresh, self._unread_list_path = self._unread_list_path == path, None
+        if fresh:
             state = self._page.evaluate(site.LIST_STATE)
-            if not state["login"] and state["matches"] is not None and state["page"] in (1, None):
+            if not state["login"] and state["matches"] is not None:
                 return state
-        self._open_list_path = None
         self._goto(path, what="the work list")
         state = self._wait(site.LIST_READY, None, what="the work list", page_no=1)
         if state is None:
             self._explain_list_not_ready()
-        self._open_list_path = path
         return state
 
     def _explain_list_not_ready(self) -> None:
@@ -369,7 +372,8 @@ class WorkFossa:
     # --- waiting and navigation ------------------------------------------------------------
 
     def _goto(self, path: str, what: str) -> None:
-        """Navigate to base_url + path; translate network failures to SiteUnreachable."""
+        """Navigate to base_url + path; SiteUnreachable when the connection fails,
+        SiteHttpError when the page itself answers with an HTTP error."""
         from playwright.sync_api import Error as PlaywrightError
 
         url = self.base_url + path
@@ -379,15 +383,20 @@ class WorkFossa:
             self._page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as exc:
             raise _unreachable(url, _first_line(exc)) from None
-        self._raise_http_errors(what, page_no=1)
+        status = self._net.document_status()
+        if status is not None and status >= 400 and status not in AUTH_STATUSES:
+            raise SiteHttpError(
+                f"WorkFossa answered HTTP {status} for {what} (page 1, {self._page.url})", status)
 
     def _wait(self, predicate: str, arg, what: str, page_no: int) -> dict | None:
         """Wait until `predicate` (a site.* reader) returns the list state; return it.
 
-        Raises _LandedOnLogin when the login form shows, SiteHttpError / SiteUnreachable on a
-        failed request, Interrupted when cancelled. Returns None when the page's requests have
-        all finished for QUIET_SECONDS and it still does not show what we wait for (the caller
-        says which part is missing); SiteUnreachable when timeout_ms passes first.
+        Raises _LandedOnLogin when the login form shows, Interrupted when cancelled. When the
+        page's requests have all finished for QUIET_SECONDS and it still does not show what we
+        wait for: SiteUnreachable / SiteHttpError when one of them failed, _LandedOnLogin when
+        one was answered 401/419, else None (the caller says which part is missing). A request
+        failing does not end the wait by itself: the list may still show what we wait for.
+        SiteUnreachable (or the HTTP error seen) when timeout_ms passes first.
         """
         from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
 
@@ -402,7 +411,6 @@ class WorkFossa:
                 handle.dispose()
                 if state.get("login"):
                     raise _LandedOnLogin()
-                self._raise_http_errors(what, page_no)
                 return state
             except PlaywrightTimeout:
                 pass
@@ -410,18 +418,19 @@ class WorkFossa:
                 # A navigation (to the login form, say) replaced the page mid-poll: poll again.
                 if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
                     raise
-            self._raise_http_errors(what, page_no)
             if self._net.quiet_for() >= QUIET_SECONDS:
+                self._raise_request_errors(what, page_no)
                 if self._net.saw_auth_failure():
                     raise _LandedOnLogin()  # 401/419 without a redirect: the session is gone
                 return None
             if time.monotonic() >= deadline:
+                self._raise_request_errors(what, page_no)
                 raise SiteUnreachable(
                     f"WorkFossa did not show {what} within {self.timeout_ms / 1000:g} s "
                     f"({self._page.url}); the site may be slow or down: check the network "
                     "and WOSYNC_BASE_URL")
 
-    def _raise_http_errors(self, what: str, page_no: int) -> None:
+    def _raise_request_errors(self, what: str, page_no: int) -> None:
         """Raise for a request of this step that failed: SiteUnreachable when the connection
         failed, SiteHttpError for an HTTP error (401/419 are left to the login-form check)."""
         failure = self._net.first_failure()
@@ -448,7 +457,7 @@ class WorkFossa:
     def _errors_with_artefacts(self):
         """Run a public step: turn Playwright failures into typed errors, and save a
         screenshot and the page HTML for any scrape error, naming them in its message."""
-        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
 
         self._require_page()
         try:
@@ -460,6 +469,13 @@ class WorkFossa:
         except _LandedOnLogin:
             error = SessionExpired("the WorkFossa session ended and the login form showed instead "
                                    "of the work list")
+            error.attach_artefacts(self._save_artefacts(error.kind))
+            raise error from None
+        except PlaywrightTimeout as exc:
+            # An action (a click, a navigation) that the site never let finish.
+            error = SiteUnreachable(
+                f"WorkFossa did not respond in time ({_first_line(exc)}; page {self._page.url}); "
+                "the site may be slow or down: check the network and WOSYNC_BASE_URL")
             error.attach_artefacts(self._save_artefacts(error.kind))
             raise error from None
         except PlaywrightError as exc:

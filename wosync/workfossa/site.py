@@ -17,7 +17,7 @@ ALL_LIST_PATH = ("/app/work/list?work_visit_completion=all%7C%7CAll%20visits%20c
 LOGIN_FORM = "form[name=login]"
 LOGIN_EMAIL = "input[type=email][name=email]"
 LOGIN_PASSWORD = "input[type=password][name=password]"
-LOGIN_SUBMIT = 'input[type=submit][value="Log In"], form[name=login] [type=submit]'
+LOGIN_SUBMIT = "input[type=submit], button[type=submit]"  # inside the login form
 LOGGED_IN_MARK = 'nav.main-nav, button[aria-label="User menu"]'
 
 ROWS = "div.row.work-list-item"
