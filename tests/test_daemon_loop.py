@@ -22,7 +22,6 @@ from wosync.clock import from_iso
 from wosync.daemon import (
     Daemon, clock_jump, due_schedules, plan_after_run, run_schedule, status_line, when_text,
 )
-from wosync.errors import AlreadyRunning
 from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
 from wosync.sync import run_sync

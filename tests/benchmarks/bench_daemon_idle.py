@@ -115,8 +115,8 @@ def main() -> int:
     sleeper_10 = sleeper_used * scale
     print(f"daemon status while measured: {status!r}; {args.schedules} schedules; window {elapsed:.1f} s "
           f"(CPU time from /proc schedstat)")
-    print(f"wosync daemon : {daemon_used:.3f} s CPU in the window -> {daemon_10:.3f} s per 10 min")
-    print(f"sleep floor   : {sleeper_used:.3f} s CPU in the window -> {sleeper_10:.3f} s per 10 min")
+    print(f"wosync daemon : {daemon_used * 1000:.2f} ms CPU in the window -> {daemon_10:.3f} s per 10 min")
+    print(f"sleep floor   : {sleeper_used * 1000:.2f} ms CPU in the window -> {sleeper_10:.3f} s per 10 min")
     ratio = f"{daemon_used / sleeper_used:.1f}x" if sleeper_used > 0 else "n/a (the floor used no measurable CPU)"
     print(f"difference    : {daemon_10 - sleeper_10:.3f} s per 10 min; ratio {ratio}")
     verdict = "met" if daemon_10 < GOAL_SECONDS_PER_10_MIN else "MISSED"
