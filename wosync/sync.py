@@ -200,12 +200,17 @@ def _locked_run(store, account, clock, options, source, password, on_progress, c
     except KeyboardInterrupt:
         _fail(store, run_id, clock, options, started, tracker, "interrupted", "interrupted", "the sync was interrupted (Ctrl-C)")
         raise
-    except WosyncError as exc:
-        status = "interrupted" if isinstance(exc, Interrupted) else "failed"
-        run = _fail(store, run_id, clock, options, started, tracker, status, exc.kind, exc.message)
-    except Exception as exc:  # an unexpected bug must still close the run, not leave it "running"
-        message = f"unexpected {type(exc).__name__}: {exc}"
-        run = _fail(store, run_id, clock, options, started, tracker, "failed", "unexpected", message)
+    except Exception as exc:  # typed errors, and an unexpected bug: the run is closed either way
+        if isinstance(exc, Interrupted) or (cancel is not None and cancel.is_set()):
+            # A stop request (SIGTERM, Ctrl-C) can also reach the browser driver first and
+            # surface as a browser error: the run was still interrupted, not failed.
+            run = _fail(store, run_id, clock, options, started, tracker, "interrupted", "interrupted",
+                        "the sync was cancelled (the daemon or the user stopped it)")
+        elif isinstance(exc, WosyncError):
+            run = _fail(store, run_id, clock, options, started, tracker, "failed", exc.kind, exc.message)
+        else:
+            message = f"unexpected {type(exc).__name__}: {exc}"
+            run = _fail(store, run_id, clock, options, started, tracker, "failed", "unexpected", message)
     if options.notify:
         _notify(store, run, clock)
     return store.get_run(run_id)

@@ -6,6 +6,7 @@ registers itself on `app` here. Heavy libraries are imported inside commands, ne
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -13,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from wosync.credentials import hidden_environment_password
-from wosync.errors import ExitCode, WosyncError
+from wosync.errors import ExitCode, Interrupted, WosyncError
 
 
 def _error_line(message: str) -> None:
@@ -24,7 +25,17 @@ def _error_line(message: str) -> None:
 class WosyncGroup(TyperGroup):
     """The root command group: one place where errors become messages and exit codes."""
 
+    def invoke(self, ctx):
+        # Typer would turn Ctrl-C into a silent exit 130; make it our one-line message instead.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted (Ctrl-C)") from None
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # Playwright's driver runs on asyncio; when Ctrl-C stops it first, asyncio would print
+        # "Future exception was never retrieved" noise after our own one-line message.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         try:
             with hidden_environment_password():  # no child process (the browser) inherits it
                 result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

@@ -14,6 +14,8 @@ from typing import Optional
 
 import typer
 
+from wosync.credentials import has_environment_password
+
 UNIT_NAME = "wosync.service"
 ENABLE_COMMAND = "systemctl --user daemon-reload && systemctl --user enable --now wosync"
 LOGS_COMMAND = "journalctl --user -u wosync -f"
@@ -154,7 +156,7 @@ def install_service(
     typer.echo(f"  {ENABLE_COMMAND}")
     typer.echo(f"To keep it running while you are logged out: {LINGER_COMMAND}")
     typer.echo(f"Its logs: {LOGS_COMMAND}")
-    if os.environ.get("WOSYNC_PASSWORD"):
+    if has_environment_password():
         typer.echo("Note: WOSYNC_PASSWORD is not copied into the unit; store the password with "
                    "`wosync login` or use the LoadCredential line in the unit.", err=True)
 

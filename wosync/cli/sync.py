@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 import typer
 
@@ -39,8 +42,9 @@ def sync_now(
         options = SyncOptions(trigger="manual", schedule_id=schedule_id, allow_mass_removal=allow_mass_removal,
                               purge_completed_after_days=purge_completed_after)
         err = common.stderr_console()
-        with render.SyncProgressView(err, quiet=quiet or (json_out and not err.is_terminal), clock=common.clock) as view:
-            run = run_sync(store, account, common.clock, options, on_progress=view)
+        with render.SyncProgressView(err, quiet=quiet or (json_out and not err.is_terminal), clock=common.clock) as view, \
+                _cancel_on_interrupt() as cancel:
+            run = run_sync(store, account, common.clock, options, on_progress=view, cancel=cancel)
     code = exit_code_for(run)
     if json_out:
         from wosync.cli.history import run_record
@@ -51,6 +55,29 @@ def sync_now(
     if run["status"] != "success":
         typer.echo(f"Error: {_failure_text(run)}", err=True)
     return int(code)
+
+
+@contextmanager
+def _cancel_on_interrupt() -> Iterator[threading.Event]:
+    """Yield a cancel event that Ctrl-C sets before raising KeyboardInterrupt as usual.
+
+    Ctrl-C reaches the browser too, which may fail before Python sees the interrupt; with the
+    event set first, the sync records such a run as interrupted (exit 130), not failed.
+    """
+    cancel = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield cancel
+        return
+
+    def interrupt(signum, frame):
+        cancel.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield cancel
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _failure_text(run: dict[str, Any]) -> str:
