@@ -52,7 +52,7 @@ def save_artefacts(page, folder: Path, kind: str, secret: Secret | None) -> list
         pass
     try:
         png = folder / f"{stem}.png"
-        write_private(png, page.screenshot(timeout=10_000))
+        write_private(png, _screenshot(page))
         saved.append(png)
     except Exception:
         pass
@@ -66,3 +66,14 @@ def save_artefacts(page, folder: Path, kind: str, secret: Secret | None) -> list
     except Exception:
         pass
     return saved
+
+
+def _screenshot(page) -> bytes:
+    """Return a PNG of the page. Chromium sometimes answers "Unable to capture screenshot"
+    for a page that has not painted yet (a browser error page, just shown): then wait for
+    the next frame and try once more."""
+    try:
+        return page.screenshot(timeout=10_000)
+    except Exception:
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+        return page.screenshot(timeout=10_000)

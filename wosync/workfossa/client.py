@@ -271,6 +271,8 @@ class WorkFossa:
             self._check_cancel()
             parser.merge_ready(orders)  # raises a row's layout error as soon as it is known
             page_state = self._page.evaluate(site.READ_PAGE)
+            if page_state["matches"] is None:  # the count went away with the page change
+                self._explain_list_not_ready()
             parser.submit(page_state["rows"])
             page_no = page_state["page"] or 1
             new_numbers = {n for n in page_state["numbers"] if n} - seen
@@ -341,14 +343,15 @@ class WorkFossa:
         if not state["sizeMenuFound"]:
             raise LayoutNotRecognised(
                 f"the work list has no page-size menu ({site.PAGE_SIZE_MENU})", site.PAGE_SIZE_MENU)
-        menu.locator(".ks-select-selection").click()
+        self._click(menu.locator(".ks-select-selection"), "the page-size menu",
+                    site.PAGE_SIZE_MENU)
         option = menu.locator(site.PAGE_SIZE_OPTION).filter(has_text=label)
         if option.count() == 0:
             raise LayoutNotRecognised(
                 f"the page-size menu offers no \"{label}\" ({site.PAGE_SIZE_OPTION})",
                 site.PAGE_SIZE_OPTION)
         self._net.start_step()
-        option.first.click()
+        self._click(option.first, f"\"{label}\" in the page-size menu", site.PAGE_SIZE_MENU)
         new_state = self._wait(site.SIZE_APPLIED, {"label": label, "before": state["rowCount"]},
                                what=f"the work list at \"{label}\"", page_no=1)
         if new_state is None:
@@ -361,7 +364,7 @@ class WorkFossa:
         """Click the list's next-page link and wait until the list shows the next page."""
         want = (state["page"] or 1) + 1
         self._net.start_step()
-        self._page.locator(site.NEXT_PAGE).first.click()
+        self._click(self._page.locator(site.NEXT_PAGE).first, "next-page", site.NEXT_PAGE)
         shown = self._wait(site.PAGE_SHOWN, {"page": want, "before": state["signature"]},
                            what=f"page {want} of the work list", page_no=want)
         if shown is None:
@@ -370,6 +373,18 @@ class WorkFossa:
                 site.NEXT_PAGE)
 
     # --- waiting and navigation ------------------------------------------------------------
+
+    def _click(self, locator, what: str, selector: str) -> None:
+        """Click like a user (visible, enabled, not covered); LayoutNotRecognised naming the
+        selector when that cannot happen within timeout_ms (hidden, covered by a dialog...)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            locator.click()
+        except PlaywrightTimeout:
+            raise LayoutNotRecognised(
+                f"could not click {what} ({selector}) within {self.timeout_ms / 1000:g} s: "
+                "it is missing, hidden or covered", selector) from None
 
     def _goto(self, path: str, what: str) -> None:
         """Navigate to base_url + path; SiteUnreachable when the connection fails,
