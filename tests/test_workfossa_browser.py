@@ -298,7 +298,7 @@ def test_cancel_stops_the_scrape_and_the_browser(faulty, tmp_path):
         processes = browser_processes()
         with pytest.raises(Interrupted):
             wf.read_work_orders(on_progress=lambda r: r.page == 1 and cancel.set())
-    assert still_running(processes) == []
+    assert processes and still_running(processes) == []
 
 
 def test_ctrl_c_mid_scrape_leaves_no_browser_behind(faulty, tmp_path):

@@ -172,3 +172,19 @@ def test_item_line_that_is_not_quantity_x_name_is_a_layout_error():
 ])
 def test_match_count(text, expected):
     assert parse_match_count(text) == expected
+
+
+def test_every_row_the_simulated_site_draws_reads_back_as_its_expected_order():
+    """The simulated site's generator covers what the fragments above cannot list one by
+    one (every status, city, item and instruction shape); the expected dicts come from the
+    site's own data, not from the parser."""
+    import datetime as dt
+
+    from wosync.sim import render
+    from wosync.sim.data import generate_orders
+
+    orders, _ = generate_orders(400, seed=11, today=dt.date(2026, 4, 10))
+    assert any(o.is_completed for o in orders) and any(o.contact_phone for o in orders)
+    for order in orders:
+        assert parse_row(render.row_html(order), "http://127.0.0.1:9") == \
+            order.expected("http://127.0.0.1:9"), order.number

@@ -271,6 +271,8 @@ class WorkFossa:
             self._check_cancel()
             parser.merge_ready(orders)  # raises a row's layout error as soon as it is known
             page_state = self._page.evaluate(site.READ_PAGE)
+            if page_state["login"]:
+                raise _LandedOnLogin()
             if page_state["matches"] is None:  # the count went away with the page change
                 self._explain_list_not_ready()
             parser.submit(page_state["rows"])
