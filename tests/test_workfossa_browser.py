@@ -236,6 +236,16 @@ def test_wrong_password_is_rejected_with_exit_code_3(faulty, tmp_path):
     assert not (tmp_path / "session.json").exists()
 
 
+def test_site_refusing_a_login_keeps_the_typed_password_out_of_the_artefacts(faulty, tmp_path):
+    faulty.faults.reject_password = True  # the right password, typed, and refused
+    with scraper(faulty, tmp_path) as wf:
+        with pytest.raises(CredentialsRejected) as caught:
+            wf.login()
+        assert wf.logins == 1
+    assert caught.value.exit_code == ExitCode.CREDENTIALS
+    assert_artefacts(caught.value, must_not_contain=(PASSWORD,))
+
+
 def test_password_is_fetched_only_when_a_login_is_needed(faulty, tmp_path):
     asked = []
 
