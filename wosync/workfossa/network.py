@@ -96,6 +96,10 @@ class NetworkWatch:
         status = response.status
         if request.resource_type == "document" and request.frame == self._main_frame:
             self._document_status = status
+        if status >= 400:
+            # An error answer counts as finished once it arrives: the page's script may never
+            # read its body, and Chromium then never reports the request as finished.
+            self._on_done(request)
         if status in AUTH_STATUSES:
             self._auth_failures.append((status, response.url))
         elif status >= 400:
