@@ -188,3 +188,33 @@ def test_every_row_the_simulated_site_draws_reads_back_as_its_expected_order():
     for order in orders:
         assert parse_row(render.row_html(order), "http://127.0.0.1:9") == \
             order.expected("http://127.0.0.1:9"), order.number
+
+
+def _shape(element):
+    """Return a tree as nested tuples: tag, attributes, children (text kept as it is)."""
+    from wosync.workfossa.dom import Element
+
+    return (element.tag, element.attrs,
+            [_shape(c) if isinstance(c, Element) else c for c in element.children])
+
+
+def test_quick_tokenizer_builds_the_same_tree_as_html_parser():
+    import datetime as dt
+
+    from wosync.sim import render
+    from wosync.sim.data import generate_orders
+    from wosync.workfossa import dom
+    from wosync.workfossa.dom import parse_fragment
+
+    orders, _ = generate_orders(100, seed=5, today=dt.date(2026, 4, 10))
+    fragments = [render.row_html(o) for o in orders] + [p.read_text() for p in ROWS.glob("*.html")]
+    fragments.append('<p title="a > b &amp; c" data-x=\'1\' hidden>x &lt; y<br>z<!-- note --></p>')
+    for html in fragments:
+        dom._feed_serialised(dom._TreeBuilder(), html)  # the quick path takes it (no raise)
+        assert _shape(parse_fragment(html)) == _shape(parse_fragment(html, fast=False))
+
+
+def test_html_the_quick_tokenizer_does_not_take_still_parses():
+    html = row("appendix.html").replace(
+        "<div class=\"address flex", "<script>if (a < b) {}</script><div class=\"address flex")
+    assert parse_row(html, BASE) == parse_row(row("appendix.html"), BASE)

@@ -9,6 +9,7 @@ No CSS selector engine: the row parser states its queries as small predicates in
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Callable
 
@@ -233,11 +234,74 @@ class _TreeBuilder(HTMLParser):
         self.current.children.append(data)
 
 
-def parse_fragment(html: str) -> Element:
-    """Given an HTML fragment, return a synthetic root element holding its top-level nodes."""
-    builder = _TreeBuilder()
+# The fast path reads HTML as a browser serialises it (outerHTML): every "<" in text is
+# escaped, attribute values are quoted, comments are whole. Anything else (a raw-text element
+# such as <script>, a doctype, a stray "<") sends the fragment to html.parser instead.
+_TOKEN = re.compile(
+    r"""<!--.*?-->"""
+    r"""|<(/?)([a-zA-Z][^\s/>]*)((?:\s+[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(/?)>"""
+    r"""|([^<]+)""",
+    re.S,
+)
+_ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_RAW_TEXT_ELEMENTS = frozenset(
+    "script style textarea title xmp iframe noembed noframes noscript plaintext".split()
+)
+
+
+class _NotSerialised(Exception):
+    """The fragment is not in the browser's serialised shape: use html.parser."""
+
+
+def _feed_serialised(builder: _TreeBuilder, html: str) -> None:
+    """Given a builder and browser-serialised HTML, drive the builder's callbacks exactly as
+    html.parser would (lower-case names, entities decoded); _NotSerialised otherwise."""
+    position = 0
+    for token in _TOKEN.finditer(html):
+        if token.start() != position:
+            raise _NotSerialised()
+        position = token.end()
+        closing, tag, attributes, self_closing, text = token.groups()
+        if text is not None:
+            builder.handle_data(unescape(text) if "&" in text else text)
+        elif tag is None:
+            continue  # a comment
+        elif closing:
+            builder.handle_endtag(tag.lower())
+        else:
+            tag = tag.lower()
+            if tag in _RAW_TEXT_ELEMENTS:
+                raise _NotSerialised()
+            pairs = []
+            for attribute in _ATTRIBUTE.finditer(attributes):
+                name, double, single, bare = attribute.groups()
+                value = double if double is not None else single if single is not None else bare or ""
+                pairs.append((name.lower(), unescape(value) if "&" in value else value))
+            if self_closing:
+                builder.handle_startendtag(tag, pairs)
+            else:
+                builder.handle_starttag(tag, pairs)
+    if position != len(html):
+        raise _NotSerialised()
+
+
+def parse_fragment(html: str, fast: bool = True) -> Element:
+    """Given an HTML fragment, return a synthetic root element holding its top-level nodes.
+
+    Browser-serialised HTML is read by a quick tokenizer (rows come by the thousand); any
+    other HTML, or `fast=False`, by the standard library's html.parser. Both build the same tree.
+    """
     # Browsers turn CR LF into LF when they parse; do the same so tooltips read alike.
-    builder.feed(html.replace("\r\n", "\n").replace("\r", "\n"))
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
+    if fast:
+        builder = _TreeBuilder()
+        try:
+            _feed_serialised(builder, html)
+            return builder.root
+        except _NotSerialised:
+            pass
+    builder = _TreeBuilder()
+    builder.feed(html)
     builder.close()
     return builder.root
 
