@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from html import unescape
 from html.parser import HTMLParser
-from typing import Callable
+from typing import Callable, Iterator
 
 # Elements that never have children (the parser sees no end tag for them).
 VOID_ELEMENTS = frozenset(
