@@ -210,22 +210,6 @@ def _listing_index(db: "sqlite_utils.Database") -> None:
     )
 
 
-def _record_json_sql() -> str:
-    """Return the SQL expression that builds a row's scraped fields as one JSON object text."""
-    parts = ", ".join(f"'{field}', {'json(items)' if field == 'items' else field}" for field in SCRAPED_FIELDS)
-    return f"json_object({parts})"
-
-
-@SCHEMA_MIGRATIONS(name="0003_work_orders_record_json")
-def _record_json(db: "sqlite_utils.Database") -> None:
-    """Keep each order's scraped fields also as one JSON object text (`record`), in contract order.
-
-    `wosync orders --json` then prints 100,000 orders by splicing three timestamps onto stored
-    text in SQLite, instead of rebuilding and re-encoding every record in Python.
-    """
-    db.execute("ALTER TABLE work_orders ADD COLUMN record TEXT")
-    db.execute(f"UPDATE work_orders SET record = {_record_json_sql()}")
-
 
 # Keys of one run record (`history --json`, `sync-now --json`), in print order.
 RUN_KEYS = (
@@ -320,7 +304,7 @@ def _encode_order(order: dict[str, Any]) -> dict[str, Any]:
     return dict(zip(SCRAPED_FIELDS, _encoded_values(order)))
 
 
-# The columns of one contract record, in `orders --json` order (never `account` or `record`).
+# The columns of one contract record, in `orders --json` order (never `account`).
 _ORDER_COLUMNS = ", ".join(ORDER_JSON_KEYS)
 # The order `wosync orders` lists in; the 0002 index has exactly these expressions.
 _LISTING_ORDER = "ORDER BY completed_at IS NOT NULL, next_visit_date IS NULL, next_visit_date, number"
@@ -329,6 +313,33 @@ _LISTING_ORDER = "ORDER BY completed_at IS NOT NULL, next_visit_date IS NULL, ne
 def _where(clauses: list[str]) -> str:
     """Return " WHERE a AND b" for the clauses, or "" when there are none."""
     return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
+def _upsert_order_sql() -> str:
+    """Return the INSERT ... ON CONFLICT statement that stores one scraped order.
+
+    Parameters: account, the SCRAPED_FIELDS values (items as JSON text), then the time stamp
+    twice (first and last seen); an order seen again is active again (completed_at NULL).
+    """
+    columns = ", ".join(SCRAPED_FIELDS)
+    updates = ", ".join(f"{field} = excluded.{field}" for field in SCRAPED_FIELDS if field != "number")
+    return (
+        f"INSERT INTO work_orders(account, {columns}, first_seen_at, last_seen_at, completed_at) "
+        f"VALUES (?, {', '.join('?' * len(SCRAPED_FIELDS))}, ?, ?, NULL) "
+        f"ON CONFLICT(account, number) DO UPDATE SET {updates}, last_seen_at = excluded.last_seen_at, "
+        "completed_at = NULL"
+    )
+
+
+def _order_json_sql() -> str:
+    """Return the SQL expression that builds one `orders --json` object, keys in contract order."""
+    return "json_object(" + ", ".join(
+        f"'{key}', {'json(items)' if key == 'items' else key}" for key in ORDER_JSON_KEYS
+    ) + ")"
+
+
+_UPSERT_ORDER_SQL = _upsert_order_sql()
+_ORDER_JSON_SQL = _order_json_sql()
 
 
 class Store:
@@ -636,29 +647,23 @@ class Store:
     def write_orders_json(self, out: BinaryIO, include_completed: bool = False, account: str | None = None) -> int:
         """Write the `orders --json` list (in list_orders' order) to a binary stream; return its length.
 
-        Each stored `record` already holds the scraped fields as JSON text: only the three
-        timestamps are spliced on, as bytes, so 100,000 orders (about 100 MB of JSON) are never
-        decoded, rebuilt or re-encoded in Python.
+        SQLite builds each object (json_object, keys in contract order) and hands it over as
+        bytes, so 100,000 orders (about 100 MB of JSON) are never built or encoded in Python.
         """
-        clauses, params = ["record IS NOT NULL"], []
+        clauses, params = [], []
         if not include_completed:
             clauses.append("completed_at IS NULL")
         if account is not None:
             clauses.append("account = ?")
             params.append(account)
-        sql = (f"SELECT record, first_seen_at, last_seen_at, completed_at FROM work_orders"
-               f"{_where(clauses)} {_LISTING_ORDER}")
+        sql = f"SELECT {_ORDER_JSON_SQL} FROM work_orders{_where(clauses)} {_LISTING_ORDER}"
         count = 0
         self.conn.text_factory = bytes
         try:
             cursor = self.conn.execute(sql, tuple(params))
             out.write(b"[")
             while rows := cursor.fetchmany(2000):
-                out.write((b"," if count else b"") + b",".join(
-                    b'\n  %s,"first_seen_at":"%s","last_seen_at":"%s","completed_at":%s}'
-                    % (record[:-1], first, last, b'"%s"' % completed if completed else b"null")
-                    for record, first, last, completed in rows
-                ))
+                out.write((b"," if count else b"") + b"\n  " + b",\n  ".join(row[0] for row in rows))
                 count += len(rows)
         finally:
             self.conn.text_factory = str
@@ -723,21 +728,10 @@ class Store:
         stamp = to_iso(now)
         with _gc_paused(), self.transaction():
             changed = set(new_numbers) | set(updated) | set(reopened)
-            columns = list(SCRAPED_FIELDS)
             if changed:
-                self.conn.executemany(
-                    f"INSERT INTO work_orders(account, {', '.join(columns)}, first_seen_at, last_seen_at, completed_at) "
-                    f"VALUES (?, {', '.join('?' * len(columns))}, ?, ?, NULL) "
-                    f"ON CONFLICT(account, number) DO UPDATE SET "
-                    + ", ".join(f"{c} = excluded.{c}" for c in columns if c != "number")
-                    + ", last_seen_at = excluded.last_seen_at, completed_at = NULL",
-                    [(account, *_encoded_values(o), stamp, stamp) for o in scraped if o["number"] in changed],
-                )
-                self.conn.execute(
-                    f"UPDATE work_orders SET record = {_record_json_sql()} WHERE account = ? "
-                    "AND number IN (SELECT value FROM json_each(?))",
-                    (account, json.dumps(sorted(changed), ensure_ascii=False)),
-                )
+                self.conn.executemany(_UPSERT_ORDER_SQL, [
+                    (account, *_encoded_values(o), stamp, stamp) for o in scraped if o["number"] in changed
+                ])
             if to_complete:
                 self.conn.executemany(
                     "UPDATE work_orders SET completed_at = ? WHERE account = ? AND number = ?",
