@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -26,6 +25,7 @@ from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
 from wosync.sync import run_sync
 from wosync.workfossa.errors import CredentialsRejected, SiteUnreachable
+from waiting import wait_for
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -327,15 +327,6 @@ class GatedSource:
             with self.lock:
                 self.running -= 1
 
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
 
 
 @pytest.fixture

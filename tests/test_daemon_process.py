@@ -25,6 +25,7 @@ import pytest
 from wosync.clock import from_iso
 from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 from wosync.store import Store
+from waiting import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -106,17 +107,6 @@ def store(home: Path):
     with Store(home / "wosync.db") as opened:
         yield opened
 
-
-def wait_for(predicate, timeout: float, what: str):
-    """Poll `predicate` every 0.1 s until it returns something true; return it, or fail after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def runs_with(store: Store, status: str) -> list[dict]:

@@ -3,7 +3,6 @@ the one-page trap, a 500 and an expired session. One browser and one site for th
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 import pytest

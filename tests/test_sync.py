@@ -13,8 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from wosync.secret import Secret
 from wosync.sim import SimulatedWorkFossa
 from wosync.store import RUN_KEYS, Store
 from wosync.sync import SyncOptions, run_sync
+from waiting import wait_for
 
 USERNAME = "tech@example.com"
 PASSWORD = "correct-horse-42"
@@ -171,15 +170,6 @@ def test_no_password_anywhere_exits_3_naming_login(home, sim):
     assert result.returncode == 3
     assert "wosync login" in result.stderr or "WOSYNC_PASSWORD" in result.stderr
 
-
-def wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def scraping_progress(home: Path):

@@ -310,9 +310,15 @@ _ORDER_COLUMNS = ", ".join(ORDER_JSON_KEYS)
 _LISTING_ORDER = "ORDER BY completed_at IS NOT NULL, next_visit_date IS NULL, next_visit_date, number"
 
 
-def _where(clauses: list[str]) -> str:
-    """Return " WHERE a AND b" for the clauses, or "" when there are none."""
-    return " WHERE " + " AND ".join(clauses) if clauses else ""
+def _order_filter(include_completed: bool, account: str | None) -> tuple[str, tuple[Any, ...]]:
+    """Return the WHERE clause (or "") and its parameters that pick the orders a listing shows."""
+    clauses, params = [], []
+    if not include_completed:
+        clauses.append("completed_at IS NULL")
+    if account is not None:
+        clauses.append("account = ?")
+        params.append(account)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
 
 
 def _upsert_order_sql() -> str:
@@ -635,14 +641,8 @@ class Store:
 
     def list_orders(self, include_completed: bool = False, account: str | None = None) -> list[dict[str, Any]]:
         """Return stored orders (active ones unless include_completed), by next visit then number."""
-        clauses, params = [], []
-        if not include_completed:
-            clauses.append("completed_at IS NULL")
-        if account is not None:
-            clauses.append("account = ?")
-            params.append(account)
-        sql = f"SELECT {_ORDER_COLUMNS} FROM work_orders{_where(clauses)} {_LISTING_ORDER}"
-        return _decode_orders(self.conn.execute(sql, tuple(params)))
+        where, params = _order_filter(include_completed, account)
+        return _decode_orders(self.conn.execute(f"SELECT {_ORDER_COLUMNS} FROM work_orders{where} {_LISTING_ORDER}", params))
 
     def write_orders_json(self, out: BinaryIO, include_completed: bool = False, account: str | None = None) -> int:
         """Write the `orders --json` list (in list_orders' order) to a binary stream; return its length.
@@ -650,17 +650,12 @@ class Store:
         SQLite builds each object (json_object, keys in contract order) and hands it over as
         bytes, so 100,000 orders (about 100 MB of JSON) are never built or encoded in Python.
         """
-        clauses, params = [], []
-        if not include_completed:
-            clauses.append("completed_at IS NULL")
-        if account is not None:
-            clauses.append("account = ?")
-            params.append(account)
-        sql = f"SELECT {_ORDER_JSON_SQL} FROM work_orders{_where(clauses)} {_LISTING_ORDER}"
+        where, params = _order_filter(include_completed, account)
+        sql = f"SELECT {_ORDER_JSON_SQL} FROM work_orders{where} {_LISTING_ORDER}"
         count = 0
         self.conn.text_factory = bytes
         try:
-            cursor = self.conn.execute(sql, tuple(params))
+            cursor = self.conn.execute(sql, params)
             out.write(b"[")
             while rows := cursor.fetchmany(2000):
                 out.write((b"," if count else b"") + b"\n  " + b",\n  ".join(row[0] for row in rows))
