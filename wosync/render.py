@@ -67,7 +67,9 @@ def history_table(runs: list[dict[str, Any]]) -> Table:
     table.add_column("Result")
     table.add_column("Items", justify="right")
     table.add_column("New/Upd/Done", no_wrap=True)
-    table.add_column("Error", overflow="fold")
+    show_errors = any(run["error_message"] for run in runs)  # no empty column eating the width
+    if show_errors:
+        table.add_column("Error", overflow="fold")
     for run in runs:
         table.add_row(
             str(run["id"]), local_text(run["started_at"], "%Y-%m-%d %H:%M"), _duration(run["duration_seconds"]),
@@ -75,7 +77,7 @@ def history_table(runs: list[dict[str, Any]]) -> Table:
             str(run["items_processed"]),
             Text.assemble((f"+{run['added']}", "green"), " ", (f"~{run['updated']}", "yellow"), " ",
                           (f"-{run['removed']}", "grey50")),
-            run["error_message"] or "",
+            *([run["error_message"] or ""] if show_errors else []),
         )
     return table
 

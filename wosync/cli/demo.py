@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import sys
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,6 +38,14 @@ def _change_the_site(sim, count: int) -> dict[str, list[str]]:
     for number in edited:
         sim.edit(number, instructions="Gate code changed: call the store manager on arrival.\nBring the new seals.")
     return {"new": new, "rescheduled": rescheduled, "completed": completed, "edited": edited}
+
+
+def _command_name() -> str:
+    """Return how the user can call wosync again: `wosync` when it is on PATH, else its full path."""
+    if shutil.which("wosync"):
+        return "wosync"
+    program = Path(sys.argv[0])
+    return str(program.resolve()) if program.name == "wosync" else f"{sys.executable} -m wosync"
 
 
 def demo(
@@ -90,7 +100,7 @@ def demo(
             logins = sim.login_count
     out.print(
         f"Logged in {logins} time(s) for {len(runs)} syncs (the saved session was reused).\n"
-        f"Look around: WOSYNC_HOME={folder} wosync orders   |   wosync changes   |   wosync history",
+        f"Look around: WOSYNC_HOME={folder} {_command_name()} orders   (or changes, history, status)",
         highlight=False,
     )
     return 0
