@@ -14,22 +14,21 @@ from wosync.store import Account, Store
 def resolve_account(store: Store, now: datetime, username: str | None = None, required: bool = True) -> Account | None:
     """Given the store and an optional --username, return the account a command is about.
 
-    Order: --username; $WOSYNC_USERNAME (recorded on first use with $WOSYNC_BASE_URL); the one
-    recorded account. With none: CredentialsError naming `wosync login` (or None when not required);
+    Order: --username; $WOSYNC_USERNAME (recorded on first use with $WOSYNC_BASE_URL, whose
+    value also moves an account that $WOSYNC_USERNAME names); the one recorded account. With none: CredentialsError naming `wosync login` (or None when not required);
     with several: UsageError asking for --username.
     """
+    env_user = config.env_username()
+    username = username or env_user
     if username:
         account = store.find_account(username)
         if account is None:
-            if username == config.env_username() or has_environment_password() or not required:
+            if username == env_user or has_environment_password() or not required:
                 return store.ensure_account(username, config.base_url(), now)
             raise CredentialsError(f"no account {username}; run `wosync login --username {username}` first")
-        return account
-    env_user = config.env_username()
-    if env_user:
-        account = store.find_account(env_user)
-        if account is None or (os.environ.get("WOSYNC_BASE_URL") and account.base_url != config.base_url()):
-            account = store.ensure_account(env_user, config.base_url(), now)
+        if username == env_user and os.environ.get("WOSYNC_BASE_URL") and account.base_url != config.base_url():
+            # The environment names this account and its site explicitly: the site may have moved.
+            account = store.ensure_account(username, config.base_url(), now)
         return account
     accounts = store.list_accounts()
     if len(accounts) == 1:

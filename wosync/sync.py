@@ -286,9 +286,12 @@ def _notify(store: Store, run: dict[str, Any], clock: Clock) -> None:
 
 
 def summary_line(run: dict[str, Any]) -> str:
-    """Given a finished run, return "237 work orders: 3 new, 1 updated, 2 completed in 6.1 s"."""
+    """Given a finished run, return "237 work orders: 3 new, 1 updated, 2 completed in 6.1 s"
+    (for a failed or interrupted run: its status and error instead of the counts)."""
     seconds = run.get("duration_seconds")
     took = f" in {seconds:.1f} s" if seconds is not None else ""
+    if run["status"] in ("failed", "interrupted"):
+        return f"{run['status']}{took}: {run.get('error_message') or 'no reason recorded'}"
     counts = f"{run['added']} new, {run['updated']} updated, {run['removed']} completed"
     text = f"{run['items_processed']} work orders: {counts}{took}"
     if run["status"] != "success" and run.get("error_message"):

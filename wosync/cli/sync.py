@@ -144,7 +144,9 @@ def watch(
                     live.stop()
                     live = None
                 style = "green" if run["status"] == "success" else "red"
-                console.print(f"[{style}]Run {run['id']} {run['status']}:[/] {summary_line(run)}", highlight=False)
+                # A failed run's summary starts with its status already.
+                label = f"Run {run['id']}" if run["status"] in ("failed", "interrupted") else f"Run {run['id']} {run['status']}:"
+                console.print(f"[{style}]{label}[/] {summary_line(run)}", highlight=False)
                 if not follow:
                     return int(exit_code_for(run))
                 watched_run = None
