@@ -395,7 +395,7 @@ def test_a_reload_request_sighup_replans_at_once_without_waiting_for_the_poll(wo
 def test_the_log_file_rotates_and_stays_private(tmp_path):
     import logging
 
-    from wosync.daemon import OneLineFormatter, PrivateRotatingFileHandler
+    from wosync.logs import OneLineFormatter, PrivateRotatingFileHandler
 
     path = tmp_path / "logs" / "wosync.log"
     path.parent.mkdir()
