@@ -62,3 +62,22 @@ def test_an_unknown_username_without_a_password_source_names_login(store):
     store.ensure_account("a@example.com", "https://app.workfossa.com", NOW)
     with pytest.raises(CredentialsError, match="wosync login --username x@example.com"):
         resolve_account(store, NOW, "x@example.com")
+
+
+def test_history_and_changes_filter_by_username(cli, wosync_home):
+    import json
+
+    with Store() as store:
+        for username, number in (("a@example.com", "W-1"), ("b@example.com", "W-2")):
+            store.ensure_account(username, "https://app.workfossa.com", NOW)
+            run_id = store.start_run(username, "manual", None, 1, NOW)
+            order = {"number": number, "items": []}
+            store.apply_sync(run_id, username, [order], [number], {}, {}, [], NOW,
+                             {"status": "success", "added": 1}, None, {})
+    runs = json.loads(cli("history", "--json", "--username", "a@example.com").stdout)
+    assert [r["account"] for r in runs] == ["a@example.com"]
+    assert len(json.loads(cli("history", "--json").stdout)) == 2
+    changes = json.loads(cli("changes", "--json", "--username", "a@example.com").stdout)
+    assert [(c["number"], c["kind"]) for c in changes] == [("W-1", "new")]
+    newest = json.loads(cli("changes", "--json").stdout)
+    assert [(c["number"], c["kind"]) for c in newest] == [("W-2", "new")]

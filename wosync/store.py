@@ -570,10 +570,13 @@ class Store:
 
     def list_runs(
         self, limit: int | None = None, failed_only: bool = False, since: datetime | None = None,
-        schedule_id: int | None = None,
+        schedule_id: int | None = None, account: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Return runs, newest first, filtered by failure, start time and schedule."""
+        """Return runs, newest first, filtered by failure, start time, schedule and account."""
         clauses, params = [], []
+        if account is not None:
+            clauses.append("account = ?")
+            params.append(account)
         if failed_only:
             clauses.append("status IN ('failed', 'partial', 'interrupted')")
         if since is not None:
@@ -679,10 +682,14 @@ class Store:
         active, completed = self.conn.execute(sql, params).fetchone()
         return {"active": active or 0, "completed": completed or 0}
 
-    def list_changes(self, run_id: int | None = None) -> list[dict[str, Any]]:
-        """Return the changes of one run (or of the newest run that has any), with decoded fields."""
+    def list_changes(self, run_id: int | None = None, account: str | None = None) -> list[dict[str, Any]]:
+        """Return the changes of one run (or of the newest run that has any, of one account or
+        any), with decoded fields."""
         if run_id is None:
-            row = self.conn.execute("SELECT max(run_id) FROM changes").fetchone()
+            row = self.conn.execute(
+                "SELECT max(run_id) FROM changes" + (" WHERE account = ?" if account else ""),
+                (account,) if account else (),
+            ).fetchone()
             run_id = row[0]
             if run_id is None:
                 return []

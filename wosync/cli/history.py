@@ -35,6 +35,7 @@ def history(
     limit: int = typer.Option(20, "--limit", min=1, help="Show at most N runs (newest first)."),
     failed: bool = typer.Option(False, "--failed", help="Only runs that failed, were partial or interrupted."),
     since: Optional[str] = typer.Option(None, "--since", help="Only runs started on or after DATE (YYYY-MM-DD, local)."),
+    username: Optional[str] = typer.Option(None, "--username", help="Only this account's runs."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
 ) -> None:
@@ -42,7 +43,7 @@ def history(
     common.reject_both(json_out, csv_out)
     since_at = parse_since(since) if since else None
     with common.open_store() as store:
-        runs = [run_record(r) for r in store.list_runs(limit=limit, failed_only=failed, since=since_at)]
+        runs = [run_record(r) for r in store.list_runs(limit=limit, failed_only=failed, since=since_at, account=username)]
     if json_out:
         common.print_json(runs)
     elif csv_out:

@@ -76,11 +76,12 @@ def show(
 
 def changes(
     run: Optional[int] = typer.Option(None, "--run", help="The run's id (see `wosync history`); default: the newest run with changes."),
+    username: Optional[str] = typer.Option(None, "--username", help="Without --run: the newest changes of this account."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show what a sync found: new, updated (field by field), completed and reopened orders."""
     with common.open_store() as store:
-        rows = store.list_changes(run)
+        rows = store.list_changes(run, account=username)
     records = [
         {"run_id": r["run_id"], "number": r["number"], "kind": r["kind"], "fields": r["fields"],
          "customer": r["customer"], "store_number": r["store_number"]}
