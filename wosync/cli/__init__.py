@@ -81,17 +81,10 @@ app = typer.Typer(
 
 def _register() -> None:
     """Attach every command module to the app (imports are light: no playwright/keyring/apprise)."""
-    from wosync.cli import history, schedule
+    from wosync.cli import daemon, demo, doctor, history, login, notify, orders, schedule, sync
 
     app.add_typer(schedule.app, name="schedule", help="Create, list, change, pause and delete sync schedules.")
-    history.register(app)
-    for module_name in ("sync", "orders", "notify", "login", "daemon", "demo", "doctor"):
-        try:
-            module = __import__(f"wosync.cli.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"wosync.cli.{module_name}":
-                raise
-            continue
+    for module in (sync, orders, history, notify, login, daemon, demo, doctor):
         module.register(app)
 
 
