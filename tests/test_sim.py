@@ -281,6 +281,43 @@ def test_session_expires_after_k_list_requests(fresh):
     assert client.get(LIST_PATH)[0] == 200
 
 
+def test_expire_once_ends_only_the_first_session_to_reach_k(fresh):
+    fresh.faults.expire_session_after = 2
+    fresh.faults.expire_once = True
+    client = Client(fresh.base_url)
+    client.login()
+    assert client.get(LIST_PATH)[0] == 200
+    assert client.rows(25, 2)[0] == 200
+    assert client.rows(25, 1)[0] == 401  # the first session is gone after k requests
+    client.login()
+    for page in (1, 2, 1, 2):  # the next session lasts well past k
+        assert client.rows(25, page)[0] == 200
+    fresh.faults.expire_once = True  # setting the switch again arms one more expiry
+    assert client.rows(25, 1)[0] == 401
+
+
+def test_no_match_count_leaves_out_the_count_but_not_the_rows(fresh):
+    client = Client(fresh.base_url)
+    client.login()
+    fresh.faults.no_match_count = True
+    body = client.get(LIST_PATH)[2]
+    markup = body.split("<script>")[0]
+    assert not re.search(r"\d+ matches", body) and "list-matches" not in markup
+    assert len(numbers_in(body)) == 25
+    status, data = client.rows(25, 2)
+    assert status == 200 and "matches" not in data and len(numbers_in(data["rows_html"])) == 5
+
+
+def test_no_page_size_menu_keeps_only_the_sort_menu(fresh):
+    client = Client(fresh.base_url)
+    client.login()
+    fresh.faults.no_page_size_menu = True
+    body = client.get(LIST_PATH)[2]
+    assert 'name="limit"' not in body and "Show 100" not in body
+    assert body.count('class="ks-select ') == 1 and "Sort: Work #" in body
+    assert " 30 matches " in body and len(numbers_in(body)) == 25
+
+
 def test_empty_glitch_shows_no_rows_and_zero_matches(fresh):
     client = Client(fresh.base_url)
     client.login()

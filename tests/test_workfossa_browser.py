@@ -20,7 +20,7 @@ import pytest
 from wosync.errors import ExitCode, Interrupted
 from wosync.secret import Secret
 from wosync.sim import SimulatedWorkFossa
-from wosync.workfossa import ScrapeProgress, WorkFossa, find_browser
+from wosync.workfossa import ScrapeProgress, WorkFossa, find_browser, site
 from wosync.workfossa.errors import (
     BrowserNotFound,
     CredentialsRejected,
@@ -202,6 +202,18 @@ def test_session_expiring_mid_run_recovers_with_one_new_login(faulty, tmp_path):
     assert result.complete and result.orders == faulty.expected_orders()
 
 
+def test_session_expiring_once_recovers_without_help(faulty, tmp_path):
+    # Page 3 finds the first session gone; the re-login's session lasts (expire_once).
+    faulty.faults.expire_session_after = 3
+    faulty.faults.expire_once = True
+    before = faulty.login_count
+    with scraper(faulty, tmp_path) as wf:
+        result = wf.read_work_orders()
+    assert faulty.login_count - before == 2 and result.logins == 2  # first login + one re-login
+    assert result.complete and len(result.orders) == 250
+    assert result.orders == faulty.expected_orders()
+
+
 def test_session_expiring_again_after_the_new_login_is_an_error(faulty, tmp_path):
     faulty.faults.expire_session_after = 3
     with scraper(faulty, tmp_path) as wf:
@@ -283,6 +295,27 @@ def test_layout_change_names_the_missing_selector_and_closes_the_browser(faulty,
     assert "div.row.work-list-item" in str(caught.value) and "250 matches" in str(caught.value)
     assert_artefacts(caught.value)
     assert still_running(processes) == []
+
+
+def test_missing_match_count_is_a_layout_error_naming_its_selector(faulty, tmp_path):
+    faulty.faults.no_match_count = True
+    with scraper(faulty, tmp_path) as wf:
+        with pytest.raises(LayoutNotRecognised) as caught:
+            wf.read_work_orders()
+    assert caught.value.selector == site.MATCH_COUNT and site.MATCH_COUNT in str(caught.value)
+    assert caught.value.kind == "layout" and caught.value.exit_code == ExitCode.SYNC_FAILED
+    assert_artefacts(caught.value)
+
+
+def test_missing_page_size_menu_is_a_layout_error_naming_its_selector(faulty, tmp_path):
+    # 250 orders do not fit the default 25: the scraper needs "Show 100" and says so.
+    faulty.faults.no_page_size_menu = True
+    with scraper(faulty, tmp_path) as wf:
+        with pytest.raises(LayoutNotRecognised) as caught:
+            wf.read_work_orders()
+    assert caught.value.selector == site.PAGE_SIZE_MENU
+    assert site.PAGE_SIZE_MENU in str(caught.value) and "page-size menu" in str(caught.value)
+    assert_artefacts(caught.value)
 
 
 def test_unreachable_site_names_the_url_and_the_fix(tmp_path):

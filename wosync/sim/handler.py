@@ -162,11 +162,13 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _app(self, path: str, query: dict) -> None:
         session = self._session()
-        expire_after = self.site.faults.expire_session_after
-        if session and expire_after is not None and session.list_requests >= expire_after:
-            # Also covers the fault being switched on for a session already past k requests.
-            self.site.sessions.drop(session.id)
-            session = None
+        if session:
+            with self.site.lock:
+                # Covers the fault being switched on for a session already past k requests.
+                expired = self.site.faults.session_expires(session.list_requests)
+            if expired:
+                self.site.sessions.drop(session.id)
+                session = None
         if session is None or not session.user:
             if path == "/app/work/list/rows":
                 return self._json(401, {"message": "Unauthenticated."})
@@ -199,8 +201,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         with site.lock:
             site.list_requests += 1
             session.list_requests += 1
-            expire_after = faults.expire_session_after
-            expires = expire_after is not None and session.list_requests >= expire_after
+            expires = faults.session_expires(session.list_requests)
         if expires:
             # This request is still served; the next one finds the session gone.
             site.sessions.drop(session.id)
@@ -220,10 +221,15 @@ class SiteHandler(BaseHTTPRequestHandler):
         chunk = shown[(page - 1) * limit: page * limit]
         rows_html = "".join(render.row_html(o, faults.layout_change) for o in chunk)
         if rows_only:
-            return self._json(200, {"rows_html": rows_html, "matches": matches, "page": page,
-                                    "pages": pages, "limit": limit})
+            data = {"rows_html": rows_html, "matches": matches, "page": page,
+                    "pages": pages, "limit": limit}
+            if faults.no_match_count:
+                del data["matches"]
+            return self._json(200, data)
         label = "All visits completed" if show_all else "No visits completed"
-        self._send(200, render.list_page(rows_html, matches, pages, label, show_all))
+        self._send(200, render.list_page(rows_html, matches, pages, label, show_all,
+                                         show_matches=not faults.no_match_count,
+                                         show_page_size=not faults.no_page_size_menu))
 
     # --- control endpoints (tests and benchmarks driving a subprocess) ---------------------
 

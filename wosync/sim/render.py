@@ -239,19 +239,23 @@ def pagination_html(current: int, pages: int) -> str:
     )
 
 
-def list_page(rows: str, matches: int, pages: int, filter_label: str, show_all: bool) -> str:
+def list_page(rows: str, matches: int, pages: int, filter_label: str, show_all: bool,
+              show_matches: bool = True, show_page_size: bool = True) -> str:
     """Return the work list page with page 1 (25 rows) rendered server-side.
 
     Traps of the real page, on purpose: a sort ks-select before the page-size one, hidden
     .loader-line elements in the search bar, each dropdown and a modal, and a hidden second
-    .pagination inside that modal.
+    .pagination inside that modal. show_matches / show_page_size False leave out the
+    "N matches" element / the page-size menu (the no_match_count / no_page_size_menu faults).
     """
     sort_select = _ks_select(["Sort: Work #", "Sort: Next Visit", "Sort: Customer"],
                              "Sort: Work #", extra_class="sort-select")
     size_select = _ks_select(
         [f"Show {n}" for n in PAGE_SIZES], "Show 25",
         input_html='<input type="text" name="limit" tabindex="-1" class="select-input-field" value="25">',
-    )
+    ) if show_page_size else ""
+    matches_html = (f'<div class="text-right muted text-sm ks-padding-fix sm-hide tab-hide '
+                    f'med-show-up list-matches"> {matches} matches </div>') if show_matches else ""
     chip_value = "All visits completed" if show_all else "No visits completed"
     body = f"""
 <div class="search-bar flex align-center"><input type="search" name="search" placeholder="Search work">
@@ -262,7 +266,7 @@ def list_page(rows: str, matches: int, pages: int, filter_label: str, show_all: 
   <div class="simple-pagination flex align-center jc-between">
     <div class="flex align-center ks-margin-fix">
       {pagination_html(1, pages)}
-      <div class="text-right muted text-sm ks-padding-fix sm-hide tab-hide med-show-up list-matches"> {matches} matches </div>
+      {matches_html}
     </div>
     <div class="text-sm flex align-center">{size_select}</div>
   </div>

@@ -60,7 +60,9 @@ LIST_SCRIPT = r"""
       list.dataset.page = String(data.page);
       list.dataset.pages = String(data.pages);
       showPager(data.page, data.pages);
-      matchesEl.textContent = " " + data.matches + " matches ";
+      if (matchesEl && data.matches !== undefined) {  // absent under the no_match_count fault
+        matchesEl.textContent = " " + data.matches + " matches ";
+      }
       loader.style.display = "none";
     }).catch(function (error) {
       if (mine !== sequence) { return; }

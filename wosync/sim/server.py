@@ -26,11 +26,17 @@ class Faults:
     http_500_on_page: list page k (1-based, any page size) answers HTTP 500.
     expire_session_after: a session is invalidated once it has made k list requests
         (the list page and each in-page rows fetch count); a new login starts a new count.
+    expire_once: with expire_session_after, only the FIRST session to reach k list requests
+        is invalidated; later sessions last (a session that expires once, then a re-login
+        that holds). Setting either of the two switches arms the one expiry again.
     reject_password: every login fails as if the password were wrong.
     layout_change: rows carry other class names (no div.work-list-item).
     empty_glitch: the list shows no rows and "0 matches".
     drop_rows: the last N rows of the list are never shown while "N matches" still counts
         them (as when orders move between pages during a scrape): a scrape comes out short.
+    no_match_count: the list page has no "N matches" element and the rows JSON no "matches".
+    no_page_size_menu: the list page has no page-size ks-select (the one holding
+        input[name=limit]); the sort ks-select stays.
     """
 
     slow_ms: int = 0
@@ -40,6 +46,28 @@ class Faults:
     layout_change: bool = False
     empty_glitch: bool = False
     drop_rows: int = 0
+    no_match_count: bool = False
+    no_page_size_menu: bool = False
+    expire_once: bool = False
+
+    def __setattr__(self, name, value):
+        # Re-arm the one-shot expiry whenever the expiry switches change (tests set them
+        # as attributes, and reset them the same way between tests).
+        if name in ("expire_session_after", "expire_once"):
+            object.__setattr__(self, "_expiry_spent", False)
+        object.__setattr__(self, name, value)
+
+    def session_expires(self, list_requests: int) -> bool:
+        """Given a session's list request count, return True when the expiry fault ends that
+        session now; with expire_once, True the first time only. Call under the site's lock."""
+        limit = self.expire_session_after
+        if limit is None or list_requests < limit:
+            return False
+        if self.expire_once:
+            if self._expiry_spent:
+                return False
+            object.__setattr__(self, "_expiry_spent", True)
+        return True
 
 
 # Fields that edit() sets as they are; the others need converting (see edit()).
