@@ -441,6 +441,15 @@ class Store:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
+    def check_writable(self) -> None:
+        """Make a real write and roll it back: proves the file and its folder (WAL, -shm) take
+        writes. Raises sqlite3.Error (or OSError) when they do not."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("CREATE TABLE doctor_write_check (x INTEGER)")
+        finally:
+            self.conn.execute("ROLLBACK")
+
     def integrity_check(self) -> str:
         """Return SQLite's integrity_check verdict ("ok" when the file is sound)."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]

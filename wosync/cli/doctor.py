@@ -8,7 +8,6 @@ an enabled schedule needs it; with no enabled schedule it is a warning.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
@@ -114,12 +113,7 @@ def check_database():
     except Exception as exc:  # StorageError names the fix
         return [Check("database", FAILED, getattr(exc, "message", _first_line(exc)))], None
     try:
-        # A real write, then rolled back: proves the file and its folder (WAL, -shm) are writable.
-        store.conn.execute("BEGIN IMMEDIATE")
-        try:
-            store.conn.execute("CREATE TABLE doctor_write_check (x INTEGER)")
-        finally:
-            store.conn.execute("ROLLBACK")
+        store.check_writable()
     except Exception as exc:
         return [Check("database", FAILED, f"{store.path} cannot be written ({_first_line(exc)}); "
                                           "fix its permissions or set WOSYNC_HOME to a writable folder")], store
