@@ -23,6 +23,7 @@ from wosync.errors import ExitCode
 from wosync.fields import SCRAPED_FIELDS
 from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
+from cli_helpers import status_json
 
 UTC = timezone.utc
 ACCOUNT = "tech@example.com"
@@ -61,11 +62,6 @@ def history_json(cli, *options: str) -> list[dict]:
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
-
-def status_json(cli) -> dict:
-    result = cli("status", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import time_machine
 from wosync.errors import ExitCode
 from wosync.schedules import MAX_INTERVAL_HOURS, MIN_INTERVAL_HOURS
 from wosync.store import Store
+from cli_helpers import status_json
 
 UTC = timezone.utc
 # Sunday 2026-11-29 15:00 UTC = 10:00 in New York (EST, UTC-5) = 16:00 in Berlin (CET, UTC+1).
@@ -43,11 +44,6 @@ def listed(cli) -> list[dict]:
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
-
-def status_json(cli) -> dict:
-    result = cli("status", "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 # ------------------------------------------------------------------------ bad input

@@ -108,3 +108,13 @@ def system_browser() -> str | None:
             if found:
                 return found
     return None
+
+
+def file_safe(name: str) -> str:
+    """Given an account name (an email), return it usable in a file name (odd characters -> "_")."""
+    return "".join(ch if ch.isalnum() or ch in "._-@" else "_" for ch in name)
+
+
+def session_state_path(username: str) -> Path:
+    """Return the Playwright storage-state file of an account (inside sessions/, 0700)."""
+    return sessions_dir() / f"{file_safe(username)}.json"

@@ -198,7 +198,7 @@ def verify_login(base_url: str, username: str, secret: Secret, browser_executabl
     (site unreachable, no browser) as a WosyncError saying that nothing was stored.
     """
     from wosync import config
-    from wosync.sync import session_state_path
+    from wosync.config import session_state_path
     from wosync.workfossa.client import WorkFossa
     from wosync.workfossa.errors import CredentialsRejected
 
@@ -235,7 +235,7 @@ def forget_login(username: str) -> dict[str, bool | None]:
     Return {"password": removed?, "session": removed?}; "password" is None when the machine has
     no usable keyring (there was nothing we could have stored). History and orders stay.
     """
-    from wosync.sync import session_state_path
+    from wosync.config import session_state_path
 
     try:
         removed_password: bool | None = delete_password(username)

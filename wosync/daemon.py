@@ -72,16 +72,6 @@ TEST_INTERVAL_ENV = "WOSYNC_TEST_INTERVAL_SECONDS"
 # --- pure decisions ------------------------------------------------------------------------
 
 
-def rule_of(row: dict[str, Any]) -> schedules.ScheduleRule:
-    """Given a schedules row, return its ScheduleRule."""
-    return schedules.ScheduleRule(
-        interval_hours=row["interval_hours"],
-        active_start_hour=row["active_start_hour"],
-        active_end_hour=row["active_end_hour"],
-        timezone=row["timezone"],
-    )
-
-
 def unplanned_schedules(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Given schedules rows, return the enabled ones with no next run (they need a first_run)."""
     return [row for row in rows if row["enabled"] and not row["next_run"]]
@@ -240,7 +230,7 @@ def run_schedule(
         # No run row can exist without an account: count the failure on the schedule, and wait
         # for the next regular run (as for rejected credentials: the user has to act).
         failures = row["consecutive_failures"] + 1
-        next_run = schedules.next_retry(rule_of(row), now, failures, random_fraction(), credentials_rejected=True)
+        next_run = schedules.next_retry(schedules.rule_from_row(row), now, failures, random_fraction(), credentials_rejected=True)
         store.update_schedule(schedule_id, now, consecutive_failures=failures, next_run=next_run)
         log.error("%s: cannot sync: %s; next try %s", label, exc.message, when_text(next_run, now))
         return RunOutcome(schedule_id, "not_run", None, next_run)
@@ -255,7 +245,7 @@ def run_schedule(
         # Another process (a `wosync sync-now`) is syncing this account: try again soon, without
         # counting a failure.
         now = clock()
-        next_run = schedules.next_retry(rule_of(row), now, 1, random_fraction())
+        next_run = schedules.next_retry(schedules.rule_from_row(row), now, 1, random_fraction())
         store.update_schedule(schedule_id, now, next_run=next_run)
         log.warning("%s: skipped: %s; trying again at %s", label, exc.message, when_text(next_run, now))
         return RunOutcome(schedule_id, "skipped", None, next_run)
@@ -263,7 +253,7 @@ def run_schedule(
         now = clock()
         message = exc.message if isinstance(exc, WosyncError) else f"unexpected {type(exc).__name__}: {exc}"
         failures = row["consecutive_failures"] + 1
-        next_run = schedules.next_retry(rule_of(row), now, failures, random_fraction())
+        next_run = schedules.next_retry(schedules.rule_from_row(row), now, failures, random_fraction())
         store.update_schedule(schedule_id, now, consecutive_failures=failures, next_run=next_run)
         log.error("%s: sync failed before it started: %s; next try %s", label, message, when_text(next_run, now))
         return RunOutcome(schedule_id, "failed", None, next_run)
@@ -283,7 +273,7 @@ def run_schedule(
     next_run = None
     if current["enabled"]:
         # The rule is read again: the user may have changed it while the sync ran.
-        next_run = plan_after_run(rule_of(current), run, current["consecutive_failures"], now,
+        next_run = plan_after_run(schedules.rule_from_row(current), run, current["consecutive_failures"], now,
                                   random_fraction(), stopping(), test_interval)
         store.update_schedule(schedule_id, now, next_run=next_run)
     level = logging.INFO if run["status"] in ("success", "interrupted") else logging.WARNING
@@ -412,7 +402,7 @@ class Daemon:
             except UsageError:
                 row = None
             if row and row["enabled"]:
-                self.store.update_schedule(row["id"], now, next_run=schedules.first_run(rule_of(row), now))
+                self.store.update_schedule(row["id"], now, next_run=schedules.first_run(schedules.rule_from_row(row), now))
             log.info("schedule %s (%s): interrupted (the daemon stopped during the sync); it runs again "
                      "at the next start", run["schedule_id"], run["account"])
 
@@ -502,7 +492,7 @@ class Daemon:
         now = self.clock()
         rows = self.store.list_schedules(enabled_only=True)
         for row in unplanned_schedules(rows):
-            first = schedules.first_run(rule_of(row), now)
+            first = schedules.first_run(schedules.rule_from_row(row), now)
             row.update(self.store.update_schedule(row["id"], now, next_run=first))
             log.info("schedule %d had no next run: planned for %s", row["id"], when_text(first, now))
         self._rows = rows

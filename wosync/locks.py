@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from wosync.clock import from_iso, to_iso
+from wosync.config import file_safe
 from wosync.errors import AlreadyRunning
 
 
@@ -107,5 +108,4 @@ class FileLock:
 
 def account_lock_path(locks_dir: Path, username: str) -> Path:
     """Return the lock file path of an account (its name made safe for a file name)."""
-    safe = "".join(ch if ch.isalnum() or ch in "._-@" else "_" for ch in username)
-    return locks_dir / f"sync-{safe}.lock"
+    return locks_dir / f"sync-{file_safe(username)}.lock"

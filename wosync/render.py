@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -22,7 +22,7 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes} min {secs:02d} s"
 
 
-def schedules_table(rows: list[dict[str, Any]], rule_of: Callable) -> Table:
+def schedules_table(rows: list[dict[str, Any]]) -> Table:
     """Given schedule rows, return a table of id, account, interval, window, state and next run."""
     from wosync import schedules
 
@@ -32,7 +32,7 @@ def schedules_table(rows: list[dict[str, Any]], rule_of: Callable) -> Table:
     for row in rows:
         table.add_row(
             str(row["id"]), row["account"] or "(default)", f"{row['interval_hours']:g} h",
-            schedules.describe_window(rule_of(row)),
+            schedules.describe_window(schedules.rule_from_row(row)),
             Text("enabled", style="green") if row["enabled"] else Text("paused", style="grey50"),
             local_text(row["next_run"]), str(row["consecutive_failures"]),
         )

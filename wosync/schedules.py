@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wosync.errors import UsageError
@@ -101,6 +102,16 @@ class ScheduleRule:
 
 
 # --- parsing and validation of user input -------------------------------------------------
+
+
+def rule_from_row(row: Mapping[str, Any]) -> ScheduleRule:
+    """Given a stored schedules row (interval_hours, active_*_hour, timezone), return its ScheduleRule."""
+    return ScheduleRule(
+        interval_hours=row["interval_hours"],
+        active_start_hour=row["active_start_hour"],
+        active_end_hour=row["active_end_hour"],
+        timezone=row["timezone"],
+    )
 
 
 def parse_interval(value: str | float) -> float:

@@ -15,13 +15,6 @@ from wosync.store import Store
 FAILED_STATUSES = ("failed", "partial", "interrupted")
 
 
-def _rule(row: dict[str, Any]) -> schedules.ScheduleRule:
-    return schedules.ScheduleRule(
-        interval_hours=row["interval_hours"], active_start_hour=row["active_start_hour"],
-        active_end_hour=row["active_end_hour"], timezone=row["timezone"],
-    )
-
-
 def schedule_state(row: dict[str, Any], live: dict[str, Any] | None, last_run: dict[str, Any] | None,
                    now: datetime) -> tuple[str, str]:
     """Given a schedule row, its account's visible progress and its newest run, return (state, detail).
@@ -35,7 +28,7 @@ def schedule_state(row: dict[str, Any], live: dict[str, Any] | None, last_run: d
         return "paused", "paused"
     if last_run and last_run["status"] in FAILED_STATUSES:
         return "failed", last_run.get("error_message") or last_run["status"]
-    if not schedules.in_window(_rule(row), now):
+    if not schedules.in_window(schedules.rule_from_row(row), now):
         return "waiting", "outside active hours"
     return "active", "active"
 
@@ -59,7 +52,7 @@ def status_report(store: Store, now: datetime) -> dict[str, Any]:
             "state": state,
             "detail": detail,
             "interval_hours": row["interval_hours"],
-            "window": schedules.describe_window(_rule(row)),
+            "window": schedules.describe_window(schedules.rule_from_row(row)),
             "enabled": row["enabled"],
             "next_run": row["next_run"],
             "last_run": row["last_run"],

@@ -13,7 +13,6 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from wosync import config, progress
@@ -53,12 +52,6 @@ class SyncOptions:
     purge_completed_after_days: float | None = None
 
 
-def session_state_path(username: str) -> Path:
-    """Return the Playwright storage-state file of an account (inside sessions/, 0700)."""
-    safe = "".join(ch if ch.isalnum() or ch in "._-@" else "_" for ch in username)
-    return config.sessions_dir() / f"{safe}.json"
-
-
 def workfossa_source(account: Account, password: PasswordSource, on_page: Callable[[Any], None],
                      cancel: threading.Event | None) -> ScrapeOutcome:
     """The real source: drive WorkFossa with Playwright and read every work order."""
@@ -66,7 +59,7 @@ def workfossa_source(account: Account, password: PasswordSource, on_page: Callab
 
     with WorkFossa(
         account.base_url, account.username, password,
-        state_path=session_state_path(account.username),
+        state_path=config.session_state_path(account.username),
         artefacts_dir=config.artefacts_dir(),
         browser_executable=None,
         cancel=cancel,

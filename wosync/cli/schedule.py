@@ -19,16 +19,6 @@ SCHEDULE_JSON_KEYS = (
 )
 
 
-def rule_of(row: dict) -> "schedules.ScheduleRule":
-    """Given a schedules row, return its ScheduleRule."""
-    return schedules.ScheduleRule(
-        interval_hours=row["interval_hours"],
-        active_start_hour=row["active_start_hour"],
-        active_end_hour=row["active_end_hour"],
-        timezone=row["timezone"],
-    )
-
-
 def _parse_id(value: str) -> int:
     try:
         return int(value)
@@ -41,7 +31,7 @@ def _summary(row: dict) -> str:
     from wosync.clock import local_text
 
     return (
-        f"Schedule {row['id']}: every {row['interval_hours']:g} h, {schedules.describe_window(rule_of(row))}, "
+        f"Schedule {row['id']}: every {row['interval_hours']:g} h, {schedules.describe_window(schedules.rule_from_row(row))}, "
         f"{state}; next run {local_text(row['next_run'])}"
     )
 
@@ -82,7 +72,7 @@ def list_(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) ->
         return
     from wosync import render
 
-    common.stdout_console().print(render.schedules_table(rows, rule_of))
+    common.stdout_console().print(render.schedules_table(rows))
 
 
 @app.command("update")
@@ -109,7 +99,7 @@ def update(
         if timezone is not None:
             fields["timezone"] = schedules.validate_timezone(timezone)
         merged = {**row, **fields}
-        rule = rule_of(merged)
+        rule = schedules.rule_from_row(merged)
         now = common.clock()
         if row["enabled"]:
             # The new rule decides the next run: from the last start if there was one, else now.
@@ -135,7 +125,7 @@ def resume(schedule_id: str = typer.Argument(..., metavar="ID")) -> None:
     with common.open_store() as store:
         now = common.clock()
         row = store.get_schedule(sid)
-        row = store.update_schedule(sid, now, enabled=1, next_run=schedules.first_run(rule_of(row), now))
+        row = store.update_schedule(sid, now, enabled=1, next_run=schedules.first_run(schedules.rule_from_row(row), now))
         typer.echo(_summary(row))
 
 
