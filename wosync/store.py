@@ -235,15 +235,6 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _decode_order(row: dict[str, Any]) -> dict[str, Any]:
-    """Given a work_orders row, return the contract record (items parsed from JSON)."""
-    row = dict(row)
-    row.pop("account", None)
-    items = row.get("items")
-    row["items"] = json.loads(items) if items else []
-    return row
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a bulk step builds many objects.
@@ -264,7 +255,7 @@ def _gc_paused() -> Iterator[None]:
 def _decode_orders(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
     """Given an executed `SELECT {_ORDER_COLUMNS} FROM work_orders ...` cursor, return its contract records.
 
-    The same records as _decode_order, made in bulk for the 100,000-order case: every row's
+    Made in bulk for the 100,000-order case: every row's
     items JSON is parsed in ONE json.loads of "[a,b,...]" (a per-row call costs more in Python
     overhead than in parsing).
     """
@@ -297,11 +288,6 @@ def _encoded_values(order: dict[str, Any]) -> list[Any]:
         values = [order.get(field) for field in SCRAPED_FIELDS]
     values[_ITEMS_AT] = _ITEMS_JSON.encode(values[_ITEMS_AT] or [])
     return values
-
-
-def _encode_order(order: dict[str, Any]) -> dict[str, Any]:
-    """Given a scraped order, return its scraped fields with items as JSON text."""
-    return dict(zip(SCRAPED_FIELDS, _encoded_values(order)))
 
 
 # The columns of one contract record, in `orders --json` order (never `account`).
@@ -679,7 +665,7 @@ class Store:
 
     def find_orders(self, number: str) -> list[dict[str, Any]]:
         """Return the stored orders with this number (one per account that has it)."""
-        return [_decode_order(r) for r in self._rows(f"SELECT {_ORDER_COLUMNS} FROM work_orders WHERE number = ?", (number,))]
+        return _decode_orders(self.conn.execute(f"SELECT {_ORDER_COLUMNS} FROM work_orders WHERE number = ?", (number,)))
 
     def count_orders(self, account: str | None = None) -> dict[str, int]:
         """Return {"active": n, "completed": m} over one account or all."""
