@@ -19,9 +19,10 @@ apt_install() {
   if [ "$(id -u)" -ne 0 ]; then
     say "please install with your package manager: ${missing[*]}"; return 1
   fi
-  if [ $apt_updated -eq 0 ]; then apt-get update -qq; apt_updated=1; fi
+  # Other apt work may hold the dpkg lock: wait for it rather than fail.
+  if [ $apt_updated -eq 0 ]; then apt-get -o DPkg::Lock::Timeout=120 update -qq; apt_updated=1; fi
   say "apt-get install ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq "${missing[@]}" >/dev/null
 }
 
 # 1. Python 3.11 or newer with venv.

@@ -31,13 +31,17 @@ SCRAPED_FIELDS: tuple[str, ...] = (
     "created_at",
     "url",
     "visit_url",
+    "location_id",
 )
 
 # Fields wosync keeps about each order's life in the store.
 TRACKING_FIELDS: tuple[str, ...] = ("first_seen_at", "last_seen_at", "completed_at")
 
 # Exactly the keys of one `orders --json` object.
-ORDER_JSON_KEYS: tuple[str, ...] = SCRAPED_FIELDS + TRACKING_FIELDS
+# DESIGN.md lists location_id last, after the tracking fields.
+ORDER_JSON_KEYS: tuple[str, ...] = (
+    tuple(f for f in SCRAPED_FIELDS if f != "location_id") + TRACKING_FIELDS + ("location_id",)
+)
 
 # Fields a change is reported on: everything scraped except the key itself.
 COMPARED_FIELDS: tuple[str, ...] = tuple(f for f in SCRAPED_FIELDS if f != "number")

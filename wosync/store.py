@@ -210,12 +210,52 @@ def _listing_index(db: "sqlite_utils.Database") -> None:
     )
 
 
+@SCHEMA_MIGRATIONS(name="0003_location_id_and_completeness")
+def _location_id_and_completeness(db: "sqlite_utils.Database") -> None:
+    """Add each order's location id (the id in its /app/customers/locations/<id>/ link), how a
+    run's read was judged complete ("count" | "pager" | NULL when it was not), and the error of
+    a run's equipment reading (which never fails the run itself)."""
+    db.execute("ALTER TABLE work_orders ADD COLUMN location_id INTEGER")
+    db.execute("ALTER TABLE runs ADD COLUMN completeness TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN equipment_error TEXT")
+
+
+@SCHEMA_MIGRATIONS(name="0004_dispensers")
+def _dispensers(db: "sqlite_utils.Database") -> None:
+    """Create the dispensers read from each location's Equipment tab (DESIGN.md), and per
+    location when its Equipment tab was last read."""
+    db.execute(
+        """CREATE TABLE dispensers (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL,
+            location_id INTEGER NOT NULL,
+            position TEXT NOT NULL,
+            grades TEXT NOT NULL DEFAULT '[]',
+            make TEXT,
+            model TEXT,
+            serial TEXT,
+            fields TEXT NOT NULL DEFAULT '{}',
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX dispensers_location ON dispensers(account, location_id)")
+    db.execute(
+        """CREATE TABLE locations (
+            account TEXT NOT NULL,
+            location_id INTEGER NOT NULL,
+            equipment_checked_at TEXT,
+            PRIMARY KEY (account, location_id)
+        )"""
+    )
+
+
 
 # Keys of one run record (`history --json`, `sync-now --json`), in print order.
 RUN_KEYS = (
     "id", "schedule_id", "account", "trigger_type", "started_at", "completed_at", "status",
     "items_processed", "added", "updated", "removed", "error_kind", "error_message",
-    "duration_seconds", "pid",
+    "duration_seconds", "pid", "completeness", "equipment_error",
 )
 
 
