@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from wosync.fields import COMPARED_FIELDS
+from wosync.fields import BACKFILLED_FIELDS, COMPARED_FIELDS
 
 # Reads every compared field of a record at once, as a tuple (one C call instead of a loop).
 _compared_values = itemgetter(*COMPARED_FIELDS)
@@ -29,6 +29,8 @@ class OrderDiff:
     reopened: dict[str, FieldDiff] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # Orders whose only difference is a backfilled field filled in (stored, not reported).
+    refreshed: list[str] = field(default_factory=list)
 
 
 def _normalise(value: Any) -> Any:
@@ -43,7 +45,7 @@ def field_changes(old: dict[str, Any], new: dict[str, Any]) -> FieldDiff:
     changes: FieldDiff = {}
     for name in COMPARED_FIELDS:
         before, after = _normalise(old.get(name)), _normalise(new.get(name))
-        if before != after:
+        if before != after and not (before is None and name in BACKFILLED_FIELDS):
             changes[name] = [before, after]
     return changes
 
@@ -80,9 +82,43 @@ def compare(stored: dict[str, dict[str, Any]], scraped: list[dict[str, Any]]) ->
             result.reopened[number] = changes
         elif changes:
             result.updated[number] = changes
+        elif not _same_values(before, order):
+            result.refreshed.append(number)
         else:
             result.unchanged += 1
     result.missing = sorted(
         number for number, record in stored.items() if not record.get("completed_at") and number not in seen
     )
     return result
+
+
+# The layout-drift guard (issue 9): a field filled on most stored orders that comes back empty
+# on (nearly) every scraped row means the markup moved, not the data.
+FIELD_LOSS_MIN_ORDERS = 5  # fewer orders than this cannot tell markup from data
+FIELD_LOSS_MOST = 0.5  # "filled on most stored orders"
+FIELD_LOSS_NEARLY_ALL = 0.95  # "empty on (nearly) every scraped row"
+
+
+def lost_fields(stored: dict[str, dict[str, Any]], scraped: list[dict[str, Any]]) -> list[str]:
+    """Given stored orders {number: record} and scraped records, return the compared fields
+    that were filled on most of the active stored orders this scrape read again and came back
+    empty on nearly all of those, and on nearly every scraped row (sorted; [] when none).
+
+    Only orders read again count, so new orders and completed ones do not dilute the figure;
+    with fewer than FIELD_LOSS_MIN_ORDERS of them nothing is judged.
+    """
+    again = [(stored[o["number"]], o) for o in scraped
+             if o["number"] in stored and not stored[o["number"]].get("completed_at")]
+    if len(again) < FIELD_LOSS_MIN_ORDERS:
+        return []
+    lost = []
+    for name in COMPARED_FIELDS:
+        filled_before = [new for old, new in again if _normalise(old.get(name)) is not None]
+        if len(filled_before) < max(FIELD_LOSS_MIN_ORDERS, FIELD_LOSS_MOST * len(again)):
+            continue
+        emptied = sum(1 for new in filled_before if _normalise(new.get(name)) is None)
+        empty_now = sum(1 for o in scraped if _normalise(o.get(name)) is None)
+        if emptied >= FIELD_LOSS_NEARLY_ALL * len(filled_before) \
+                and empty_now >= FIELD_LOSS_NEARLY_ALL * len(scraped):
+            lost.append(name)
+    return sorted(lost)

@@ -43,5 +43,10 @@ ORDER_JSON_KEYS: tuple[str, ...] = (
     tuple(f for f in SCRAPED_FIELDS if f != "location_id") + TRACKING_FIELDS + ("location_id",)
 )
 
+# Fields added to the store after its first version: a stored NULL there means "not read yet",
+# so filling it in is stored without being reported as a change (else every order of an
+# upgraded store would show as "updated" once).
+BACKFILLED_FIELDS: tuple[str, ...] = ("location_id",)
+
 # Fields a change is reported on: everything scraped except the key itself.
 COMPARED_FIELDS: tuple[str, ...] = tuple(f for f in SCRAPED_FIELDS if f != "number")

@@ -753,18 +753,20 @@ class Store:
         run_fields: dict[str, Any],
         schedule_id: int | None,
         schedule_fields: dict[str, Any],
+        refreshed: Iterable[str] = (),
     ) -> dict[str, Any]:
         """Store one sync's result in ONE transaction; return the finished run record.
 
         Given the scraped orders, the numbers that are new, the field diffs of updated and
         reopened orders ({number: {field: [old, new]}}), the numbers to mark completed, the
         run's final values and the schedule's counters: upsert the orders, record `changes`,
-        mark completed ones, finish the run row and update the schedule. A crash before the
-        commit leaves the previous state untouched.
+        mark completed ones, finish the run row and update the schedule. `refreshed` orders
+        are stored again without a change record (a backfilled field filled in). A crash
+        before the commit leaves the previous state untouched.
         """
         stamp = to_iso(now)
         with _gc_paused(), self.transaction():
-            changed = set(new_numbers) | set(updated) | set(reopened)
+            changed = set(new_numbers) | set(updated) | set(reopened) | set(refreshed)
             if changed:
                 self.conn.executemany(_UPSERT_ORDER_SQL, [
                     (account, *_encoded_values(o), stamp, stamp) for o in scraped if o["number"] in changed

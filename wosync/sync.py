@@ -17,7 +17,7 @@ from typing import Any, Callable, Protocol
 
 from wosync import config, progress
 from wosync.clock import Clock, from_iso
-from wosync.diff import compare
+from wosync.diff import compare, lost_fields
 from wosync.errors import ExitCode, Interrupted, WosyncError
 from wosync.locks import FileLock, account_lock_path
 from wosync.secret import Secret
@@ -28,10 +28,14 @@ PasswordSource = Callable[[], Secret]
 
 
 class ScrapeOutcome(Protocol):
-    """What a source returns: the rows read and the site's own count of them."""
+    """What a source returns: the rows read and the site's own count of them (None when the
+    site shows none). A source may also say how the read is known complete (`completeness`:
+    "count", "pager" or None), the artefacts it saved for a read that is not
+    (`artefacts`), and the HTML of the last page's rows (`last_rows_html`); without
+    `completeness` the count decides."""
 
     orders: list[dict[str, Any]]
-    matches: int
+    matches: int | None
     rows_read: int
 
 
@@ -47,6 +51,8 @@ class SyncOptions:
     trigger: str = "manual"
     schedule_id: int | None = None
     allow_mass_removal: bool = False
+    # Store a scrape even when fields filled on most stored orders came back empty on every row.
+    allow_field_loss: bool = False
     notify: bool = True
     # Delete orders completed more than this many days ago after a successful run (None: keep all).
     purge_completed_after_days: float | None = None
@@ -214,17 +220,20 @@ def _save(store, account, clock, options, outcome, run_id, started, tracker) -> 
     distinct = len({o["number"] for o in outcome.orders})
     tracker.update("in_progress", "saving", progress.PHASE_PERCENT["saving"], f"Saving {distinct} work orders...", distinct)
     stored = store.load_orders(account.username)
+    lost = [] if options.allow_field_loss else lost_fields(stored, outcome.orders)
+    if lost:
+        return _refuse_field_loss(store, run_id, clock, options, started, tracker, outcome, lost)
     diff = compare(stored, outcome.orders)
-    complete = distinct == outcome.matches
+    completeness = read_completeness(outcome, distinct)
     active = sum(1 for o in stored.values() if not o.get("completed_at"))
     status, error_kind, error_message = "success", None, None
     to_complete = diff.missing
-    if not complete:
+    if completeness is None:
         status, error_kind = "partial", "incomplete"
-        error_message = (
-            f"read {distinct} work orders but the site reports {outcome.matches} matches; "
-            "nothing was marked completed"
-        )
+        error_message = f"{shortfall(outcome, distinct)}; nothing was marked completed"
+        saved = getattr(outcome, "artefacts", None) or []
+        if saved:
+            error_message += f" (saved: {', '.join(str(p) for p in saved)})"
         to_complete = []
     else:
         refusal = mass_removal_reason(active, len(diff.missing), distinct)
@@ -240,11 +249,13 @@ def _save(store, account, clock, options, outcome, run_id, started, tracker) -> 
         "status": status, "items_processed": distinct, "added": len(diff.new),
         "updated": len(diff.updated) + len(diff.reopened), "removed": len(to_complete),
         "error_kind": error_kind, "error_message": error_message, "matches": outcome.matches,
+        "completeness": completeness,
     }
     run = store.apply_sync(
         run_id, account.username, outcome.orders, diff.new, diff.updated, diff.reopened, to_complete,
         now, run_fields, options.schedule_id,
         _schedule_counters(store, options.schedule_id, started, status == "success"),
+        refreshed=diff.refreshed,
     )
     if status == "success" and options.purge_completed_after_days is not None:
         store.purge_completed(account.username, now - timedelta(days=options.purge_completed_after_days))
@@ -252,6 +263,53 @@ def _save(store, account, clock, options, outcome, run_id, started, tracker) -> 
     tracker.update("completed" if status == "success" else "failed",
                    "completed" if status == "success" else "failed", 100, final_message, distinct)
     return run
+
+
+def read_completeness(outcome: ScrapeOutcome, distinct: int) -> str | None:
+    """Given a source's outcome and the distinct orders it read, return how the read is
+    known complete: the source's own judgement when it gives one, else "count" when the
+    orders equal the site's match count, else None (DESIGN.md step 5)."""
+    if hasattr(outcome, "completeness"):
+        return outcome.completeness
+    return "count" if outcome.matches is not None and distinct == outcome.matches else None
+
+
+def shortfall(outcome: ScrapeOutcome, distinct: int) -> str:
+    """Given an outcome not known complete, return what was short, for the run's message."""
+    if outcome.matches is not None:
+        return f"read {distinct} work orders but the site reports {outcome.matches} matches"
+    stop = getattr(outcome, "stop_reason", None)
+    if getattr(outcome, "empty_pages", 0):
+        return (f"read {distinct} work orders, but a page of the work list came back empty "
+                "(the site shows no match count to check against)")
+    return (f"read {distinct} work orders but did not reach the last page of the work list "
+            f"(stopped: {stop or 'unknown'}; the site shows no match count to check against)")
+
+
+def _refuse_field_loss(store, run_id, clock, options, started, tracker, outcome, lost) -> dict[str, Any]:
+    """Record a run whose scrape lost fields filled on most stored orders as a layout error
+    (nothing saved over the stored values), with the last page's rows saved as an artefact;
+    return the run."""
+    from wosync.workfossa import site
+
+    read_by = sorted({site.FIELD_SELECTORS.get(name, "?") for name in lost})
+    message = (
+        f"the work list's markup seems to have changed: {', '.join(lost)} came back empty on "
+        f"every row although most stored orders have them (read from {', '.join(read_by)}); "
+        "nothing was saved over the stored orders"
+    )
+    html = getattr(outcome, "last_rows_html", None)
+    if html:
+        from wosync.workfossa.artefacts import write_private
+
+        path = config.artefacts_dir() / f"workfossa-{clock().strftime('%Y%m%d-%H%M%S')}-field-loss.html"
+        try:
+            write_private(path, html.encode("utf-8"))
+            message += f" (saved: {path})"
+        except OSError:
+            pass
+    message += ". If the site really emptied them, run `wosync sync-now --allow-field-loss`"
+    return _fail(store, run_id, clock, options, started, tracker, "failed", "layout", message)
 
 
 def _fail(store, run_id, clock, options, started, tracker, status, kind, message) -> dict[str, Any]:

@@ -16,6 +16,8 @@ import typer
 from wosync.cli import common
 
 DEMO_USERNAME = "demo.technician@example.com"
+# The two paginators of the real site (WORKFOSSA_SITE.md, correction 3).
+PAGERS = ("length-aware", "simple")
 
 
 def _change_the_site(sim, count: int) -> dict[str, list[str]]:
@@ -52,6 +54,9 @@ def demo(
     orders: int = typer.Option(120, "--orders", min=1, max=5000, help="How many work orders the simulated site holds."),
     home: Optional[Path] = typer.Option(None, "--home", help="Data folder to use (default: a new temporary folder)."),
     seed: int = typer.Option(7, "--seed", help="Seed of the generated data."),
+    pager: str = typer.Option("length-aware", "--pager", metavar="length-aware|simple",
+                              help="Which of the real site's two paginators the simulated site shows "
+                                   "(simple: prev/next only, no match count)."),
 ) -> int:
     """Run the whole flow against a simulated WorkFossa on 127.0.0.1: sync, change the site, sync again."""
     from wosync import render
@@ -61,6 +66,8 @@ def demo(
     from wosync.store import Store
     from wosync.sync import SyncOptions, exit_code_for, run_sync, summary_line
 
+    if pager not in PAGERS:
+        raise common.UsageError(f"--pager takes {' or '.join(PAGERS)}, not {pager!r}")
     folder = home or Path(tempfile.mkdtemp(prefix="wosync-demo-"))
     # This process only: every wosync function below now uses the demo's data folder.
     os.environ["WOSYNC_HOME"] = str(folder)
@@ -68,9 +75,10 @@ def demo(
     err = common.stderr_console()
     # A throwaway password for the simulated site, handed over in memory only.
     password = Secret(secrets.token_urlsafe(16))
-    with SimulatedWorkFossa(count=orders, seed=seed, username=DEMO_USERNAME, password=password.reveal()) as sim:
-        out.print(f"[bold]wosync demo[/]: a simulated WorkFossa at {sim.base_url} with {orders} work orders; "
-                  f"data in {folder}", highlight=False)
+    with SimulatedWorkFossa(count=orders, seed=seed, username=DEMO_USERNAME, password=password.reveal(),
+                            pager=pager) as sim:
+        out.print(f"[bold]wosync demo[/]: a simulated WorkFossa at {sim.base_url} with {orders} work orders "
+                  f"({pager} pager); data in {folder}", highlight=False)
         with Store(folder / "wosync.db") as store:
             account = store.ensure_account(DEMO_USERNAME, sim.base_url, common.clock())
             runs = []

@@ -22,6 +22,7 @@ def sync_now(
     schedule: Optional[int] = typer.Option(None, "--schedule", help="Sync the account of this schedule and count it on the schedule."),
     username: Optional[str] = typer.Option(None, "--username", help="The account to sync (default: the only one)."),
     allow_mass_removal: bool = typer.Option(False, "--allow-mass-removal", help="Complete orders even when more than half of them vanished at once."),
+    allow_field_loss: bool = typer.Option(False, "--allow-field-loss", help="Store the scrape even when a field filled on most orders came back empty on every row (the site really emptied it)."),
     purge_completed_after: Optional[float] = typer.Option(
         None, "--purge-completed-after", min=0, metavar="DAYS",
         help="After a successful sync, delete orders completed more than DAYS days ago (default: keep them)."),
@@ -40,7 +41,7 @@ def sync_now(
             username = username or row["account"]
         account = common.resolve_account(store, username)
         options = SyncOptions(trigger="manual", schedule_id=schedule_id, allow_mass_removal=allow_mass_removal,
-                              purge_completed_after_days=purge_completed_after)
+                              allow_field_loss=allow_field_loss, purge_completed_after_days=purge_completed_after)
         err = common.stderr_console()
         with render.SyncProgressView(err, quiet=quiet or (json_out and not err.is_terminal), clock=common.clock) as view, \
                 _cancel_on_interrupt() as cancel:

@@ -1,12 +1,35 @@
-"""Find the Chromium executable to drive: WOSYNC_BROWSER, Playwright's own, or the system's."""
+"""Browser plumbing: find the Chromium to drive, launch it, navigate, wait, click, map errors.
+
+Nothing here knows WorkFossa's pages (that is site.py and the steps in client.py): this is
+what any scrape of any site would need. `find_browser` picks the executable (WOSYNC_BROWSER,
+Playwright's own, or the system's); `BrowserSession` is one headless page on one site.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from wosync import config
-from wosync.workfossa.errors import BrowserNotFound
+from wosync.errors import Interrupted
+from wosync.secret import Secret
+from wosync.workfossa.artefacts import save_artefacts, write_private
+from wosync.workfossa.errors import (
+    BrowserFailed,
+    BrowserNotFound,
+    LayoutNotRecognised,
+    ScrapeError,
+    SessionExpired,
+    SiteHttpError,
+    SiteUnreachable,
+)
+from wosync.workfossa.network import AUTH_STATUSES, NetworkWatch
 
 HOW_TO_GET_ONE = (
     "install one with `apt-get install chromium` or `playwright install chromium`, "
@@ -66,3 +89,277 @@ def _playwright_chromium_path() -> str | None:
             return playwright.chromium.executable_path
     except Exception:  # no driver, broken install: fall back to the system's browser
         return None
+
+
+# --- The browser session: launch, navigation, waits, clicks and error mapping ------------------
+
+# The match count is hidden on narrow screens (sm-hide tab-hide): always a desktop-size window.
+VIEWPORT = {"width": 1440, "height": 900}
+# How long one poll of a page signal lasts before we look at cancel / HTTP errors again.
+SLICE_MS = 200
+# A wait gives up early (and explains why) when the page's own requests have all finished
+# this long ago and the page still does not show what we wait for.
+QUIET_SECONDS = 1.5
+
+
+class LandedOnLogin(Exception):
+    """The page shows the login form where a logged-in page was expected (the session ended)."""
+
+
+class BrowserSession:
+    """A headless Chromium with one page on one site; use it as a context manager.
+
+    Given the site's base URL, the storage-state file of the saved session (read at start,
+    written by save_state, 0600), the folder for failure artefacts, an optional Chromium
+    executable, the timeout of each wait and an optional cancel event. Knows nothing of
+    WorkFossa's pages: the site's steps (client.WorkFossa) are built on it.
+    """
+
+    def __init__(self, base_url: str, *, state_path: Path, artefacts_dir: Path,
+                 browser_executable: str | None = None, timeout_ms: int = 30000,
+                 cancel: threading.Event | None = None):
+        self.base_url = base_url.rstrip("/")
+        self.state_path = Path(state_path)
+        self.artefacts_dir = Path(artefacts_dir)
+        self.browser_executable = browser_executable
+        self.timeout_ms = timeout_ms
+        self.cancel = cancel
+        self._origin = _origin(self.base_url)
+        self._playwright = None
+        self._browser = None
+        self._context = None
+        self._page = None
+        self._net: NetworkWatch | None = None
+        # Typed text to keep out of artefacts (the password, once it was fetched).
+        self._secret: Secret | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self):
+        from playwright.sync_api import Error as PlaywrightError, sync_playwright
+
+        self._playwright = sync_playwright().start()
+        try:
+            executable = self.browser_executable or pick_browser(
+                self._playwright.chromium.executable_path)
+            try:
+                self._browser = self._playwright.chromium.launch(
+                    executable_path=executable, headless=True)
+            except PlaywrightError as exc:
+                if not os.path.exists(executable):
+                    raise BrowserNotFound(
+                        f"the browser {executable} does not exist; {HOW_TO_GET_ONE}") from None
+                raise BrowserFailed(
+                    f"the browser {executable} did not start: {first_line(exc)}") from None
+            self._context = self._browser.new_context(
+                viewport=VIEWPORT, storage_state=self._saved_state())
+            self._context.set_default_timeout(self.timeout_ms)
+            self._context.set_default_navigation_timeout(self.timeout_ms)
+            self._page = self._context.new_page()
+            self._net = NetworkWatch(self._page, self._origin)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the page, the browser and Playwright (safe to call twice, never raises)."""
+        for closer in (self._context, self._browser):
+            if closer is not None:
+                try:
+                    closer.close()
+                except Exception:
+                    pass
+        if self._playwright is not None:
+            try:
+                self._playwright.stop()
+            except Exception:
+                pass
+        self._playwright = self._browser = self._context = self._page = None
+
+    @property
+    def page(self):
+        """The Playwright page (RuntimeError outside the `with` block)."""
+        if self._page is None:
+            raise RuntimeError("use the session as a context manager: `with WorkFossa(...) as wf:`")
+        return self._page
+
+    @property
+    def net(self) -> NetworkWatch:
+        """The watch on the page's requests to the site."""
+        self.page  # noqa: B018 - the same RuntimeError outside the `with` block
+        return self._net
+
+    # --- the saved session -----------------------------------------------------------------
+
+    def _saved_state(self) -> dict | None:
+        """Return the saved storage state when the file holds one, else None."""
+        try:
+            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return state if isinstance(state, dict) and "cookies" in state else None
+
+    def save_state(self) -> None:
+        """Write the context's cookies and storage to state_path (mode 0600)."""
+        state = self._context.storage_state()
+        write_private(self.state_path, json.dumps(state).encode("utf-8"))
+
+    def forget_session(self) -> None:
+        """Drop the context's cookies (before a fresh login)."""
+        self._context.clear_cookies()
+
+    # --- navigation, clicks and waits ------------------------------------------------------
+
+    def goto(self, path: str, what: str) -> None:
+        """Navigate to base_url + path; SiteUnreachable when the connection fails,
+        SiteHttpError when the page itself answers with an HTTP error (401/419 excepted:
+        those mean "no session" and are judged by where the page landed)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        url = self.base_url + path
+        self.check_cancel()
+        self.net.start_step()
+        try:
+            self.page.goto(url, wait_until="domcontentloaded")
+        except PlaywrightError as exc:
+            raise unreachable(url, first_line(exc)) from None
+        status = self.net.document_status()
+        if status is not None and status >= 400 and status not in AUTH_STATUSES:
+            raise SiteHttpError(f"WorkFossa answered HTTP {status} for {what} ({self.page.url})",
+                                status)
+
+    def click(self, locator, what: str, selector: str) -> None:
+        """Click like a user (visible, enabled, not covered); LayoutNotRecognised naming the
+        selector when that cannot happen within timeout_ms (hidden, covered by a dialog...)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            locator.click()
+        except PlaywrightTimeout:
+            raise LayoutNotRecognised(
+                f"could not click {what} ({selector}) within {self.timeout_ms / 1000:g} s: "
+                "it is missing, hidden or covered", selector) from None
+
+    def read(self, reader: str, arg) -> dict:
+        """Run an in-page reader once (no waiting) with its argument; return what it returns."""
+        return self.page.evaluate(reader, arg)
+
+    def wait_for(self, predicate: str, arg, what: str, login_form: str | None = None) -> dict | None:
+        """Wait until the in-page `predicate` returns a value (not false); return it.
+
+        Raises LandedOnLogin when the value says {"login": true}, Interrupted when cancelled.
+        When the page's requests have all finished for QUIET_SECONDS and it still does not
+        show what we wait for: SiteUnreachable / SiteHttpError when one of them failed,
+        LandedOnLogin when one was answered 401/419, else None (the caller says which part
+        is missing). A failed request does not end the wait by itself: the page may still
+        show what we wait for. SiteUnreachable (or the HTTP error seen) when timeout_ms
+        passes first.
+        """
+        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        while True:
+            self.check_cancel()
+            remaining_ms = (deadline - time.monotonic()) * 1000
+            try:
+                handle = self.page.wait_for_function(
+                    predicate, arg=arg, timeout=max(1.0, min(SLICE_MS, remaining_ms)))
+                value = handle.json_value()
+                handle.dispose()
+                if isinstance(value, dict) and value.get("login"):
+                    raise LandedOnLogin()
+                return value
+            except PlaywrightTimeout:
+                pass
+            except PlaywrightError as exc:
+                # A navigation (to the login form, say) replaced the page mid-poll: poll again.
+                if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                    raise
+            if self.net.quiet_for() >= QUIET_SECONDS:
+                self.raise_request_errors(what)
+                if self.net.saw_auth_failure():
+                    raise LandedOnLogin()  # 401/419 without a redirect: the session is gone
+                return None
+            if time.monotonic() >= deadline:
+                self.raise_request_errors(what)
+                raise SiteUnreachable(
+                    f"WorkFossa did not show {what} within {self.timeout_ms / 1000:g} s "
+                    f"({self.page.url}); the site may be slow or down: check the network "
+                    "and WOSYNC_BASE_URL")
+
+    def raise_request_errors(self, what: str) -> None:
+        """Raise for a request of this step that failed: SiteUnreachable when the connection
+        failed, SiteHttpError for an HTTP error (401/419 are left to the login checks)."""
+        failure = self.net.first_failure()
+        if failure is not None:
+            raise unreachable(failure[1], failure[0])
+        error = self.net.first_http_error()
+        if error is not None:
+            status, url = error
+            raise SiteHttpError(f"WorkFossa answered HTTP {status} while loading {what} ({url})",
+                                status)
+
+    def check_cancel(self) -> None:
+        """Raise Interrupted when the caller asked us to stop."""
+        if self.cancel is not None and self.cancel.is_set():
+            raise Interrupted("the WorkFossa scrape was cancelled")
+
+    # --- errors and artefacts --------------------------------------------------------------
+
+    @contextmanager
+    def errors_with_artefacts(self):
+        """Run one public step: turn Playwright failures into typed errors, and save a
+        screenshot and the page HTML for any scrape error, naming them in its message."""
+        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+
+        self.page  # noqa: B018 - RuntimeError outside the `with` block
+        try:
+            yield
+        except ScrapeError as exc:
+            if not exc.artefacts:
+                exc.attach_artefacts(self.save_artefacts(exc.kind))
+            raise
+        except LandedOnLogin:
+            error = SessionExpired("the WorkFossa session ended and the login form showed "
+                                   "instead of the page asked for")
+            error.attach_artefacts(self.save_artefacts(error.kind))
+            raise error from None
+        except PlaywrightTimeout as exc:
+            # An action (a click, a navigation) that the site never let finish.
+            error = SiteUnreachable(
+                f"WorkFossa did not respond in time ({first_line(exc)}; page {self.page.url}); "
+                "the site may be slow or down: check the network and WOSYNC_BASE_URL")
+            error.attach_artefacts(self.save_artefacts(error.kind))
+            raise error from None
+        except PlaywrightError as exc:
+            error = BrowserFailed(f"the browser failed while reading WorkFossa: {first_line(exc)}")
+            error.attach_artefacts(self.save_artefacts(error.kind))
+            raise error from None
+
+    def save_artefacts(self, kind: str) -> list[Path]:
+        """Save a screenshot and the page HTML; return their paths (none without a page)."""
+        if self._page is None:
+            return []
+        return save_artefacts(self._page, self.artefacts_dir, kind, self._secret)
+
+
+def _origin(url: str) -> str:
+    """Given a URL, return its scheme://host[:port]."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def first_line(exc: BaseException) -> str:
+    """Return the first line of an exception's message (Playwright appends long call logs)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def unreachable(url: str, reason: str) -> SiteUnreachable:
+    """Return the error for a request to `url` that failed to connect, resolve or answer."""
+    return SiteUnreachable(
+        f"cannot reach WorkFossa at {url} ({reason}); check WOSYNC_BASE_URL and the network")
