@@ -54,24 +54,43 @@ class SyncOptions:
     # Store a scrape even when fields filled on most stored orders came back empty on every row.
     allow_field_loss: bool = False
     notify: bool = True
+    # Read the Equipment tab of every due location now (sync-now --equipment), not only the
+    # per-run allowance.
+    equipment_all_due: bool = False
     # Delete orders completed more than this many days ago after a successful run (None: keep all).
     purge_completed_after_days: float | None = None
 
 
-def workfossa_source(account: Account, password: PasswordSource, on_page: Callable[[Any], None],
-                     cancel: threading.Event | None) -> ScrapeOutcome:
-    """The real source: drive WorkFossa with Playwright and read every work order."""
-    from wosync.workfossa import WorkFossa
+class WorkFossaSource:
+    """The real source: drive WorkFossa with Playwright and read every work order.
 
-    with WorkFossa(
-        account.base_url, account.username, password,
-        state_path=config.session_state_path(account.username),
-        artefacts_dir=config.artefacts_dir(),
-        browser_executable=None,
-        cancel=cancel,
-    ) as site:
-        site.ensure_session(on_progress=on_page)
-        return site.read_work_orders(on_progress=on_page)
+    Called like any source; the browser it opens stays open after the call, so that the
+    run's follow-up reads (the Equipment tabs of due locations, after the orders are saved)
+    use the same logged-in session. `close()` closes it; run_sync always calls it.
+    """
+
+    def __init__(self) -> None:
+        self.site = None
+
+    def __call__(self, account: Account, password: PasswordSource, on_page: Callable[[Any], None],
+                 cancel: threading.Event | None) -> ScrapeOutcome:
+        from wosync.workfossa import WorkFossa
+
+        self.site = WorkFossa(
+            account.base_url, account.username, password,
+            state_path=config.session_state_path(account.username),
+            artefacts_dir=config.artefacts_dir(),
+            browser_executable=None,
+            cancel=cancel,
+        ).__enter__()
+        self.site.ensure_session(on_progress=on_page)
+        return self.site.read_work_orders(on_progress=on_page)
+
+    def close(self) -> None:
+        """Close the browser (safe to call twice, never raises)."""
+        if self.site is not None:
+            self.site.close()
+            self.site = None
 
 
 def default_password_source(username: str) -> PasswordSource:
@@ -165,7 +184,7 @@ def run_sync(
     clock: Clock,
     options: SyncOptions | None = None,
     *,
-    source: Source = workfossa_source,
+    source: Source | None = None,
     password: PasswordSource | None = None,
     on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
@@ -177,11 +196,15 @@ def run_sync(
     message) and returned; KeyboardInterrupt is recorded as interrupted and re-raised.
     """
     options = options or SyncOptions()
+    source = source if source is not None else WorkFossaSource()
     lock = FileLock(account_lock_path(config.locks_dir(), account.username), "a sync")
     lock.acquire(clock())
     try:
         return _locked_run(store, account, clock, options, source, password, on_progress, cancel)
     finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()  # the browser is closed whatever happened
         lock.release()
 
 
@@ -196,6 +219,11 @@ def _locked_run(store, account, clock, options, source, password, on_progress, c
         if cancel is not None and cancel.is_set():
             raise Interrupted("the sync was cancelled")
         run = _save(store, account, clock, options, outcome, run_id, started, tracker)
+        site = getattr(source, "site", None)  # the real source's browser, still logged in
+        if run["status"] == "success" and site is not None:
+            from wosync import equipment
+
+            run = equipment.after_sync(store, site, account, run, clock, tracker, options.equipment_all_due)
     except KeyboardInterrupt:
         _fail(store, run_id, clock, options, started, tracker, "interrupted", "interrupted", "the sync was interrupted (Ctrl-C)")
         raise
