@@ -7,6 +7,9 @@ names the fix. `kind` is the short machine-readable name stored in `runs.error_k
 from __future__ import annotations
 
 import enum
+import errno
+import sqlite3
+from pathlib import Path
 
 
 class ExitCode(enum.IntEnum):
@@ -47,6 +50,82 @@ class StorageError(WosyncError):
 
     exit_code = ExitCode.USAGE
     kind = "storage"
+
+
+class DatabaseTooNew(StorageError):
+    """The database was written by a newer wosync: its schema version is above ours."""
+
+    kind = "database_too_new"
+
+    def __init__(self, path: Path | str, found: int, known: int):
+        super().__init__(
+            f"the database {path} has schema version {found}, but this wosync knows only up to "
+            f"version {known}; upgrade wosync (e.g. `pip install --upgrade wosync`) to use it; "
+            "the file was left unchanged"
+        )
+        self.found, self.known = found, known
+
+
+class DatabaseDamaged(StorageError):
+    """SQLite finds the database damaged (quick_check / integrity_check fails, or "malformed")."""
+
+    kind = "database_damaged"
+
+    def __init__(self, path: Path | str, detail: str):
+        super().__init__(
+            f"the database {path} is damaged ({detail}); nothing was written to it. Restore a backup "
+            f"with `wosync restore FILE` (see the wosync-*.db files beside it), or move it aside "
+            "to start afresh"
+        )
+        self.detail = detail
+
+
+class DiskFull(WosyncError):
+    """A write failed because the file system has no space left (SQLITE_FULL, ENOSPC).
+
+    The database itself is fine: the fix is free space, never deleting or moving the database.
+    """
+
+    exit_code = ExitCode.SYNC_FAILED
+    kind = "disk_full"
+
+    def __init__(self, folder: Path | str):
+        super().__init__(
+            f"disk full: the file system holding {folder} has no space left; free some space "
+            "there and try again (the database is fine and keeps everything stored before)"
+        )
+        self.folder = folder
+
+
+# SQLite's primary result codes for "no space" and for a damaged or foreign file.
+SQLITE_FULL = 13
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Given an exception, return True when it means "no space left on the device"."""
+    if isinstance(exc, DiskFull):
+        return True
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF == SQLITE_FULL
+        return "database or disk is full" in str(exc)
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return False
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Given an exception, return True when SQLite says the file is damaged or not a database."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+    text = str(exc)
+    return "malformed" in text or "not a database" in text
 
 
 class CredentialsError(WosyncError):

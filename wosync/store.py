@@ -26,7 +26,9 @@ if TYPE_CHECKING:  # sqlite_utils is imported only when the schema must be creat
 
 from wosync import config
 from wosync.clock import to_iso
-from wosync.errors import StorageError, UsageError
+from wosync.errors import (
+    DatabaseDamaged, DatabaseTooNew, DiskFull, StorageError, UsageError, WosyncError, is_damage, is_disk_full,
+)
 from wosync.fields import ORDER_JSON_KEYS, SCRAPED_FIELDS
 
 
@@ -250,6 +252,75 @@ def _dispensers(db: "sqlite_utils.Database") -> None:
     )
 
 
+@SCHEMA_MIGRATIONS(name="0006_lowercase_usernames")
+def _lowercase_usernames(db: "sqlite_utils.Database") -> None:
+    """Store every username lower-case, merging the accounts that differed only in letter case.
+
+    A WorkFossa login is an e-mail address, which compares case-insensitively; before this
+    migration `TECH@EXAMPLE.COM` and `tech@example.com` were two accounts with two copies of
+    every order. Their orders, runs, changes, schedules, dispensers and alert state now belong
+    to the lower-case account; where both copies of one order (location, dispenser) exist, the
+    one seen last is kept, with the earlier first_seen_at.
+    """
+    conn = db.conn
+    tables = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE '\\_%' ESCAPE '\\'")]
+    columns = {table: {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')} for table in tables}
+    names: set[str] = set()
+    for table in tables:
+        column = "username" if table == "accounts" else "account"
+        if column in columns[table]:
+            names.update(row[0] for row in conn.execute(
+                f'SELECT DISTINCT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'))
+    # Python's lower(), as wosync.accounts uses for new input (SQLite's lower() is ASCII only).
+    for old in sorted(name for name in names if name != name.lower()):
+        _merge_account(conn, old, old.lower(), [t for t in tables if "account" in columns[t]])
+
+
+def _merge_account(conn: sqlite3.Connection, old: str, new: str, tables: list[str]) -> None:
+    """Given a username and its lower-case form, move every row of `old` to `new` (see 0006)."""
+
+    def newest_run(name: str) -> str:
+        return conn.execute("SELECT coalesce(max(started_at), '') FROM runs WHERE account = ?", (name,)).fetchone()[0]
+
+    if conn.execute("SELECT 1 FROM accounts WHERE username = ?", (new,)).fetchone() is None:
+        conn.execute("UPDATE accounts SET username = ? WHERE username = ?", (new, old))
+    else:
+        if newest_run(old) > newest_run(new):  # the site the account used most recently wins
+            conn.execute("UPDATE accounts SET base_url = (SELECT base_url FROM accounts WHERE username = ?) "
+                         "WHERE username = ?", (old, new))
+        conn.execute("DELETE FROM accounts WHERE username = ?", (old,))
+    # Tables with one row per account and key: where both accounts have one, the later stays.
+    keyed = {
+        "work_orders": (("number",), "last_seen_at"),
+        "locations": (("location_id",), "equipment_checked_at"),
+        "dispensers": (("location_id", "position"), "last_seen_at"),
+        "alert_state": ((), "last_alert_at"),
+        "progress": ((), "updated_at"),
+    }
+    for table in tables:
+        if table not in keyed:
+            # runs, changes, schedules (and the tables of later migrations): nothing to collide on.
+            conn.execute(f'UPDATE OR REPLACE "{table}" SET account = ? WHERE account = ?', (new, old))
+            continue
+        key, stamp = keyed[table]
+        match = " AND ".join(["n.account = ?"] + [f"n.{k} = o.{k}" for k in key])
+        pairs = conn.execute(
+            f"SELECT o.rowid, n.rowid, coalesce(o.{stamp}, '') > coalesce(n.{stamp}, '') "
+            f'FROM "{table}" o JOIN "{table}" n ON {match} WHERE o.account = ?', (new, old),
+        ).fetchall()
+        keeps_first_seen = "first_seen_at" in {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        for old_rowid, new_rowid, old_is_later in pairs:
+            loser, winner = (new_rowid, old_rowid) if old_is_later else (old_rowid, new_rowid)
+            if keeps_first_seen:
+                conn.execute(
+                    f'UPDATE "{table}" SET first_seen_at = min(first_seen_at, '
+                    f'(SELECT first_seen_at FROM "{table}" WHERE rowid = ?)) WHERE rowid = ?', (loser, winner))
+            conn.execute(f'DELETE FROM "{table}" WHERE rowid = ?', (loser,))
+        conn.execute(f'UPDATE "{table}" SET account = ? WHERE account = ?', (new, old))
+
+
 
 # Keys of one run record (`history --json`, `sync-now --json`), in print order.
 RUN_KEYS = (
@@ -380,43 +451,65 @@ class Store:
     def __init__(self, path: Path | str | None = None):
         self.path = Path(path) if path is not None else config.db_path()
         config.ensure_private_dir(self.path.parent)
+        self._conn: sqlite3.Connection | None = None
+        self._db = None
         try:
             _create_private_file(self.path)
-            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+            conn = self._conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                                                check_same_thread=False)
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
-            self._conn = conn
-            self._db = None
             self._prepare_schema()
-        except sqlite3.DatabaseError as exc:
-            raise StorageError(
-                f"cannot open the database {self.path}: {exc}; move it aside to start afresh, "
-                "or set WOSYNC_HOME to another folder"
-            ) from None
-        except OSError as exc:
-            raise StorageError(
-                f"cannot open the database {self.path}: {exc.strerror or exc}; "
-                "choose a writable folder with WOSYNC_HOME"
-            ) from None
+        except BaseException as exc:
+            if self._conn is not None:
+                self._conn.close()
+            if isinstance(exc, WosyncError):
+                raise
+            if is_disk_full(exc):
+                # Never "move it aside": the file is healthy, the disk is what needs room.
+                raise DiskFull(self.path.parent) from None
+            if is_damage(exc):
+                raise DatabaseDamaged(self.path, str(exc)) from None
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise StorageError(
+                    f"cannot open the database {self.path}: {exc}; check that its folder is writable, "
+                    "or set WOSYNC_HOME to another folder"
+                ) from None
+            if isinstance(exc, OSError):
+                raise StorageError(
+                    f"cannot open the database {self.path}: {exc.strerror or exc}; "
+                    "choose a writable folder with WOSYNC_HOME"
+                ) from None
+            raise
 
     def _prepare_schema(self) -> None:
-        """Switch to WAL and apply pending migrations, one process at a time.
+        """Refuse a newer file, then switch to WAL and apply pending migrations, one process at a time.
 
         Two wosync commands started together (a sync and `watch`, say) would otherwise race to
         create the schema, and changing the journal mode needs the database to itself.
         """
+        # Before anything that writes (WAL switch, migrations, user_version): a file from a
+        # newer wosync must stay exactly as it is, so that wosync can still read it.
+        self._refuse_newer_version()
         if self._schema_is_current():
             return
         lock_fd = os.open(str(self.path) + ".init-lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(lock_fd, fcntl.LOCK_EX)
+            self._refuse_newer_version()  # another process may have upgraded it while we waited
             self.conn.execute("PRAGMA journal_mode = WAL")
             if SCHEMA_MIGRATIONS.pending(self.db):
                 SCHEMA_MIGRATIONS.apply(self.db)
             self.conn.execute(f"PRAGMA user_version = {len(SCHEMA_MIGRATIONS.steps)}")
         finally:
             os.close(lock_fd)
+
+    def _refuse_newer_version(self) -> None:
+        """Raise DatabaseTooNew when the file records more migrations than this wosync knows."""
+        found = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > len(SCHEMA_MIGRATIONS.steps):
+            raise DatabaseTooNew(self.path, found, len(SCHEMA_MIGRATIONS.steps))
 
     def _schema_is_current(self) -> bool:
         """Return True when the file is in WAL mode and has every migration (no import needed)."""
@@ -480,10 +573,46 @@ class Store:
         """Return SQLite's integrity_check verdict ("ok" when the file is sound)."""
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
+    def quick_check(self) -> str:
+        """Return SQLite's quick_check verdict: "ok", else its first finding (and how many more).
+
+        quick_check reads every page (so a damaged page anywhere is found) but skips the
+        index-to-table cross-checks of integrity_check, which makes it several times faster.
+        A file so damaged that the check itself fails gives that error's text.
+        """
+        try:
+            findings = [row[0] for row in self.conn.execute("PRAGMA quick_check(20)")]
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            return str(exc)
+        if findings == ["ok"]:
+            return "ok"
+        more = f" and {len(findings) - 1} more finding(s)" if len(findings) > 1 else ""
+        return f"{findings[0]}{more}" if findings else "quick_check gave no verdict"
+
+    def ensure_sound(self) -> None:
+        """Raise DatabaseDamaged (exit 2) unless quick_check finds the file sound; writes nothing."""
+        verdict = self.quick_check()
+        if verdict != "ok":
+            raise DatabaseDamaged(self.path, verdict)
+
+    def release_journal_space(self) -> None:
+        """Fold the WAL into the database and truncate it to zero bytes, giving its space back.
+
+        After a write failed for lack of space, the WAL may hold most of what is left on the
+        disk; this is what lets the failure itself still be recorded. Errors are left to the caller.
+        """
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # ----------------------------------------------------------------- accounts
 
     def ensure_account(self, username: str, base_url: str, now: datetime) -> Account:
-        """Given a username and base URL, record the account (updating its URL); return it."""
+        """Given a username and base URL, record the account (updating its URL); return it.
+
+        Usernames are e-mail addresses, compared case-insensitively: stored lower-case.
+        """
+        username = username.lower()
         self.conn.execute(
             "INSERT INTO accounts(username, base_url, created_at) VALUES (?, ?, ?) "
             "ON CONFLICT(username) DO UPDATE SET base_url = excluded.base_url",
@@ -496,8 +625,8 @@ class Store:
         return [Account(r["username"], r["base_url"]) for r in self._rows("SELECT * FROM accounts ORDER BY username")]
 
     def find_account(self, username: str) -> Account | None:
-        """Return the account with this username, or None."""
-        row = self._row("SELECT * FROM accounts WHERE username = ?", (username,))
+        """Return the account with this username (in any letter case), or None."""
+        row = self._row("SELECT * FROM accounts WHERE username = ?", (username.lower(),))
         return Account(row["username"], row["base_url"]) if row else None
 
     def remove_account(self, username: str) -> None:
