@@ -252,6 +252,13 @@ def _dispensers(db: "sqlite_utils.Database") -> None:
     )
 
 
+@SCHEMA_MIGRATIONS(name="0005_schedule_calendar")
+def _schedule_calendar(db: "sqlite_utils.Database") -> None:
+    """Add the iCalendar file a schedule rewrites after each successful sync (NULL: none;
+    `wosync schedule create/update --calendar FILE`)."""
+    db.execute("ALTER TABLE schedules ADD COLUMN calendar_path TEXT")
+
+
 @SCHEMA_MIGRATIONS(name="0006_lowercase_usernames")
 def _lowercase_usernames(db: "sqlite_utils.Database") -> None:
     """Store every username lower-case, merging the accounts that differed only in letter case.
@@ -765,6 +772,17 @@ class Store:
         if account is not None:
             return self._row("SELECT * FROM runs WHERE account = ? ORDER BY id DESC LIMIT 1", (account,))
         return self._row("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+
+    def find_run(self, run_id: int) -> dict[str, Any] | None:
+        """Return run `run_id`, or None when there is none (get_run raises instead)."""
+        return self._row("SELECT * FROM runs WHERE id = ?", (run_id,))
+
+    def latest_finished_runs(self) -> list[dict[str, Any]]:
+        """Return the newest run of each account that is no longer `running`, by account."""
+        return self._rows(
+            "SELECT * FROM runs WHERE id IN (SELECT max(id) FROM runs WHERE status != 'running' "
+            "GROUP BY account) ORDER BY account"
+        )
 
     def running_runs(self) -> list[dict[str, Any]]:
         """Return every run still marked `running`."""
