@@ -31,18 +31,6 @@ from wosync.workfossa.result import ScrapeProgress, ScrapeResult
 
 ProgressCallback = Callable[[ScrapeProgress], None]
 
-# Where a submitted login landed: "form" (the login form again), "app" (a logged-in page
-# under /app/ showing its layout), or false while neither is decided yet.
-_LOGIN_OUTCOME = r"""(arg) => {
-  if (document.querySelector(arg.form)) return {outcome: 'form', url: location.href};
-  if (location.pathname.startsWith(arg.app) && document.querySelector(arg.layout))
-    return {outcome: 'app', url: location.href};
-  return false;
-}"""
-_LOGIN_OUTCOME_ARG = {"form": site.LOGIN_FORM, "app": site.APP_PATH_PREFIX,
-                      "layout": site.LOGGED_IN_LAYOUT}
-
-
 class WorkFossa(BrowserSession):
     """A logged-in browser on one WorkFossa account; use it as a context manager.
 
@@ -101,7 +89,7 @@ class WorkFossa(BrowserSession):
         self.goto(site.LOGIN_PATH, what="the login page")
         # The form is drawn by the page's script (seen: login.html): wait for it.
         form = page.locator(site.LOGIN_FORM)
-        if self.wait_for("(s) => !!document.querySelector(s)", site.LOGIN_FORM,
+        if self.wait_for(site.LOGIN_FORM_SHOWN, {"sel": site.PAGE_SELECTORS},
                          what="the login form") is None:
             raise LayoutNotRecognised(
                 f"no login form ({site.LOGIN_FORM}) at {self.base_url}{site.LOGIN_PATH}",
@@ -126,7 +114,8 @@ class WorkFossa(BrowserSession):
         if status is not None and status >= 400 and status not in (401, 419, 422):
             raise SiteHttpError(
                 f"WorkFossa answered HTTP {status} to the login form ({page.url})", status)
-        landed = self.wait_for(_LOGIN_OUTCOME, _LOGIN_OUTCOME_ARG, what="the page after logging in")
+        landed = self.wait_for(site.LOGIN_OUTCOME, {"sel": site.PAGE_SELECTORS},
+                               what="the page after logging in")
         if landed is None:
             # Quiet, and neither decided: a page under /app/ without a login form is still a
             # login (its layout may have changed); anywhere else is not one we know.
@@ -194,6 +183,7 @@ class WorkFossa(BrowserSession):
         keyed by number, so that is harmless); only later pages can be "stalled"."""
         pages_read_before = result.pages
         state = self._open_list(path)
+        paging.check_list(state)
         if paging.wants_page_size(state):
             state = self._choose_page_size(state)
         page_size = site.PAGE_SIZE if state.size_label == site.PAGE_SIZE_LABEL \
@@ -205,6 +195,7 @@ class WorkFossa(BrowserSession):
             state = ListState.from_reader(raw)
             if state.login:
                 raise LandedOnLogin()
+            paging.check_list(state)
             page_no = state.page or page_no
             new_rows = 0
             for order in parse_rows(raw["rowsHtml"], self.base_url):

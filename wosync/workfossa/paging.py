@@ -78,6 +78,17 @@ class ListState:
         return self.pager_visible and self.next_found and self.next_disabled is False
 
 
+def check_list(state: ListState) -> None:
+    """Given the list's state, raise LayoutNotRecognised when it is a version this scraper
+    does not know: the length-aware pager always stands beside its "N matches" (seen), so
+    one without the count means the count's markup moved (reading on would turn a changed
+    count into a silently unchecked read)."""
+    if state.pager_kind == LENGTH_AWARE and state.matches is None:
+        raise LayoutNotRecognised(
+            "the work list's length-aware pager shows no match count "
+            f"({site.MATCH_COUNT} with \"N matches\")", site.MATCH_COUNT)
+
+
 def wants_page_size(state: ListState) -> bool:
     """Given the list as first shown, return True when there is more than one page, so that
     choosing "Show 100" would reload it: the count is above the rows shown, or (without a

@@ -81,6 +81,7 @@ PAGE_SELECTORS = {
     "sizeMenu": PAGE_SIZE_MENU,
     "sizeSelection": PAGE_SIZE_SELECTION,
     "layout": LOGGED_IN_LAYOUT,
+    "appPrefix": APP_PATH_PREFIX,
 }
 
 # One JS function shared by the readers below: the page's state, cheaply (they are polled).
@@ -125,6 +126,19 @@ const listState = (sel) => {
 };
 """
 
+# True once the login form is in the page (the page's script draws it; seen: login.html).
+LOGIN_FORM_SHOWN = "(arg) => !!document.querySelector(arg.sel.loginForm)"
+
+# Where a submitted login landed: {outcome: "form"} (the login form again: rejected),
+# {outcome: "app"} (a page under /app/ with the logged-in layout and no login form), or false
+# while neither is decided (the caller judges a quiet page by its URL alone).
+LOGIN_OUTCOME = r"""(arg) => {
+  if (document.querySelector(arg.sel.loginForm)) return {outcome: 'form', url: location.href};
+  if (location.pathname.startsWith(arg.sel.appPrefix) && document.querySelector(arg.sel.layout))
+    return {outcome: 'app', url: location.href};
+  return false;
+}"""
+
 # The state without waiting.
 LIST_STATE = "(arg) => {" + _STATE + " return listState(arg.sel); }"
 
@@ -165,3 +179,77 @@ READ_PAGE = "(arg) => {" + _STATE + r"""
   s.rowsHtml = [...document.querySelectorAll(arg.sel.rows)].map((row) => row.outerHTML).join('\n');
   return s;
 }"""
+
+
+# --- One work-list row -----------------------------------------------------------------------
+# Read by workfossa/parse.py from each row's outerHTML (ROWS above finds the rows). Seen in
+# work-list-length-aware.html: every selector and pattern below reads all 44 rows there.
+# Patterns are Python regular expressions, applied to collapsed text unless said otherwise.
+
+# The order's link: a[href="/app/work/<id>/"] whose text is the number (seen). The visit link
+# also starts /app/work/, so candidates are filtered by the pattern; absolute links tolerated.
+WORK_LINK = 'a[href*="/app/work/"]'
+WORK_LINK_PATTERN = r"^(?:https?://[^/]+)?/app/work/(\d+)/?$"
+WORK_LINK_SHOWN = 'a[href="/app/work/<id>/"]'  # how messages name it
+WORK_PATH = "/app/work/{work_id}/"  # the order's page, made absolute with the base URL
+# The category: a colour bar whose name is its hidden tooltip's text (seen). The tooltip's
+# class may differ on other versions (unknown): without it the bar's own text is the name
+# (it holds nothing else, seen), then its title attribute (unknown).
+CATEGORY_BAR = ".wo-category-show"
+CATEGORY_TOOLTIP = ".ks-tooltip"
+# The status badge's wrapper, and the badge itself (work-status-open / -in-progress, seen);
+# the second is the fallback when the wrapper is missing (unknown).
+STATUS_BADGE = ".work-status-badge"
+STATUS_KIND = '[class*="work-status-"]'
+# "Reason: ..." and "Project: ..." lines: a span.muted label, the value after it (seen).
+LINE_LABEL = "span.muted"
+REASON_LABEL = "Reason:"
+PROJECT_LABEL = "Project:"
+# An element hidden at rest by an inline style (seen: every .ks-tooltip of the rows).
+HIDDEN = '[style*="display: none"], [style*="display:none"]'
+# div.work-creator "Dana Ortiz • 11/29/2024 01:09pm" (seen); its title "Created by: <name>
+# MM/DD/YYYY hh:mmam" is the fallback when the bullet is missing (title seen, fallback unknown).
+CREATOR = ".work-creator"
+CREATOR_SEPARATOR = "•"
+CREATOR_TITLE_PREFIX = r"^Created by:\s*"  # case-insensitive
+STAMP_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"  # case-insens.
+DATE_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})"  # MM/DD/YYYY (seen; M/D/YYYY tolerated)
+
+# The customer block (seen): the customer link, the location link ("#5154"), the brand line
+# right after the location's line, then .address-info: street, an optional intersection,
+# "City ST 12345" (no comma, seen; a comma and ZIP+4 tolerated), "X County".
+CUSTOMER_BLOCK = ".address"
+CUSTOMER_LINK = 'a[href*="/app/customers/"]'
+CUSTOMER_LINK_PATTERN = r"/app/customers/(\d+)/?$"
+LOCATION_LINK_PATTERN = r"/app/customers/locations/(\d+)/?$"
+ADDRESS_INFO = ".address-info"
+CITY_LINE_PATTERN = r"^(?P<city>.+?),?\s+(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$"
+# The contact block: unlabelled lines, the first is the contact (seen).
+CONTACT_NAME = ".contact-name"
+
+# Items (seen): groups div.text-xs.mb-2, a category line, then lines "N x Name (CODE)", the
+# code in span.muted.
+ITEM_GROUP = "div.text-xs.mb-2"
+ITEM_GROUP_SHOWN = "div.text-xs.mb-2 (item line)"  # how messages name an item line
+ITEM_CODE = "span.muted"
+ITEM_LINE_PATTERN = r"^(\d+)\s*x\s*(.*)$"  # case-insensitive
+
+# Visits (seen): the counter's title "0 / 1" (done / planned); when it has no title (unknown)
+# its text "0 / 1 visits". The Next Visit link holds the date, "(anytime)" and "Due: ...".
+VISIT_COUNTER = '[title*="/"]'
+COUNTER_PATTERN = r"^\s*(\d+)\s*/\s*(\d+)\s*(?:visits?)?\s*$"  # case-insensitive
+NEXT_VISIT_LINK = 'a[title="Next Visit"]'
+# Fallback for a Next Visit link without its title (unknown): a visit's href.
+VISIT_LINK = 'a[href*="/visits/"]'
+VISIT_LINK_PATTERN = r"/app/work/\d+/visits/\d+/?$"
+DUE_PATTERN = r"Due:?\s*(\d{1,2}/\d{1,2}/\d{4})"  # case-insensitive
+WINDOW_PATTERN = r"\(([^()]*)\)"  # "(anytime)", "(8:00am - 12:00pm)"
+
+# Instructions (seen): the full text in span.pre-wrap inside the hidden .ks-tooltip, and a
+# visible truncated copy (also span.pre-wrap) followed by a "more..." link. The tooltip's
+# class may differ elsewhere (unknown): the full copy is a pre-wrap inside a HIDDEN element,
+# or else one not followed by a "more..." link; never the truncated one.
+INSTRUCTIONS_COPY = ".pre-wrap"
+INSTRUCTIONS_HIDDEN_COPY = ", ".join(
+    f"{hidden} {INSTRUCTIONS_COPY}" for hidden in (CATEGORY_TOOLTIP, *HIDDEN.split(", ")))
+MORE_LINK_PATTERN = r"^\s*more\b"  # the link after the truncated copy; case-insensitive
