@@ -185,9 +185,26 @@ def run_checks(now: datetime) -> list[Check]:
     return checks
 
 
-def doctor(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> int:
+def run_site_checks(username: str | None) -> list[Check]:
+    """Given an account name (None: the one account), log in and read page 1 of its work
+    list step by step; return one Check per step (wosync.site_check)."""
+    from wosync.site_check import check_site
+    from wosync.sync import default_password_source
+
+    with common.open_store() as store:
+        account = common.resolve_account(store, username)
+    return [Check(*line) for line in check_site(account, default_password_source(account.username),
+                                                 timeout_ms=BROWSER_TIMEOUT_MS)]
+
+
+def doctor(
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    site: bool = typer.Option(False, "--site", help="Instead: log in and read page 1 of the work list, "
+                              "step by step, to see which part of the site contract fails (nothing is synced)."),
+    username: str | None = typer.Option(None, "--username", help="With --site: the account (default: the only one)."),
+) -> int:
     """Check the browser, the keyring, each account's password, the database, the daemon and notifications."""
-    checks = run_checks(common.clock())
+    checks = run_site_checks(username) if site else run_checks(common.clock())
     failed = [c for c in checks if c.status == FAILED]
     if json_out:
         common.print_json([asdict(c) for c in checks])

@@ -176,6 +176,26 @@ class WorkFossa(BrowserSession):
                 result.artefacts = self.save_artefacts("incomplete")
             return result
 
+    # --- single steps, for `wosync doctor --site` ------------------------------------------
+
+    def open_work_list(self) -> ListState:
+        """Open the active work list (the one ensure_session loaded, if any); return its state."""
+        with self.errors_with_artefacts():
+            state = self._open_list(site.ACTIVE_LIST_PATH)
+            paging.check_list(state)
+            return state
+
+    def choose_page_size(self, state: ListState) -> ListState:
+        """Given the list as shown, choose "Show 100"; return the reloaded list's state."""
+        with self.errors_with_artefacts():
+            return self._choose_page_size(state)
+
+    def read_shown_page(self) -> tuple[ListState, list[dict], str]:
+        """Return the list's state, the orders of the page shown and its rows' HTML."""
+        with self.errors_with_artefacts():
+            raw = self.read(site.READ_PAGE, {"sel": site.PAGE_SELECTORS})
+            return ListState.from_reader(raw), parse_rows(raw["rowsHtml"], self.base_url), raw["rowsHtml"]
+
     def _read_all_pages(self, path: str, orders: dict, result: ScrapeResult,
                         on_progress: ProgressCallback | None) -> None:
         """Open the list, choose Show 100 when there is more than one page, and read pages
