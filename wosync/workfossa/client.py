@@ -252,11 +252,15 @@ class WorkFossa(BrowserSession):
         state = ListState.from_reader(self.read(site.LIST_STATE, {"sel": site.PAGE_SELECTORS}))
         if state.login:
             raise LandedOnLogin()
-        if state.pager_kind == paging.SIMPLE and state.matches is None:
-            return state  # an empty page of the simple pager: read as such (never complete)
+        if state.pager_kind == paging.SIMPLE and not state.next_enabled:
+            return state  # an empty single page of the simple pager: read as such (never complete)
         if state.matches is not None:
             raise LayoutNotRecognised(
                 f"the work list says {state.matches} matches but shows no rows ({site.ROWS})",
+                site.ROWS)
+        if state.pager_kind is not None:
+            raise LayoutNotRecognised(
+                f"the work list shows no rows ({site.ROWS}) although its pager offers a next page",
                 site.ROWS)
         raise LayoutNotRecognised(
             f"the work list at {self.page.url} shows no rows ({site.ROWS}), no match count "
@@ -306,6 +310,9 @@ class WorkFossa(BrowserSession):
                                                 "before": state.signature},
                               what=f"page {want} of the work list")
         if shown is None:
+            now = ListState.from_reader(self.read(site.LIST_STATE, {"sel": site.PAGE_SELECTORS}))
+            if now.pager_kind == paging.SIMPLE and now.row_count == 0 and now.signature != state.signature:
+                return  # an empty page of the simple pager: read as such (the read is then short)
             raise LayoutNotRecognised(
                 f"clicking next-page ({site.LIST_PAGER} {site.NEXT_PAGE}) did not show page "
                 f"{want} of the work list", site.NEXT_PAGE)
