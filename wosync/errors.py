@@ -114,7 +114,9 @@ def is_disk_full(exc: BaseException) -> bool:
         return "database or disk is full" in str(exc)
     if isinstance(exc, OSError):
         return exc.errno in (errno.ENOSPC, errno.EDQUOT)
-    return False
+    # The browser's driver reports a failed write of a session or screenshot file as text.
+    text = str(exc)
+    return "ENOSPC" in text or "No space left on device" in text
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -126,6 +128,21 @@ def is_damage(exc: BaseException) -> bool:
         return code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
     text = str(exc)
     return "malformed" in text or "not a database" in text
+
+
+def as_storage_error(exc: BaseException, db_path: Path, folder: Path) -> WosyncError | None:
+    """Given an exception escaping a command, the database path and the data folder, return
+    the typed error it stands for (disk full, a damaged database), or None when it is none of them.
+
+    SQLite reports a full disk or a damaged page at whatever statement meets it; this is the
+    one place that turns those into the messages that name the fix.
+    """
+    if is_disk_full(exc):
+        filename = getattr(exc, "filename", None)
+        return DiskFull(Path(filename).parent if filename else folder)
+    if is_damage(exc):
+        return DatabaseDamaged(db_path, str(exc))
+    return None
 
 
 class CredentialsError(WosyncError):

@@ -595,8 +595,13 @@ class Store:
             return str(exc)
         if findings == ["ok"]:
             return "ok"
-        more = f" and {len(findings) - 1} more finding(s)" if len(findings) > 1 else ""
-        return f"{findings[0]}{more}" if findings else "quick_check gave no verdict"
+        # A finding may span lines ("*** in database main ***\nPage 222: ..."): one line each.
+        lines = [line.strip() for finding in findings for line in str(finding).splitlines()
+                 if line.strip() and not line.strip().startswith("***")]
+        if not lines:
+            return "quick_check gave no verdict"
+        more = f" and {len(lines) - 1} more finding(s)" if len(lines) > 1 else ""
+        return f"quick_check: {lines[0]}{more}"
 
     def ensure_sound(self) -> None:
         """Raise DatabaseDamaged (exit 2) unless quick_check finds the file sound; writes nothing."""

@@ -18,7 +18,7 @@ from typing import Any, Callable, Protocol
 from wosync import config, progress
 from wosync.clock import Clock, from_iso
 from wosync.diff import compare, lost_fields
-from wosync.errors import ExitCode, Interrupted, WosyncError
+from wosync.errors import DiskFull, ExitCode, Interrupted, WosyncError, is_disk_full
 from wosync.locks import FileLock, account_lock_path
 from wosync.secret import Secret
 from wosync.store import Account, Store
@@ -200,6 +200,7 @@ def run_sync(
     lock = FileLock(account_lock_path(config.locks_dir(), account.username), "a sync")
     lock.acquire(clock())
     try:
+        store.ensure_sound()  # before the run row: a damaged file is refused, never written to
         return _locked_run(store, account, clock, options, source, password, on_progress, cancel)
     finally:
         close = getattr(source, "close", None)
@@ -212,8 +213,9 @@ def _locked_run(store, account, clock, options, source, password, on_progress, c
     started = clock()
     run_id = store.start_run(account.username, options.trigger, options.schedule_id, os.getpid(), started)
     tracker = _RunProgress(store, account.username, run_id, started, clock, on_progress)
-    tracker.update("in_progress", "initializing", progress.PHASE_PERCENT["initializing"], "Starting the sync...")
     try:
+        # Inside the try: once the run row exists, even a full disk here must close it.
+        tracker.update("in_progress", "initializing", progress.PHASE_PERCENT["initializing"], "Starting the sync...")
         tracker.update("in_progress", "logging_in", progress.PHASE_PERCENT["logging_in"], "Opening WorkFossa...")
         outcome = source(account, password or default_password_source(account.username), tracker.on_page, cancel)
         if cancel is not None and cancel.is_set():
@@ -233,6 +235,8 @@ def _locked_run(store, account, clock, options, source, password, on_progress, c
             # surface as a browser error: the run was still interrupted, not failed.
             run = _fail(store, run_id, clock, options, started, tracker, "interrupted", "interrupted",
                         "the sync was cancelled (the daemon or the user stopped it)")
+        elif is_disk_full(exc):
+            run = _fail_disk_full(store, run_id, clock, options, started, tracker)
         elif isinstance(exc, WosyncError):
             run = _fail(store, run_id, clock, options, started, tracker, "failed", exc.kind, exc.message)
         else:
@@ -350,6 +354,22 @@ def _fail(store, run_id, clock, options, started, tracker, status, kind, message
         store.update_schedule(options.schedule_id, now, **counters)
     tracker.update("failed", "failed", 100, f"Failed: {message}")
     return run
+
+
+def _fail_disk_full(store, run_id, clock, options, started, tracker) -> dict[str, Any]:
+    """Record a run that met a full disk as failed with "disk full"; return the run.
+
+    Recording it is a write too: when that also meets the full disk, the WAL (which may hold
+    most of the space left) is folded into the database and truncated, and it is tried once more.
+    """
+    error = DiskFull(store.path.parent)
+    try:
+        return _fail(store, run_id, clock, options, started, tracker, "failed", error.kind, error.message)
+    except Exception as again:
+        if not is_disk_full(again):
+            raise
+    store.release_journal_space()
+    return _fail(store, run_id, clock, options, started, tracker, "failed", error.kind, error.message)
 
 
 def _notify(store: Store, run: dict[str, Any], clock: Clock) -> None:

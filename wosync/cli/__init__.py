@@ -9,12 +9,23 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 
 import typer
 from typer.core import TyperGroup
 
 from wosync.credentials import hidden_environment_password
 from wosync.errors import ExitCode, Interrupted, WosyncError
+
+
+def _storage_error(exc: BaseException):
+    """Given an unexpected exception, return the typed error it stands for (disk full, a
+    damaged database; see wosync.errors.as_storage_error), or None."""
+    from wosync import config
+    from wosync.errors import as_storage_error
+
+    folder = config.data_home()
+    return as_storage_error(exc, folder / "wosync.db", folder)
 
 
 def _error_line(message: str) -> None:
@@ -53,14 +64,22 @@ class WosyncGroup(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             _error_line("interrupted")
             code = int(ExitCode.INTERRUPTED)
-        except Exception as exc:  # never a traceback for a user; WOSYNC_DEBUG=1 shows it
-            if os.environ.get("WOSYNC_DEBUG"):
-                raise
-            _error_line(
-                f"unexpected {type(exc).__name__}: {exc}; run `wosync doctor`, "
-                "and set WOSYNC_DEBUG=1 to see the details"
-            )
-            code = int(ExitCode.SYNC_FAILED)
+        except Exception as exc:  # never a traceback for a user; WOSYNC_DEBUG=1 adds it
+            known = _storage_error(exc)
+            if known is not None:
+                _error_line(known.message)
+                code = int(known.exit_code)
+            else:
+                debug = bool(os.environ.get("WOSYNC_DEBUG"))
+                if debug:
+                    # The exception's chain and source lines only: no frame locals (a password
+                    # may be one), the same as Python's own report.
+                    traceback.print_exception(exc, file=sys.stderr)
+                _error_line(
+                    f"unexpected {type(exc).__name__}: {exc}; run `wosync doctor`, and "
+                    + ("report the traceback above" if debug else "set WOSYNC_DEBUG=1 to see the details")
+                )
+                code = int(ExitCode.SYNC_FAILED)
         else:
             code = result if isinstance(result, int) else 0
         if standalone_mode:
