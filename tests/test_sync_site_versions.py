@@ -1,0 +1,144 @@
+"""Whole syncs through the CLI against both versions of the real site's pager, and the guards
+that keep a changed site from corrupting what is stored (issue 9).
+
+What a user checks: `wosync sync-now` reads all 250 orders with either pager and `history`
+says how the read was known complete ("count" or "pager"); `wosync doctor --site` reports
+every step ok; a short read is partial (exit 5) and names its saved artefacts; a block of the
+rows whose markup moved (the simulated site renames one class) fails the run with a layout
+error naming the fields, saves nothing over the stored values, and `--allow-field-loss`
+overrides; an upgraded store fills in location_id without reporting 250 changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wosync.sim import SimulatedWorkFossa
+
+USERNAME = "tech@example.com"
+PASSWORD = "correct-horse-42"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(params=["length-aware", "simple"])
+def sim(request):
+    with SimulatedWorkFossa(count=250, seed=5, username=USERNAME, password=PASSWORD,
+                            pager=request.param) as site:
+        yield site
+
+
+def run(home: Path, sim: SimulatedWorkFossa, *args: str) -> subprocess.CompletedProcess:
+    """Run `wosync ARGS` as a user would, the account given by the environment."""
+    env = dict(os.environ, WOSYNC_HOME=str(home), WOSYNC_BASE_URL=sim.base_url,
+               WOSYNC_USERNAME=USERNAME, WOSYNC_PASSWORD=PASSWORD)
+    env.pop("CREDENTIALS_DIRECTORY", None)
+    return subprocess.run([sys.executable, "-m", "wosync", *args], env=env, capture_output=True,
+                          text=True, timeout=180)
+
+
+def stored(home: Path) -> dict[str, dict]:
+    with sqlite3.connect(home / "wosync.db") as db:
+        db.row_factory = sqlite3.Row
+        return {row["number"]: dict(row) for row in db.execute("SELECT * FROM work_orders")}
+
+
+def test_sync_now_reads_all_250_orders_with_either_pager(tmp_path, sim):
+    home = tmp_path / "home"
+    result = run(home, sim, "sync-now", "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["status"], record["items_processed"], record["added"]) == ("success", 250, 250)
+    expected_completeness = "count" if sim.pager == "length-aware" else "pager"
+    assert record["completeness"] == expected_completeness
+    history = json.loads(run(home, sim, "history", "--json").stdout)
+    assert history[0]["completeness"] == expected_completeness
+    orders = json.loads(run(home, sim, "orders", "--json").stdout)
+    expected = {o["number"]: o for o in sim.expected_orders()}
+    assert {o["number"] for o in orders} == set(expected)
+    for order in orders:
+        assert {k: order[k] for k in expected[order["number"]]} == expected[order["number"]]
+    assert all(isinstance(o["location_id"], int) for o in orders)
+
+
+def test_doctor_site_reports_every_step_ok(tmp_path, sim):
+    result = run(tmp_path / "home", sim, "doctor", "--site", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    checks = json.loads(result.stdout)
+    assert [c["name"] for c in checks] == [
+        "logged in", "match count or simple pager", "page size chosen", "rows on page 1",
+        "every row parsed", "fields filled"]
+    assert all(c["status"] == "ok" for c in checks), checks
+    assert "100 rows" in checks[3]["detail"]
+    if sim.pager == "length-aware":
+        assert "250 matches" in checks[1]["detail"]
+    else:
+        assert "simple pager" in checks[1]["detail"]
+
+
+def test_doctor_site_names_the_failing_step_and_its_artefacts(tmp_path, sim):
+    sim.faults.layout_change = True
+    result = run(tmp_path / "home", sim, "doctor", "--site")
+    assert result.returncode == 1
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and "div.row.work-list-item" in failed[0] and "saved:" in failed[0]
+    assert result.stdout.splitlines()[0].startswith("ok") and "logged in" in result.stdout
+
+
+def test_a_moved_block_fails_the_run_and_keeps_the_stored_values(tmp_path, sim):
+    home = tmp_path / "home"
+    assert run(home, sim, "sync-now", "--quiet").returncode == 0
+    before = stored(home)
+    sim.faults.rename_block = "address-info"
+    result = run(home, sim, "sync-now")
+    assert result.returncode == 1
+    error = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1 and "street" in error[0] and "city" in error[0]
+    assert "--allow-field-loss" in error[0] and "saved:" in error[0]
+    saved = Path(error[0].split("saved: ")[1].split(")")[0])
+    assert saved.exists() and "work-list-item" in saved.read_text()
+    assert stored(home) == before, "nothing may be saved over the stored values"
+    history = json.loads(run(home, sim, "history", "--json").stdout)
+    assert (history[0]["status"], history[0]["error_kind"]) == ("failed", "layout")
+
+    forced = run(home, sim, "sync-now", "--allow-field-loss", "--json")
+    assert forced.returncode == 0, forced.stderr
+    assert all(o["street"] is None for o in stored(home).values())
+
+
+def test_a_short_read_is_partial_and_names_its_artefacts(tmp_path, sim):
+    home = tmp_path / "home"
+    assert run(home, sim, "sync-now", "--quiet").returncode == 0
+    if sim.pager == "length-aware":
+        sim.faults.drop_rows = 30  # counted, never shown
+    else:
+        sim.faults.http_500_on_page = None
+        sim.faults.empty_glitch = True  # the simple pager cannot count: an empty page tells
+    result = run(home, sim, "sync-now")
+    assert result.returncode == 5, result.stderr
+    error = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1 and "nothing was marked completed" in error[0]
+    if sim.pager == "length-aware":
+        assert "saved:" in error[0]
+        for path in error[0].split("saved: ")[1].rstrip(")").split(", "):
+            assert Path(path.rstrip(")")).exists()
+    assert all(o["completed_at"] is None for o in stored(home).values())
+
+
+def test_an_upgraded_store_fills_in_location_id_without_reporting_changes(tmp_path, sim):
+    home = tmp_path / "home"
+    assert run(home, sim, "sync-now", "--quiet").returncode == 0
+    with sqlite3.connect(home / "wosync.db") as db:  # as a store from before migration 0003 holds them
+        db.execute("UPDATE work_orders SET location_id = NULL")
+    result = run(home, sim, "sync-now", "--json")
+    record = json.loads(result.stdout)
+    assert (record["added"], record["updated"], record["removed"]) == (0, 0, 0)
+    assert all(o["location_id"] is not None for o in stored(home).values())
+    assert json.loads(run(home, sim, "changes", "--json").stdout) == []
