@@ -10,10 +10,11 @@ import os
 import shutil
 from pathlib import Path
 
-from wosync.errors import StorageError
+from wosync.errors import DiskFull, StorageError, is_disk_full
 
 DEFAULT_BASE_URL = "https://app.workfossa.com"
 APP_NAME = "wosync"
+DB_FILE_NAME = "wosync.db"
 
 # Where a system Chromium usually lives; /usr/lib/chromium/chromium first because the
 # /usr/bin wrapper prints a harmless but noisy warning.
@@ -46,6 +47,8 @@ def ensure_private_dir(path: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(path, 0o700)
     except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFull(path.parent) from None
         raise StorageError(
             f"cannot use the data folder {path}: {exc.strerror or exc}; "
             "choose a writable folder with WOSYNC_HOME"
@@ -64,7 +67,7 @@ def home_dir() -> Path:
 
 def db_path() -> Path:
     """Return the path of the SQLite database file inside the data folder."""
-    return home_dir() / "wosync.db"
+    return home_dir() / DB_FILE_NAME
 
 
 def artefacts_dir() -> Path:

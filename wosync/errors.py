@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -98,6 +99,7 @@ class DiskFull(WosyncError):
 
 
 # SQLite's primary result codes for "no space" and for a damaged or foreign file.
+SQLITE_IOERR = 10
 SQLITE_FULL = 13
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
@@ -119,6 +121,30 @@ def is_disk_full(exc: BaseException) -> bool:
     return "ENOSPC" in text or "No space left on device" in text
 
 
+# Below this much free space a failed write is taken for a full disk: SQLite reports a -shm or
+# WAL file that could not grow as a plain "disk I/O error".
+NEARLY_FULL_BYTES = 256 * 1024
+
+
+def no_space_left(folder: Path | str) -> bool:
+    """Given a folder, return True when its file system has (next to) no space left for us."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < NEARLY_FULL_BYTES or stats.f_favail == 0
+
+
+def is_disk_full_in(exc: BaseException, folder: Path | str) -> bool:
+    """Given an exception and the folder being written, return True when it means a full disk:
+    SQLITE_FULL or ENOSPC, or an I/O error while that folder's file system is full."""
+    if is_disk_full(exc):
+        return True
+    io_error = isinstance(exc, OSError) or (
+        isinstance(exc, sqlite3.Error) and (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_IOERR)
+    return io_error and no_space_left(folder)
+
+
 def is_damage(exc: BaseException) -> bool:
     """Given an exception, return True when SQLite says the file is damaged or not a database."""
     if not isinstance(exc, sqlite3.DatabaseError):
@@ -137,7 +163,7 @@ def as_storage_error(exc: BaseException, db_path: Path, folder: Path) -> WosyncE
     SQLite reports a full disk or a damaged page at whatever statement meets it; this is the
     one place that turns those into the messages that name the fix.
     """
-    if is_disk_full(exc):
+    if is_disk_full_in(exc, folder):
         filename = getattr(exc, "filename", None)
         return DiskFull(Path(filename).parent if filename else folder)
     if is_damage(exc):

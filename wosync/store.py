@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # sqlite_utils is imported only when the schema must be creat
 from wosync import config
 from wosync.clock import to_iso
 from wosync.errors import (
-    DatabaseDamaged, DatabaseTooNew, DiskFull, StorageError, UsageError, WosyncError, is_damage, is_disk_full,
+    DatabaseDamaged, DatabaseTooNew, DiskFull, StorageError, UsageError, WosyncError, is_damage, is_disk_full_in,
 )
 from wosync.fields import ORDER_JSON_KEYS, SCRAPED_FIELDS
 
@@ -473,7 +473,7 @@ class Store:
                 self._conn.close()
             if isinstance(exc, WosyncError):
                 raise
-            if is_disk_full(exc):
+            if is_disk_full_in(exc, self.path.parent):
                 # Never "move it aside": the file is healthy, the disk is what needs room.
                 raise DiskFull(self.path.parent) from None
             if is_damage(exc):
@@ -539,7 +539,10 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may already have rolled back itself (it does on SQLITE_FULL): a second
+            # ROLLBACK would fail and hide the error that matters.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 

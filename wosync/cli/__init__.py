@@ -25,7 +25,7 @@ def _storage_error(exc: BaseException):
     from wosync.errors import as_storage_error
 
     folder = config.data_home()
-    return as_storage_error(exc, folder / "wosync.db", folder)
+    return as_storage_error(exc, folder / config.DB_FILE_NAME, folder)
 
 
 def _error_line(message: str) -> None:
