@@ -1,27 +1,39 @@
-"""What `wosync status` reports: each schedule's state, next run and last result.
+"""What `wosync status` reports: each schedule's state, next run and last result; and the one
+line a status bar shows (`wosync status --line`).
 
 Given the store and the current time, return JSON-ready records; render.py colours them.
+The line is read every few seconds by tmux, polybar or waybar, so this module imports only
+what it needs at the top (schedules and Rich are loaded by the full report alone).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import json
+import re
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
 
-from wosync import progress, schedules
-from wosync.clock import to_iso
-from wosync.store import Store
+from wosync import progress
+from wosync.clock import from_iso, to_iso
+
+if TYPE_CHECKING:
+    from wosync.store import Store
 
 FAILED_STATUSES = ("failed", "partial", "interrupted")
+LINE_FORMATS = ("text", "waybar", "json")
 
 
 def schedule_state(row: dict[str, Any], live: dict[str, Any] | None, last_run: dict[str, Any] | None,
                    now: datetime) -> tuple[str, str]:
-    """Given a schedule row, its account's visible progress and its newest run, return (state, detail).
+    """Given a schedule row, the visible progress of the run in progress FOR THIS SCHEDULE (None
+    when its account is idle or syncing for another reason), its newest run and now, return
+    (state, detail).
 
-    States: syncing (a run in progress), paused, failed (the newest run did not succeed),
+    States: syncing (its run is in progress), paused, failed (the newest run did not succeed),
     waiting (outside active hours), active.
     """
+    from wosync import schedules
+
     if live and live.get("status") == "in_progress":
         return "syncing", f"{live.get('percentage', 0)}% ({live.get('phase')})"
     if not row["enabled"]:
@@ -33,17 +45,37 @@ def schedule_state(row: dict[str, Any], live: dict[str, Any] | None, last_run: d
     return "active", "active"
 
 
-def status_report(store: Store, now: datetime) -> dict[str, Any]:
-    """Return {"schedules": [...], "syncing": [...], "daemon": {...} | None, "orders": {...}}."""
-    live_by_account = {
-        row["account"]: progress.visible_state(row, now) for row in store.get_progress()
-    }
+def _live_runs(store: "Store", now: datetime) -> dict[str, dict[str, Any]]:
+    """Return {account: visible progress} of every account, with the schedule of an
+    in-progress run as "schedule_id" (None for a manual `sync-now` without --schedule)."""
+    live_by_account = {}
+    for row in store.get_progress():
+        state = progress.visible_state(row, now)
+        state["schedule_id"] = None
+        if state["status"] == "in_progress" and state.get("run_id"):
+            run = store.find_run(state["run_id"])
+            state["schedule_id"] = run["schedule_id"] if run else None
+        live_by_account[row["account"]] = state
+    return live_by_account
+
+
+def status_report(store: "Store", now: datetime) -> dict[str, Any]:
+    """Return {"schedules": [...], "syncing": [...], "daemon": {...} | None, "orders": {...}}.
+
+    A schedule is "syncing" only while the run in progress is its own: a manual sync of its
+    account (or another schedule's run) shows in "syncing", not on this schedule.
+    """
+    from wosync import schedules
+
+    live_by_account = _live_runs(store, now)
     accounts = store.list_accounts()
     default_account = accounts[0].username if len(accounts) == 1 else None
     report = []
     for row in store.list_schedules():
         account = row["account"] or default_account
         live = live_by_account.get(account) if account else None
+        if live is not None and live.get("schedule_id") != row["id"]:
+            live = None
         last_run = store.latest_run(schedule_id=row["id"])
         state, detail = schedule_state(row, live, last_run, now)
         report.append({
@@ -69,3 +101,149 @@ def status_report(store: Store, now: datetime) -> dict[str, Any]:
         "daemon": store.get_daemon_state(),
         "orders": store.count_orders(),
     }
+
+
+# --- the status-bar line -------------------------------------------------------------------------
+
+SYMBOL = {"syncing": "●", "ok": "✓", "failed": "✗", "paused": "‖"}
+# A run's error_kind in a few words, for a status bar that has no room for the message.
+REASON = {
+    "credentials_rejected": "login rejected",
+    "credentials": "no password",
+    "unreachable": "site unreachable",
+    "http_error": "site error",
+    "layout": "page changed",
+    "session_expired": "session expired",
+    "browser_missing": "no browser",
+    "browser_failed": "browser failed",
+    "scrape_error": "scrape error",
+    "incomplete": "incomplete read",
+    "mass_removal_guard": "mass removal refused",
+    "unexpected": "unexpected error",
+    "interrupted": "interrupted",
+    "storage": "storage error",
+    "disk_full": "disk full",
+}
+PHASE_WORDS = {"initializing": "starting", "logging_in": "logging in", "scraping": "scraping",
+               "saving": "saving", "completed": "done", "failed": "failed"}
+_PAGE = re.compile(r"page (\d+)(?: of (\d+))?")
+
+
+def when_text(moment: datetime, now: datetime, zone: tzinfo | None = None) -> str:
+    """Given an instant and now, return it in local time: "14:30" today, "Tue 14:30" within a
+    week, else "2026-12-03"."""
+    local, today = moment.astimezone(zone), now.astimezone(zone)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if abs((local.date() - today.date()).days) < 7:
+        return local.strftime("%a %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
+def _reason(run: dict[str, Any]) -> str:
+    """Given a run that did not succeed, return why in a few of wosync's own words (never site text)."""
+    kind = run.get("error_kind") or run["status"]
+    return REASON.get(kind) or re.sub(r"[^a-z ]+", " ", kind.lower()).strip() or run["status"]
+
+
+def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> dict[str, Any]:
+    """Given the store and now, return the status-bar state:
+
+    {"state": syncing|ok|failed|paused, "text": the line, "tooltip": more lines,
+     "percentage": 0-100, "orders": {"active", "completed"}, "next_run": iso | None,
+     "syncing": {account, schedule_id, run_id, phase, percentage, message} | None,
+     "last_run": {id, account, status, started_at, completed_at, error_kind, error_message} | None}
+
+    In order: a run in progress (the most advanced one) is "● wosync 45% scraping page 2 of 3";
+    every schedule paused is "‖ paused"; an account whose newest finished run did not succeed
+    is "✗ sync failed 02:20 (login rejected)"; else "✓ 218 orders · next 14:30".
+    """
+    from wosync.render import clean
+
+    live = [dict(account=a, **s) for a, s in _live_runs(store, now).items() if s["status"] == "in_progress"]
+    rows = store.list_schedules()
+    orders = store.count_orders()
+    enabled = [from_iso(r["next_run"]) for r in rows if r["enabled"] and r["next_run"]]
+    next_run = min(enabled) if enabled else None
+    finished = store.latest_finished_runs()
+    failing = [r for r in finished if r["status"] in FAILED_STATUSES]
+    newest = max(finished, key=lambda r: r["id"]) if finished else None
+    shown_run = max(failing, key=lambda r: r["id"]) if failing else newest
+
+    tooltip = [f"{orders['active']} active work orders, {orders['completed']} completed"]
+    for run in sorted(finished, key=lambda r: r["account"]):
+        tooltip.append(f"{clean(run['account'])}: last sync {run['status']} {when_text(from_iso(run['started_at']), now, zone)}"
+                       + (f": {clean(run['error_message'])[:200]}" if run.get("error_message") else ""))
+    if next_run is not None:
+        tooltip.append(f"next sync {when_text(next_run, now, zone)}")
+    percentage = 100
+    syncing = None
+    if live:
+        current = max(live, key=lambda s: s.get("percentage") or 0)
+        percentage = int(current.get("percentage") or 0)
+        phase = current.get("phase") or "initializing"
+        words = PHASE_WORDS.get(phase, "syncing")
+        page = _PAGE.search(current.get("message") or "") if phase == "scraping" else None
+        if page:
+            words += f" page {page.group(1)}" + (f" of {page.group(2)}" if page.group(2) else "")
+        state, text = "syncing", f"{SYMBOL['syncing']} wosync {percentage}% {words}"
+        syncing = {k: current.get(k) for k in ("account", "schedule_id", "run_id", "phase", "percentage", "message")}
+        tooltip.insert(0, f"syncing {clean(current['account'])}: {clean(current.get('message'))}")
+    elif rows and not any(r["enabled"] for r in rows):
+        state, text, percentage = "paused", f"{SYMBOL['paused']} paused", 0
+    elif failing:
+        run = shown_run
+        state, percentage = "failed", 0
+        verb = {"partial": "partial", "interrupted": "interrupted"}.get(run["status"], "failed")
+        text = f"{SYMBOL['failed']} sync {verb} {when_text(from_iso(run['started_at']), now, zone)} ({_reason(run)})"
+    else:
+        state = "ok"
+        if next_run is None:
+            upcoming = "no schedule"
+        elif next_run <= now:
+            upcoming = "next now"
+        else:
+            upcoming = f"next {when_text(next_run, now, zone)}"
+        text = f"{SYMBOL['ok']} {orders['active']} orders · {upcoming}"
+    last = None
+    if shown_run is not None:
+        last = {k: shown_run.get(k) for k in ("id", "account", "status", "started_at", "completed_at",
+                                              "error_kind", "error_message")}
+    return {
+        "state": state, "text": text, "tooltip": "\n".join(tooltip), "percentage": percentage,
+        "orders": orders, "next_run": to_iso(next_run), "syncing": syncing, "last_run": last,
+    }
+
+
+def _pango(text: str) -> str:
+    """Given text, return it escaped for Pango markup (what waybar reads `text` and `tooltip` as)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def format_line(line: dict[str, Any], fmt: str = "text") -> str:
+    """Given status_line() and a format (text | waybar | json), return what to print (with "\\n").
+
+    waybar: the JSON its custom module reads (`text`, `tooltip`, `class`, `percentage`, and
+    `alt` for format-icons), Pango-escaped as waybar expects by default.
+    """
+    if fmt == "text":
+        return line["text"] + "\n"
+    if fmt == "waybar":
+        return json.dumps({"text": _pango(line["text"]), "tooltip": _pango(line["tooltip"]), "class": line["state"],
+                           "alt": line["state"], "percentage": line["percentage"]}, ensure_ascii=False) + "\n"
+    from wosync.render import clean
+
+    record = dict(line)
+    if record["last_run"] and record["last_run"].get("error_message"):
+        record["last_run"] = {**record["last_run"], "error_message": clean(record["last_run"]["error_message"])}
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def check_line_format(fmt: str) -> str:
+    """Given a --format value, return it lower-case; UsageError unless it is text, waybar or json."""
+    from wosync.errors import UsageError
+
+    value = fmt.strip().lower()
+    if value not in LINE_FORMATS:
+        raise UsageError(f"--format takes text, waybar or json, got {fmt!r}")
+    return value

@@ -1,21 +1,24 @@
-"""The `wosync` command: a Typer app whose root turns typed errors into one `Error: ...` line.
+"""The `wosync` command. The Typer app is in wosync.cli.root (loaded on first use of `app`).
 
-Sub-commands live one module per action (schedule, history, sync, orders, notify, ...); each
-registers itself on `app` here. Heavy libraries are imported inside commands, never at import.
+Sub-commands live one module per action (schedule, history, sync, orders, notify, ...); the
+root group imports a command's module only when that command runs. `wosync status --line`,
+which a status bar runs every few seconds, is answered here without Typer at all: Python,
+sqlite3 and the few wosync modules it reads with, nothing else. This package imports no
+third-party module at import time; heavy libraries are imported inside commands.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
-import traceback
 
-import typer
-from typer.core import TyperGroup
 
-from wosync.credentials import hidden_environment_password
-from wosync.errors import ExitCode, Interrupted, WosyncError
+def error_line(message: str) -> None:
+    """Print one `Error: ...` line on stderr (cleaned: no escape sequence, no line break)."""
+    from wosync.render import clean
+
+    sys.stderr.write(f"Error: {clean(message)}\n")
+    sys.stderr.flush()
 
 
 def _storage_error(exc: BaseException):
@@ -28,88 +31,95 @@ def _storage_error(exc: BaseException):
     return as_storage_error(exc, folder / config.DB_FILE_NAME, folder)
 
 
-def _error_line(message: str) -> None:
-    """Print one `Error: ...` line on stderr."""
-    typer.echo(f"Error: {message}", err=True)
+def report_unexpected(exc: Exception) -> int:
+    """Given an exception no command handled, print its one `Error:` line; return the exit code.
+
+    A full disk or a damaged database is named as such; anything else is "unexpected", with
+    the traceback on stderr only when WOSYNC_DEBUG=1 (never frame locals: a password may be one).
+    """
+    known = _storage_error(exc)
+    if known is not None:
+        error_line(known.message)
+        return int(known.exit_code)
+    debug = bool(os.environ.get("WOSYNC_DEBUG"))
+    if debug:
+        import traceback
+
+        # The exception's chain and source lines only, the same as Python's own report.
+        traceback.print_exception(exc, file=sys.stderr)
+    error_line(
+        f"unexpected {type(exc).__name__}: {exc}; run `wosync doctor`, and "
+        + ("report the traceback above" if debug else "set WOSYNC_DEBUG=1 to see the details")
+    )
+    from wosync.errors import ExitCode
+
+    return int(ExitCode.SYNC_FAILED)
 
 
-class WosyncGroup(TyperGroup):
-    """The root command group: one place where errors become messages and exit codes."""
-
-    def invoke(self, ctx):
-        # Typer would turn Ctrl-C into a silent exit 130; make it our one-line message instead.
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            raise Interrupted("interrupted (Ctrl-C)") from None
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        # Playwright's driver runs on asyncio; when Ctrl-C stops it first, asyncio would print
-        # "Future exception was never retrieved" noise after our own one-line message.
-        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-        try:
-            with hidden_environment_password():  # no child process (the browser) inherits it
-                result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except WosyncError as exc:
-            _error_line(exc.message)
-            code = int(exc.exit_code)
-        except typer.TyperException as exc:
-            # Typer's own (click-derived) errors: usage errors carry exit code 2 and a context.
-            code = getattr(exc, "exit_code", int(ExitCode.USAGE))
-            ctx = getattr(exc, "ctx", None)
-            hint = f"; see `{ctx.command_path} --help`" if ctx is not None and code == ExitCode.USAGE else ""
-            message = exc.format_message().rstrip(".")
-            if message:  # an empty one is Typer's "no arguments: show the help", already printed
-                _error_line(f"{message}{hint}")
-        except (typer.Abort, KeyboardInterrupt):
-            _error_line("interrupted")
-            code = int(ExitCode.INTERRUPTED)
-        except Exception as exc:  # never a traceback for a user; WOSYNC_DEBUG=1 adds it
-            known = _storage_error(exc)
-            if known is not None:
-                _error_line(known.message)
-                code = int(known.exit_code)
-            else:
-                debug = bool(os.environ.get("WOSYNC_DEBUG"))
-                if debug:
-                    # The exception's chain and source lines only: no frame locals (a password
-                    # may be one), the same as Python's own report.
-                    traceback.print_exception(exc, file=sys.stderr)
-                _error_line(
-                    f"unexpected {type(exc).__name__}: {exc}; run `wosync doctor`, and "
-                    + ("report the traceback above" if debug else "set WOSYNC_DEBUG=1 to see the details")
-                )
-                code = int(ExitCode.SYNC_FAILED)
-        else:
-            code = result if isinstance(result, int) else 0
-        if standalone_mode:
-            sys.exit(code)
-        return code
+def status_line_format(args: list[str]) -> str | None:
+    """Given the command-line arguments, return the --format of a plain `status --line` call,
+    or None for anything else (--help, --json, a typo...: the Typer app decides those)."""
+    if len(args) < 2 or args[0] != "status" or "--line" not in args:
+        return None
+    fmt, rest, index = "text", args[1:], 0
+    while index < len(rest):
+        arg = rest[index]
+        if arg == "--format" and index + 1 < len(rest):
+            fmt = rest[index + 1]
+            index += 1
+        elif arg.startswith("--format="):
+            fmt = arg.partition("=")[2]
+        elif arg != "--line":
+            return None
+        index += 1
+    return fmt
 
 
-app = typer.Typer(
-    cls=WosyncGroup,
-    name="wosync",
-    help="Keep your WorkFossa work orders in a local SQLite file, on a schedule.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def print_status_line(fmt: str, clock=None) -> None:
+    """Given a line format (text | waybar | json), print the status-bar line of the data folder."""
+    from wosync.cli import common
+    from wosync.status import check_line_format, format_line, status_line
+
+    fmt = check_line_format(fmt)
+    with common.open_store() as store:
+        line = status_line(store, (clock or common.clock)())
+    sys.stdout.write(format_line(line, fmt))
+    sys.stdout.flush()
 
 
-def _register() -> None:
-    """Attach every command module to the app (imports are light: no playwright/keyring/apprise)."""
-    from wosync.cli import daemon, demo, doctor, history, login, notify, orders, schedule, sync
+def _fast_status_line(fmt: str) -> int:
+    """Run `wosync status --line` without Typer; return the exit code (errors as the app gives them)."""
+    from wosync.errors import ExitCode, WosyncError
 
-    app.add_typer(schedule.app, name="schedule", help="Create, list, change, pause and delete sync schedules.")
-    for module in (sync, orders, history, notify, login, daemon, demo, doctor):
-        module.register(app)
+    try:
+        print_status_line(fmt)
+    except WosyncError as exc:
+        error_line(exc.message)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        error_line("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # the status bar stopped reading: nothing to tell anyone
+        return 0
+    except Exception as exc:
+        return report_unexpected(exc)
+    return 0
 
 
-_register()
+def __getattr__(name: str):
+    # `from wosync.cli import app` builds the Typer app on first use, not at import.
+    if name == "app":
+        from wosync.cli.root import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point of the `wosync` console script."""
+    fmt = status_line_format(sys.argv[1:])
+    if fmt is not None:
+        sys.exit(_fast_status_line(fmt))
+    from wosync.cli.root import app
+
     app()

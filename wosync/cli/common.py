@@ -54,8 +54,11 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
-def print_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
-    """Print rows as CSV with a header on stdout; lists and dicts become JSON text."""
+def print_csv(rows: Iterable[dict[str, Any]], columns: list[str], raw: bool = False) -> None:
+    """Print rows as CSV with a header on stdout; lists and dicts become JSON text. A text cell
+    that a spreadsheet would run as a formula is neutralised (render.csv_cell) unless `raw`."""
+    from wosync.render import csv_cell
+
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
@@ -65,7 +68,7 @@ def print_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
             value = row.get(column)
             if isinstance(value, (list, dict)):
                 value = json.dumps(value, ensure_ascii=False)
-            values.append("" if value is None else value)
+            values.append("" if value is None else csv_cell(value, raw))
         writer.writerow(values)
     sys.stdout.write(buffer.getvalue())
 

@@ -1,4 +1,4 @@
-"""`wosync history` and `wosync status`."""
+"""`wosync history`: the past syncs as a table, JSON or CSV, or as a picture (`--report`)."""
 
 from __future__ import annotations
 
@@ -36,18 +36,26 @@ def history(
     failed: bool = typer.Option(False, "--failed", help="Only runs that failed, were partial or interrupted."),
     since: Optional[str] = typer.Option(None, "--since", help="Only runs started on or after DATE (YYYY-MM-DD, local)."),
     username: Optional[str] = typer.Option(None, "--username", help="Only this account's runs."),
+    report: bool = typer.Option(False, "--report", help="The history as a picture: runs per day, success rate, durations, active orders, errors."),
+    days: int = typer.Option(14, "--days", min=1, max=366, help="With --report: this many days, today included."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
+    raw: bool = typer.Option(False, "--raw", help="With --csv: cells exactly as stored (no guard against spreadsheet formulas)."),
 ) -> None:
     """Show the sync history: when, how long, what triggered it, the result and the counts."""
     common.reject_both(json_out, csv_out)
+    if report:
+        if csv_out or failed or since:
+            raise UsageError("--report takes --days, --username and --json (not --csv, --failed or --since)")
+        _report(days, username, json_out)
+        return
     since_at = parse_since(since) if since else None
     with common.open_store() as store:
         runs = [run_record(r) for r in store.list_runs(limit=limit, failed_only=failed, since=since_at, account=username)]
     if json_out:
         common.print_json(runs)
     elif csv_out:
-        common.print_csv(runs, list(RUN_KEYS))
+        common.print_csv(runs, list(RUN_KEYS), raw=raw)
     elif not runs:
         typer.echo("No syncs yet. Run `wosync sync-now`, or `wosync demo` to try it without an account.")
     else:
@@ -56,37 +64,25 @@ def history(
         common.stdout_console().print(render.history_table(runs))
 
 
-def status(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Show each schedule's state (active, syncing, failed, paused), its next run and last result."""
-    from wosync.status import status_report
+def _report(days: int, username: Optional[str], json_out: bool) -> None:
+    """Print `history --report`: the figures of wosync.report as a Rich picture, or as JSON."""
+    from datetime import timedelta
 
+    from wosync.report import history_figures
+
+    now = common.clock()
+    # A day more than asked for: the first local day may begin before its UTC midnight.
     with common.open_store() as store:
-        report = status_report(store, common.clock())
+        runs = store.list_runs(since=now - timedelta(days=days + 1), account=username)
+    figures = history_figures(runs, now, days)
     if json_out:
-        common.print_json(report)
+        common.print_json(figures)
         return
-    console = common.stdout_console()
-    if report["schedules"]:
-        from wosync import render
+    from wosync import render
 
-        console.print(render.status_table(report))
-    else:
-        console.print("No schedules. Create one with `wosync schedule create --interval 1`.")
-    for live in report["syncing"]:
-        if live["status"] == "in_progress":
-            console.print(f"[blue]Syncing {live['account']}: {live['percentage']}% ({live['phase']}) {live['message']}[/]")
-    orders = report["orders"]
-    console.print(f"Work orders stored: {orders['active']} active, {orders['completed']} completed.")
-    daemon = report["daemon"]
-    from wosync.locks import pid_alive
-
-    if daemon and pid_alive(daemon.get("pid")):
-        console.print(f"Daemon: running (pid {daemon['pid']}).")
-    else:
-        console.print("Daemon: not running (start it with `wosync daemon`, or see `wosync install-service`).")
+    common.stdout_console().print(render.history_report(figures))
 
 
 def register(app: typer.Typer) -> None:
-    """Attach `history` and `status` to the root app."""
+    """Attach `history` to the root app."""
     app.command("history")(history)
-    app.command("status")(status)

@@ -26,8 +26,9 @@ def orders(
     username: Optional[str] = typer.Option(None, "--username", help="Only this account's orders."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
+    raw: bool = typer.Option(False, "--raw", help="With --csv: cells exactly as stored (no guard against spreadsheet formulas)."),
 ) -> None:
-    """List the stored work orders (active ones; --all adds completed ones)."""
+    """List the stored work orders (active ones; --all adds completed ones), one line each."""
     if ctx.invoked_subcommand:
         return
     common.reject_both(json_out, csv_out)
@@ -41,14 +42,15 @@ def orders(
     with common.open_store() as store:
         rows = store.list_orders(include_completed=all_, account=username)
     if csv_out:
-        common.print_csv(rows, list(ORDER_JSON_KEYS))
+        common.print_csv(rows, list(ORDER_JSON_KEYS), raw=raw)
     elif not rows:
         typer.echo("No work orders stored yet. Run `wosync sync-now` (or `wosync demo`).")
     else:
         from wosync import render
 
         title = f"{len(rows)} work orders" + (" (with completed)" if all_ else "")
-        common.stdout_console().print(render.orders_table(rows, title))
+        console = common.stdout_console()
+        console.print(render.orders_table(rows, title, width=console.width), crop=True)
 
 
 @orders_app.command("show")
@@ -56,7 +58,7 @@ def show(
     number: str = typer.Argument(..., help="The work order number, e.g. W-129651."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show every field of one work order."""
+    """Show one work order as a card: where, when, what to do, the links."""
     wanted = number.strip().upper()
     if not wanted.startswith("W-") and wanted.isdigit():
         wanted = f"W-{wanted}"
@@ -71,7 +73,7 @@ def show(
 
     console = common.stdout_console()
     for order in found:
-        console.print(render.order_detail(order))
+        console.print(render.order_card(order))
 
 
 def changes(

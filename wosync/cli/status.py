@@ -1,0 +1,62 @@
+"""`wosync status [--json]` and `wosync status --line [--format text|waybar|json]`.
+
+`--line` is what a status bar runs every few seconds; the `wosync` entry point answers it
+without building the Typer app at all (see wosync.cli.main); both ways go through
+wosync.cli.print_status_line, so they print the same bytes.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from wosync.cli import common
+from wosync.errors import UsageError
+
+
+def status(
+    line: bool = typer.Option(False, "--line", help="One line for a status bar (tmux, polybar, i3blocks, waybar)."),
+    fmt: str = typer.Option("text", "--format", metavar="text|waybar|json",
+                            help="With --line: plain text, waybar's custom-module JSON, or JSON."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show each schedule's state (active, syncing, failed, paused), its next run and last result."""
+    if line:
+        if json_out:
+            raise UsageError("--line and --json do not go together; use `wosync status --line --format json`")
+        from wosync.cli import print_status_line
+
+        print_status_line(fmt)
+        return
+    if fmt != "text":
+        raise UsageError("--format goes with --line: `wosync status --line --format waybar`")
+    from wosync.status import status_report
+
+    with common.open_store() as store:
+        report = status_report(store, common.clock())
+    if json_out:
+        common.print_json(report)
+        return
+    from wosync import render
+    from wosync.locks import pid_alive
+
+    console = common.stdout_console()
+    if report["schedules"]:
+        console.print(render.status_table(report))
+    else:
+        console.print("No schedules. Create one with `wosync schedule create --interval 1`.", markup=False)
+    for live in report["syncing"]:
+        if live["status"] == "in_progress":
+            console.print(render.syncing_line(live))
+    orders = report["orders"]
+    console.print(f"Work orders stored: {orders['active']} active, {orders['completed']} completed.", markup=False)
+    daemon = report["daemon"]
+    if daemon and pid_alive(daemon.get("pid")):
+        console.print(f"Daemon: running (pid {daemon['pid']}).", markup=False)
+    else:
+        console.print("Daemon: not running (start it with `wosync daemon`, or see `wosync install-service`).",
+                      markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `status` to the root app."""
+    app.command("status")(status)
