@@ -226,6 +226,8 @@ def _locked_run(store, account, clock, options, source, password, on_progress, c
             from wosync import equipment
 
             run = equipment.after_sync(store, site, account, run, clock, tracker, options.equipment_all_due)
+        if run["status"] != "failed":  # a refused scrape's progress was written by _fail
+            _show_finished(tracker, run)
     except KeyboardInterrupt:
         _fail(store, run_id, clock, options, started, tracker, "interrupted", "interrupted", "the sync was interrupted (Ctrl-C)")
         raise
@@ -291,10 +293,13 @@ def _save(store, account, clock, options, outcome, run_id, started, tracker) -> 
     )
     if status == "success" and options.purge_completed_after_days is not None:
         store.purge_completed(account.username, now - timedelta(days=options.purge_completed_after_days))
-    final_message = summary_line(run)
-    tracker.update("completed" if status == "success" else "failed",
-                   "completed" if status == "success" else "failed", 100, final_message, distinct)
-    return run
+    return run  # its final progress comes after the equipment phase (_show_finished)
+
+
+def _show_finished(tracker, run) -> None:
+    """Record a saved run's final progress: completed (or failed, for a partial run), 100%."""
+    state = "completed" if run["status"] == "success" else "failed"
+    tracker.update(state, state, 100, summary_line(run))
 
 
 def read_completeness(outcome: ScrapeOutcome, distinct: int) -> str | None:
