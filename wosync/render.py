@@ -286,8 +286,8 @@ ORDER_COLUMNS: list[OrderColumn] = [
     OrderColumn("next_visit", "Next visit", visit_text, 14, 28, required=True),
     OrderColumn("customer", "Customer", customer_text, 10, 40, required=True, flex=True),
     OrderColumn("status", "Status", lambda o: clean(o.get("status")), 8, 20),
-    OrderColumn("city", "City", _city_text, 8, 24, flex=True),
     OrderColumn("due", "Due", lambda o: clean(o.get("due_date")), 10, 10),
+    OrderColumn("city", "City", _city_text, 8, 24, flex=True),
     OrderColumn("category", "Work", lambda o: clean(o.get("category")), 8, 24, flex=True),
     OrderColumn("visits", "Visits", lambda o: _visits(o), 6, 7, justify="right"),
     OrderColumn("completed", "Completed", lambda o: local_text(o["completed_at"]) if o.get("completed_at") else "",
@@ -352,8 +352,9 @@ def orders_table(orders: list[dict[str, Any]], title: str, width: int = 80, colu
     cells = {c.key: [c.text(o) for o in orders] for c in candidates}
     widths = choose_order_columns(cells, max(width, 20), candidates)
     shown = [c for c in candidates if c.key in widths]
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, COLUMN_GAP // 2),
-                  title_justify="left", expand=False, collapse_padding=False)
+    # Between two columns: the box's (blank) divider and one space of left padding = COLUMN_GAP.
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, COLUMN_GAP - 1),
+                  title_justify="left", expand=False)
     for column in shown:
         table.add_column(column.header, width=widths[column.key], no_wrap=True, overflow="ellipsis",
                          justify=column.justify, header_style="bold")
@@ -385,6 +386,7 @@ def order_card(order: dict[str, Any]):
     (an envelope address), the next visit with its window and due date, the items, the
     instructions and the links."""
     from rich.console import Group
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -434,7 +436,7 @@ def order_card(order: dict[str, Any]):
     if order.get("instructions"):
         parts.append(Text(""))
         parts.append(Text("Instructions", style="bold"))
-        parts.append(Text(clean(order["instructions"], multiline=True)))
+        parts.append(Padding(Text(clean(order["instructions"], multiline=True)), (0, 0, 0, 2)))
     links = [(name, order.get(key)) for name, key in (("Visit", "visit_url"), ("Order", "url")) if order.get(key)]
     if links:
         parts.append(Text(""))

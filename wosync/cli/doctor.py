@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import typer
 
 from wosync.cli import common
+from wosync.render import clean
 from wosync.errors import ExitCode
 
 OK, WARNING, FAILED = "ok", "warning", "FAILED"
@@ -210,7 +211,7 @@ def doctor(
         common.print_json([asdict(c) for c in checks])
     else:
         for check in checks:
-            typer.echo(check.line())
+            typer.echo(clean(check.line()))  # details quote stored and remote text: no escape sequences
         typer.echo(f"{len(failed)} check(s) failed." if failed else "All checks passed.")
     return int(ExitCode.SYNC_FAILED if failed else ExitCode.OK)
 

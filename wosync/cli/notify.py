@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from wosync.cli import common
+from wosync.render import clean
 from wosync.errors import ExitCode
 
 app = typer.Typer(
@@ -43,7 +44,7 @@ def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON
         typer.echo("No notification targets. Add one with `wosync notify add URL`.")
         return
     for target in targets:
-        typer.echo(f"{target['id']}  {target['url']}")
+        typer.echo(clean(f"{target['id']}  {target['url']}"))  # stored text: no escape sequences
 
 
 @app.command("remove")
@@ -68,9 +69,9 @@ def test() -> None:
     for delivery in deliveries:
         if delivery.error:
             failed += 1
-            typer.echo(f"FAILED  {delivery.target_id}  {delivery.shown_url}: {delivery.error}", err=True)
+            typer.echo(clean(f"FAILED  {delivery.target_id}  {delivery.shown_url}: {delivery.error}"), err=True)
         else:
-            typer.echo(f"sent    {delivery.target_id}  {delivery.shown_url}")
+            typer.echo(clean(f"sent    {delivery.target_id}  {delivery.shown_url}"))
     if failed:
         typer.echo(f"Error: {failed} of {len(deliveries)} notification targets failed", err=True)
         raise typer.Exit(int(ExitCode.SYNC_FAILED))

@@ -54,7 +54,9 @@ def sync_now(
     elif run["status"] == "success" and not quiet:
         typer.echo(summary_line(run))
     if run["status"] != "success":
-        typer.echo(f"Error: {_failure_text(run)}", err=True)
+        from wosync.cli import error_line
+
+        error_line(_failure_text(run))  # the run's error may hold site text: cleaned there
     return int(code)
 
 
@@ -147,7 +149,7 @@ def watch(
                 style = "green" if run["status"] == "success" else "red"
                 # A failed run's summary starts with its status already.
                 label = f"Run {run['id']}" if run["status"] in ("failed", "interrupted") else f"Run {run['id']} {run['status']}:"
-                console.print(f"[{style}]{label}[/] {summary_line(run)}", highlight=False)
+                console.print(render.result_line(label, style, summary_line(run)))  # site text: never markup
                 if not follow:
                     return int(exit_code_for(run))
                 watched_run = None
