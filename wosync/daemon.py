@@ -278,6 +278,11 @@ def run_schedule(
         store.update_schedule(schedule_id, now, next_run=next_run)
     level = logging.INFO if run["status"] in ("success", "interrupted") else logging.WARNING
     log.log(level, "%s: %s; next run %s", label, _result_text(run), _describe_next(next_run, now))
+    if run["status"] == "success" and current.get("calendar_path"):
+        # `schedule --calendar FILE`: the feed follows every successful sync (never fails it).
+        from wosync.calendar import rewrite_for_schedule
+
+        rewrite_for_schedule(store, current, account.username, now, log)
     return RunOutcome(schedule_id, run["status"], run["id"], next_run)
 
 

@@ -1,0 +1,252 @@
+"""The next visits as an iCalendar (RFC 5545) feed: `wosync calendar` and a schedule's
+`--calendar FILE`, which the daemon rewrites after every successful sync.
+
+One VEVENT per active order with a next visit. Its UID is derived from the account and the
+order number, so a calendar app that reads the feed again updates the event instead of adding
+a second one; an order that is completed or loses its next visit is simply not in the next
+feed. A visit with a time window ("8:00am - 12:00pm") is a timed event in the schedule's time
+zone (else the machine's); "anytime", no window, or --all-day give an all-day event.
+
+Written with the `icalendar` library (imported when a feed is built, never at start-up).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from wosync.errors import UsageError
+
+if TYPE_CHECKING:
+    from wosync.store import Store
+
+PRODID = "-//wosync//WorkFossa visits//EN"
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s*m?\.?\s*$|^\s*(\d{1,2}):(\d{2})\s*$", re.IGNORECASE)
+
+
+def parse_clock(text: str) -> time | None:
+    """Given "8:00am", "12pm", "8 a.m." or "14:30", return the time of day (None if it is none)."""
+    match = _CLOCK.match(text)
+    if not match:
+        return None
+    if match.group(4) is not None:
+        hour, minute = int(match.group(4)), int(match.group(5))
+    else:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match.group(3).lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def parse_window(window: str | None) -> tuple[time, time] | None:
+    """Given the site's time window ("8:00am - 12:00pm"), return (start, end); None for
+    "anytime", an empty window, or a text that is not two times of day."""
+    if not window or "-" not in window:
+        return None
+    start_text, _, end_text = window.partition("-")
+    start, end = parse_clock(start_text), parse_clock(end_text)
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def event_uid(account: str, number: str) -> str:
+    """Given an account and an order number, return the event's UID: the same on every sync
+    (and in every feed), different for two accounts that share a number, no e-mail in it."""
+    digest = hashlib.sha256(f"{account.lower()}\n{number}".encode()).hexdigest()[:16]
+    return f"{number.lower()}-{digest}@wosync"
+
+
+def address_text(order: dict[str, Any]) -> str:
+    """Given an order, return its full address on one line: "street, city, ST zip"."""
+    from wosync.render import clean
+
+    region = " ".join(x for x in (clean(order.get("state")), clean(order.get("zip"))) if x)
+    return ", ".join(x for x in (clean(order.get("street")), clean(order.get("city")), region) if x)
+
+
+def description_text(order: dict[str, Any]) -> str:
+    """Given an order, return the event's description: what and why, the due date, the visit
+    count and contact, the items one per line, the full instructions, the order's link."""
+    from wosync.render import clean, item_text
+
+    lines = []
+    kind = " · ".join(x for x in (clean(order.get("category")), clean(order.get("reason"))) if x)
+    if kind:
+        lines.append(kind)
+    if order.get("due_date"):
+        lines.append(f"Due: {clean(order['due_date'])}")
+    if order.get("time_window"):
+        lines.append(f"Time window: {clean(order['time_window'])}")
+    if order.get("visits_planned"):
+        lines.append(f"Visit {(order.get('visits_done') or 0) + 1} of {order['visits_planned']}")
+    if order.get("intersection"):
+        lines.append(f"At: {clean(order['intersection'])}")
+    if order.get("contact"):
+        lines.append(f"Contact: {clean(order['contact'])}")
+    items = order.get("items") or []
+    if items:
+        lines += ["", "Items:"] + [item_text(item) for item in items]
+    if order.get("instructions"):
+        lines += ["", "Instructions:", clean(order["instructions"], multiline=True)]
+    if order.get("url"):
+        lines += ["", f"Work order: {clean(order['url'])}"]
+    return "\n".join(lines)
+
+
+def summary_text(order: dict[str, Any]) -> str:
+    """Given an order, return "W-110229 Wawa #5154: Meter Calibration"."""
+    from wosync.render import clean, customer_text
+
+    text = " ".join(x for x in (clean(order.get("number")), customer_text(order)) if x)
+    return f"{text}: {clean(order['category'])}" if order.get("category") else text
+
+
+def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now: datetime,
+                   all_day: bool = False) -> bytes:
+    """Given order records, a function giving each order's account, the IANA zone the time
+    windows are in, the current time and whether every event is all-day, return the feed.
+
+    Completed orders and orders without a next visit are left out.
+    """
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar, Event
+
+    zone = ZoneInfo(zone_name)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "WorkFossa visits")
+    calendar.add("x-wr-timezone", zone_name)
+    for order in orders:
+        if order.get("completed_at") or not order.get("next_visit_date"):
+            continue
+        try:
+            day = date.fromisoformat(order["next_visit_date"])
+        except (TypeError, ValueError):
+            continue
+        event = Event()
+        event.add("uid", event_uid(account_of(order), order["number"]))
+        event.add("dtstamp", now)
+        event.add("summary", summary_text(order))
+        window = None if all_day else parse_window(order.get("time_window"))
+        if window is None:
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("transp", "TRANSPARENT")  # an all-day "visit some time today" does not block the day
+        else:
+            start = datetime.combine(day, window[0], tzinfo=zone)
+            end = datetime.combine(day + timedelta(days=1) if window[1] <= window[0] else day, window[1], tzinfo=zone)
+            event.add("dtstart", start)
+            event.add("dtend", end)
+        location = address_text(order)
+        if location:
+            event.add("location", location)
+        event.add("description", description_text(order))
+        link = order.get("visit_url") or order.get("url")
+        if link:
+            event.add("url", link)
+        if order.get("status"):
+            event.add("categories", [order["status"]])
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def check_output_path(path: Path | str) -> Path:
+    """Given a --calendar/--output FILE, return it absolute (the daemon runs elsewhere);
+    UsageError (exit 2) when its folder does not exist or cannot be written, or it is a folder."""
+    target = Path(path).expanduser()
+    if str(path).strip() == "":
+        raise UsageError("the calendar file name is empty")
+    target = target.absolute()
+    if target.is_dir():
+        raise UsageError(f"{target} is a folder; give the calendar a file name, e.g. {target / 'visits.ics'}")
+    folder = target.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write the calendar {target}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write the calendar {target}: the folder {folder} is not writable")
+    return target
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Given a path and bytes, write them to a temporary file beside it (mode 0600), flush it
+    to disk and rename it over `path`, so a reader sees the old feed or the new one, never half."""
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)  # the rename itself survives a crash
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def zone_for(store: "Store", account: str | None) -> str:
+    """Given the store and an account (None: any), return the time zone of the time windows:
+    the account's first enabled schedule's (else its first schedule's), else the machine's."""
+    from wosync.schedules import local_timezone
+
+    rows = [r for r in store.list_schedules() if account is None or r["account"] in (account, None)]
+    rows.sort(key=lambda r: (not r["enabled"], r["account"] is None, r["id"]))
+    return rows[0]["timezone"] if rows else local_timezone()
+
+
+def feed_for(store: "Store", account: str | None, now: datetime, zone_name: str | None = None,
+             all_day: bool = False) -> bytes:
+    """Given the store, an account (None: every account) and now, return the feed of its visits."""
+    # The listing has no account column: read it per account, so each UID names its own.
+    usernames = [account] if account is not None else [a.username for a in store.list_accounts()]
+    pairs = [(username, order) for username in usernames for order in store.list_orders(account=username)]
+    owner = {id(order): username for username, order in pairs}
+    return build_calendar([order for _, order in pairs], lambda order: owner[id(order)],
+                          zone_name or zone_for(store, account), now, all_day)
+
+
+def rewrite_for_schedule(store: "Store", schedule: dict[str, Any], account: str, now: datetime,
+                         log: logging.Logger | None = None) -> bool:
+    """Given a schedule row with a calendar_path, its account and now, rewrite that file;
+    return True when written. A problem is logged, never raised: the feed never fails a sync."""
+    log = log or logging.getLogger("wosync.calendar")
+    path = schedule.get("calendar_path")
+    if not path:
+        return False
+    try:
+        target = check_output_path(path)
+        write_atomically(target, feed_for(store, account, now, schedule.get("timezone")))
+    except UsageError as exc:
+        log.warning("schedule %s: calendar not written: %s", schedule["id"], exc.message)
+        return False
+    except Exception as exc:  # a full disk, a permission change: type and message only
+        log.warning("schedule %s: calendar %s not written: %s: %s", schedule["id"], path, type(exc).__name__, exc)
+        return False
+    log.info("schedule %s: calendar %s rewritten", schedule["id"], target)
+    return True
