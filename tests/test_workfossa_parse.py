@@ -1,17 +1,21 @@
-"""parse_row on saved work-list rows (tests/fixtures/rows/): every field, no browser.
+"""parse_row / parse_rows on hand-made work-list rows (tests/fixtures/rows/): every field, no
+browser.
 
-The fragments follow WORKFOSSA_SITE.md's appendix and its variants: no project, an
+The fragments follow the rows of the real site (tests/fixtures/workfossa/, tested field by
+field in test_captures_parse.py) and vary what the capture does not show: no project, an
 intersection, a phone in the contact line, escaped `&` and `<`, an item without a code,
-no Next Visit link, a completed row with a struck-through counter, blank instructions.
+no Next Visit link, a completed row with a struck-through counter, blank instructions, a
+row with most lines missing.
 """
 
 from pathlib import Path
 
 import pytest
 
+from wosync.fields import SCRAPED_FIELDS
 from wosync.workfossa import parse_row
 from wosync.workfossa.errors import LayoutNotRecognised
-from wosync.workfossa.parse import ORDER_KEYS, parse_match_count
+from wosync.workfossa.parse import parse_match_count, parse_rows
 
 ROWS = Path(__file__).parent / "fixtures" / "rows"
 BASE = "https://app.workfossa.com"
@@ -54,11 +58,35 @@ def test_appendix_row_gives_every_field():
         "created_at": "2026-04-08T09:41:00",
         "url": "https://app.workfossa.com/app/work/130017/",
         "visit_url": "https://app.workfossa.com/app/work/130017/visits/131650/",
+        "location_id": 40417,
     }
 
 
 def test_keys_are_those_of_the_json_contract_in_order():
-    assert tuple(parse_row(row("appendix.html"), BASE)) == ORDER_KEYS
+    assert tuple(parse_row(row("appendix.html"), BASE)) == SCRAPED_FIELDS
+
+
+def test_parse_rows_reads_many_rows_in_one_parse_in_list_order():
+    names = ["appendix.html", "completed.html", "escaped_no_visit_no_instructions.html",
+             "intersection_phone_no_project.html", "sparse.html"]
+    # As the browser joins the rows' outerHTML; and wrapped, as the list's innerHTML is.
+    joined = "\n".join(row(name) for name in names)
+    expected = [parse_row(row(name), BASE) for name in names]
+    assert parse_rows(joined, BASE) == expected
+    assert parse_rows(f'<div class="bg-gray-50">{joined}</div>', BASE) == expected
+    assert [o["number"] for o in expected] == ["W-130017", "W-129660", "W-129655", "W-129700", "W-1"]
+
+
+def test_parse_rows_of_no_rows_is_empty():
+    assert parse_rows("", BASE) == []
+    assert parse_rows('<div class="mt-2 bg-white"></div>', BASE) == []
+
+
+def test_parse_rows_names_the_selector_of_a_row_without_its_link():
+    html = row("appendix.html") + row("no_number_link.html")
+    with pytest.raises(LayoutNotRecognised) as caught:
+        parse_rows(html, BASE)
+    assert caught.value.selector == 'a[href="/app/work/<id>/"]'
 
 
 def test_intersection_phone_zip4_and_no_project():
@@ -66,6 +94,7 @@ def test_intersection_phone_zip4_and_no_project():
     assert order["number"] == "W-129700"
     assert order["work_id"] == 629700  # the id in the link, not the number's digits
     assert order["url"] == "https://app.workfossa.com/app/work/629700/"
+    assert order["location_id"] == 41234
     assert order["category"] == "Filter Change"
     assert order["status"] == "Quality Approved"
     assert order["reason"] == "Customer Request"
@@ -127,6 +156,7 @@ def test_sparse_row_gives_none_for_what_is_missing():
     order = parse_row(row("sparse.html"), BASE)
     assert order["number"] == "W-1"
     assert order["customer"] == "Lone Customer" and order["store_number"] == "#7"
+    assert order["location_id"] == 8
     assert order["brand"] is None  # the line after the location is the address already
     assert order["street"] == "1 Unknown Road"
     for key in ("status", "category", "reason", "project", "intersection", "city", "state",
@@ -185,36 +215,14 @@ def test_every_row_the_simulated_site_draws_reads_back_as_its_expected_order():
 
     orders, _ = generate_orders(400, seed=11, today=dt.date(2026, 4, 10))
     assert any(o.is_completed for o in orders) and any(o.contact_phone for o in orders)
-    for order in orders:
-        assert parse_row(render.row_html(order), "http://127.0.0.1:9") == \
-            order.expected("http://127.0.0.1:9"), order.number
+    parsed = parse_rows("\n".join(render.row_html(o) for o in orders), "http://127.0.0.1:9")
+    assert len(parsed) == len(orders)
+    for order, got in zip(orders, parsed):
+        expected = {"location_id": order.location_id, **order.expected("http://127.0.0.1:9")}
+        assert got == {key: expected[key] for key in SCRAPED_FIELDS}, order.number
 
 
-def _shape(element):
-    """Return a tree as nested tuples: tag, attributes, children (text kept as it is)."""
-    from wosync.workfossa.dom import Element
-
-    return (element.tag, element.attrs,
-            [_shape(c) if isinstance(c, Element) else c for c in element.children])
-
-
-def test_quick_tokenizer_builds_the_same_tree_as_html_parser():
-    import datetime as dt
-
-    from wosync.sim import render
-    from wosync.sim.data import generate_orders
-    from wosync.workfossa import dom
-    from wosync.workfossa.dom import parse_fragment
-
-    orders, _ = generate_orders(100, seed=5, today=dt.date(2026, 4, 10))
-    fragments = [render.row_html(o) for o in orders] + [p.read_text() for p in ROWS.glob("*.html")]
-    fragments.append('<p title="a > b &amp; c" data-x=\'1\' hidden>x &lt; y<br>z<!-- note --></p>')
-    for html in fragments:
-        dom._feed_serialised(dom._TreeBuilder(), html)  # the quick path takes it (no raise)
-        assert _shape(parse_fragment(html)) == _shape(parse_fragment(html, fast=False))
-
-
-def test_html_the_quick_tokenizer_does_not_take_still_parses():
+def test_a_script_element_in_a_row_does_not_change_what_is_read():
     html = row("appendix.html").replace(
         "<div class=\"address flex", "<script>if (a < b) {}</script><div class=\"address flex")
     assert parse_row(html, BASE) == parse_row(row("appendix.html"), BASE)

@@ -1,9 +1,12 @@
-"""Read one work-list row's HTML into the work-order dict of DESIGN.md. Pure: no browser.
+"""Read work-list rows' HTML into the work-order dicts of DESIGN.md. Pure: no browser.
 
-The browser hands over each row's outerHTML; everything the site shows about an order is
-turned into fields here, so the rules are unit-tested on saved fragments. The markup is the
-one described in WORKFOSSA_SITE.md. Where the real site may differ (an optional line missing)
-the field is None; only a missing work-order link (the key) is a layout error.
+The browser hands over the rows' outerHTML (or the list's innerHTML); everything the site shows
+about an order is turned into fields here, so the rules are unit-tested on the saved pages of
+the real site (tests/fixtures/workfossa/). The HTML is parsed by selectolax (lexbor, an HTML5
+parser) and queried with the CSS selectors of workfossa/site.py, the same strings the browser
+uses: this module holds no class name, selector or site text of its own. Where the real site
+may differ (an optional line missing) the field is None; a row without its work-order link
+(the key) or with an unreadable item line is a layout error naming the selector.
 """
 
 from __future__ import annotations
@@ -12,68 +15,65 @@ import datetime as dt
 import re
 from urllib.parse import urljoin
 
-from wosync.workfossa.dom import Element, collapse, parse_fragment
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from wosync.workfossa import site
 from wosync.workfossa.errors import LayoutNotRecognised
 
-# The keys of a scraped order, in the order of DESIGN.md's `orders --json`.
-ORDER_KEYS = (
-    "number", "work_id", "status", "category", "reason", "project", "customer",
-    "store_number", "brand", "street", "intersection", "city", "state", "zip", "county",
-    "contact", "items", "visits_done", "visits_planned", "next_visit_date", "time_window",
-    "due_date", "instructions", "created_by", "created_at", "url", "visit_url",
+_WORK_LINK = re.compile(site.WORK_LINK_PATTERN)
+_CUSTOMER_LINK = re.compile(site.CUSTOMER_LINK_PATTERN)
+_LOCATION_LINK = re.compile(site.LOCATION_LINK_PATTERN)
+_VISIT_LINK = re.compile(site.VISIT_LINK_PATTERN)
+_CITY_LINE = re.compile(site.CITY_LINE_PATTERN)
+_COUNTER = re.compile(site.COUNTER_PATTERN, re.IGNORECASE)
+_DATE = re.compile(site.DATE_PATTERN)
+_DUE = re.compile(site.DUE_PATTERN, re.IGNORECASE)
+_WINDOW = re.compile(site.WINDOW_PATTERN)
+_STAMP = re.compile(site.STAMP_PATTERN, re.IGNORECASE)
+_CREATED_BY = re.compile(site.CREATOR_TITLE_PREFIX, re.IGNORECASE)
+_ITEM_LINE = re.compile(site.ITEM_LINE_PATTERN, re.IGNORECASE)
+_MORE_LINK = re.compile(site.MORE_LINK_PATTERN, re.IGNORECASE)
+_MATCHES = re.compile(site.MATCH_COUNT_PATTERN, re.IGNORECASE)
+# Labels compared as source text, case-folded: the site styles some labels upper-case, and a
+# version that spells them so in its source must still be read.
+_LABELS = {site.REASON_LABEL.casefold(): "reason", site.PROJECT_LABEL.casefold(): "project"}
+_WHITESPACE = re.compile(r"\s+")
+# Every element inside an element hidden at rest.
+_INSIDE_HIDDEN = ", ".join(f"{hidden} *" for hidden in site.HIDDEN.split(", "))
+
+# HTML elements whose edges end a line on screen (HTML knowledge, not the site's): text on
+# either side must not run together.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th "
+    "thead tr ul".split()
 )
 
-ROW_SELECTOR = "div.row.work-list-item"
-NUMBER_LINK_SELECTOR = 'a[href="/app/work/<id>/"]'
 
-_WORK_LINK = re.compile(r"^(?:https?://[^/]+)?/app/work/(\d+)/?$")
-_VISIT_LINK = re.compile(r"/app/work/\d+/visits/\d+/?$")
-_CUSTOMER_LINK = re.compile(r"/app/customers/\d+/?$")
-_LOCATION_LINK = re.compile(r"/app/customers/locations/\d+/?$")
-# "Tampa FL 33603", "Port Saint Lucie FL 34952-1234"; a comma after the city is tolerated.
-_CITY_LINE = re.compile(r"^(?P<city>.+?),?\s+(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
-_COUNTER = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*(?:visits?)?\s*$", re.IGNORECASE)
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_DUE = re.compile(r"Due:?\s*(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
-_WINDOW = re.compile(r"\(([^()]*)\)")
-_STAMP = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?", re.IGNORECASE)
-_ITEM_LINE = re.compile(r"^(\d+)\s*x\s*(.*)$", re.IGNORECASE)
-_MATCHES = re.compile(r"([\d,]+)\s+match(?:es)?\b", re.IGNORECASE)
+def parse_rows(html: str, base_url: str) -> list[dict]:
+    """Given the HTML of many rows (their outerHTML joined, or the list container's
+    innerHTML) and the site's base URL, return one order dict (SCRAPED_FIELDS) per row
+    (site.ROWS), in the list's order.
+
+    One parse for all of them: a page of 100 rows costs one lexbor parse, not 100. Raises
+    LayoutNotRecognised naming the selector for the first row that cannot be read.
+    """
+    tree = LexborHTMLParser(html, is_fragment=True)
+    base = base_url.rstrip("/")
+    return [_order(row, base) for row in tree.css(site.ROWS)]
 
 
 def parse_row(html: str, base_url: str) -> dict:
-    """Given one row's outerHTML and the site's base URL, return the order dict (ORDER_KEYS).
+    """Given one row's outerHTML and the site's base URL, return the order dict
+    (SCRAPED_FIELDS). HTML without a site.ROWS element is read as one row.
 
     Raises LayoutNotRecognised naming the selector when the row has no work-order link.
     """
-    base = base_url.rstrip("/")
-    root = parse_fragment(html)
-    row = root.select_one(".work-list-item") or root
-
-    link = next((a for a in row.select("a") if _WORK_LINK.match(a.attrs.get("href", ""))), None)
-    number = collapse(link.text()) if link is not None else None
-    if link is None or not number:
-        raise LayoutNotRecognised(
-            f"a work-list row has no work-order link ({NUMBER_LINK_SELECTOR} with the number)",
-            selector=NUMBER_LINK_SELECTOR,
-        )
-    work_id = int(_WORK_LINK.match(link.attrs["href"]).group(1))
-
-    order = {
-        "number": number,
-        "work_id": work_id,
-        "status": _status(row),
-        "category": _category(row),
-        **_labelled(row),
-        **_customer(row),
-        "contact": _contact(row),
-        "items": _items(row),
-        **_visits(row, base),
-        "instructions": _instructions(row),
-        **_creator(row),
-        "url": f"{base}/app/work/{work_id}/",
-    }
-    return {key: order[key] for key in ORDER_KEYS}
+    tree = LexborHTMLParser(html, is_fragment=True)
+    row = tree.css_first(site.ROWS) or tree.root
+    if row is None:  # empty HTML: no link either
+        row = LexborHTMLParser("<div></div>", is_fragment=True).root
+    return _order(row, base_url.rstrip("/"))
 
 
 def parse_match_count(text: str | None) -> int | None:
@@ -83,88 +83,159 @@ def parse_match_count(text: str | None) -> int | None:
     return int(found.group(1).replace(",", "")) if found else None
 
 
-def _status(row: Element) -> str | None:
+def collapse(text: str | None) -> str | None:
+    """Given a single-line field's text, return it with whitespace runs collapsed and trimmed;
+    empty -> None."""
+    if text is None:
+        return None
+    return _WHITESPACE.sub(" ", text).strip() or None
+
+
+def _order(row: LexborNode, base: str) -> dict:
+    """Given one row's node and the base URL (no trailing slash), return its order dict."""
+    number, work_id = _number(row)
+    block = row.css_first(site.CUSTOMER_BLOCK) or row
+    customer = _customer(block)
+    address = _address(block)
+    labelled = _labelled(row)
+    visits = _visits(row, base)
+    created_by, created_at = _creator(row)
+    # Built in SCRAPED_FIELDS order directly (a test holds it to that order).
+    return {
+        "number": number,
+        "work_id": work_id,
+        "status": _status(row),
+        "category": _category(row),
+        "reason": labelled["reason"],
+        "project": labelled["project"],
+        "customer": customer["customer"],
+        "store_number": customer["store_number"],
+        "brand": customer["brand"],
+        "street": address["street"],
+        "intersection": address["intersection"],
+        "city": address["city"],
+        "state": address["state"],
+        "zip": address["zip"],
+        "county": address["county"],
+        "contact": _contact(row),
+        "items": _items(row),
+        "visits_done": visits["visits_done"],
+        "visits_planned": visits["visits_planned"],
+        "next_visit_date": visits["next_visit_date"],
+        "time_window": visits["time_window"],
+        "due_date": visits["due_date"],
+        "instructions": _instructions(row),
+        "created_by": created_by,
+        "created_at": created_at,
+        "url": base + site.WORK_PATH.format(work_id=work_id),
+        "visit_url": visits["visit_url"],
+        "location_id": customer["location_id"],
+    }
+
+
+def _number(row: LexborNode) -> tuple[str, int]:
+    """Return the order's number and work id from its link; LayoutNotRecognised without one."""
+    for link in row.css(site.WORK_LINK):
+        found = _WORK_LINK.match(link.attributes.get("href") or "")
+        if found:
+            number = collapse(link.text())
+            if number:
+                return number, int(found.group(1))
+    raise LayoutNotRecognised(
+        f"a work-list row has no work-order link ({site.WORK_LINK_SHOWN} with the number)",
+        selector=site.WORK_LINK_SHOWN,
+    )
+
+
+def _status(row: LexborNode) -> str | None:
     """Return the status badge's text ("Work Created")."""
-    badge = row.select_one(".work-status-badge")
-    if badge is None:  # tolerate a badge without its wrapper
-        badge = row.find(lambda e: any(c.startswith("work-status-") for c in e.classes))
+    badge = row.css_first(site.STATUS_BADGE) or row.css_first(site.STATUS_KIND)
     return collapse(badge.text()) if badge is not None else None
 
 
-def _category(row: Element) -> str | None:
-    """Return the colour bar's name: the hidden tooltip's text inside div.wo-category-show."""
-    bar = row.select_one(".wo-category-show")
+def _category(row: LexborNode) -> str | None:
+    """Return the colour bar's name: its hidden tooltip's text; without that tooltip (another
+    class on another version) the bar's own text, then its title."""
+    bar = row.css_first(site.CATEGORY_BAR)
     if bar is None:
         return None
-    tooltip = bar.select_one(".ks-tooltip")
-    if tooltip is not None:
-        return collapse(tooltip.text())
-    return collapse(bar.attrs.get("title"))
+    tooltip = bar.css_first(site.CATEGORY_TOOLTIP)
+    return (collapse((tooltip or bar).text()) or collapse(bar.attributes.get("title")))
 
 
-def _labelled(row: Element) -> dict:
-    """Return reason and project: the text after a "Reason:" / "Project:" marker element
-    (e.g. <span class="muted">Reason:</span> AccuMeasure); None when a marker is absent."""
+def _labelled(row: LexborNode) -> dict:
+    """Return reason and project: the text after a "Reason:" / "Project:" label
+    (<span class="muted">Reason:</span> AccuMeasure); None when a label is absent."""
     found = {"reason": None, "project": None}
-    for element in row.descendants():
-        children = element.children
-        # A marker is a leaf holding only its label text ("Reason:").
-        if len(children) != 1 or not isinstance(children[0], str):
+    hidden = None
+    for label in row.css(site.LINE_LABEL):
+        key = _LABELS.get(label.text().strip().casefold())
+        if key is None or found[key] is not None:
             continue
-        text = children[0].strip()
-        if not text.endswith(":"):
+        if hidden is None:
+            hidden = _hidden_ids(row)
+        if label.mem_id in hidden:
             continue
-        key = text[:-1].strip().lower()
-        if key in found and found[key] is None and element.parent is not None \
-                and not _in_tooltip(element):
-            found[key] = collapse(element.parent.text(skip=lambda e: e is element))
+        parent = label.parent
+        if parent is None:
+            continue
+        parts = []
+        for child in parent.iter(include_text=True):
+            if child.is_text_node:
+                parts.append(child.text_content)
+            elif child.is_element_node and child.mem_id != label.mem_id:
+                parts.append(child.text())
+        found[key] = collapse("".join(parts))
     return found
 
 
-def _in_tooltip(element: Element) -> bool:
-    """Return True when the element sits inside a (hidden) .ks-tooltip."""
-    return any(ancestor.has_class("ks-tooltip") for ancestor in element.ancestors())
+def _hidden_ids(row: LexborNode) -> set[int]:
+    """Return the ids (mem_id) of the row's elements that sit inside an element hidden at rest
+    (the tooltips)."""
+    return {node.mem_id for node in row.css(_INSIDE_HIDDEN)}
 
 
-def _customer(row: Element) -> dict:
-    """Return customer, store_number, brand and the address fields of the customer block."""
-    block = row.select_one(".address") or row
-    links = block.select("a")
-    customer_link = next((a for a in links if _CUSTOMER_LINK.search(a.attrs.get("href", ""))), None)
-    location_link = next((a for a in links if _LOCATION_LINK.search(a.attrs.get("href", ""))), None)
-    fields = {
-        "customer": collapse(customer_link.text()) if customer_link is not None else None,
-        "store_number": collapse(location_link.text()) if location_link is not None else None,
-        "brand": _brand(location_link),
+def _customer(block: LexborNode) -> dict:
+    """Return customer, store_number, brand and location_id from the customer block."""
+    customer = location = None
+    location_id = None
+    for link in block.css(site.CUSTOMER_LINK):
+        href = link.attributes.get("href") or ""
+        if location is None and (found := _LOCATION_LINK.search(href)):
+            location, location_id = link, int(found.group(1))
+        elif customer is None and _CUSTOMER_LINK.search(href):
+            customer = link
+    return {
+        "customer": collapse(customer.text()) if customer is not None else None,
+        "store_number": collapse(location.text()) if location is not None else None,
+        "brand": _brand(location),
+        "location_id": location_id,
     }
-    info = block.select_one(".address-info")
-    fields.update(_address(info.lines() if info is not None else []))
-    return fields
 
 
-def _brand(location_link: Element | None) -> str | None:
-    """Return the line right after the location link (the brand), None if the next line is
-    already the address."""
+def _brand(location_link: LexborNode | None) -> str | None:
+    """Return the line right after the location link's line (the brand); None when the next
+    line is already the address."""
     if location_link is None:
         return None
     node = location_link
     # Climb out of the wrappers that hold only the link, to the link's own line.
-    while node.parent is not None and node.next_element_sibling() is None:
+    while node.parent is not None and _next_element(node) is None:
         node = node.parent
-    following = node.next_element_sibling()
-    if following is None or following.has_class("address-info") or following.select_one(
-        ".address-info"
-    ):
+    following = _next_element(node)
+    if following is None or following.css_matches(site.ADDRESS_INFO):  # it, or inside it
         return None
     return collapse(following.text())
 
 
-def _address(lines: list[str]) -> dict:
-    """Given the .address-info lines, return street, intersection, city, state, zip, county.
+def _address(block: LexborNode) -> dict:
+    """Return street, intersection, city, state, zip and county from .address-info.
 
     The "City ST 12345" line anchors the rest: the first line before it is the street, any
     line between them the intersection, the line after it the county.
     """
+    info = block.css_first(site.ADDRESS_INFO)
+    lines = _lines(info) if info is not None else []
     fields = dict.fromkeys(("street", "intersection", "city", "state", "zip", "county"))
     anchor = next((i for i, line in enumerate(lines) if _CITY_LINE.match(line)), None)
     if anchor is None:
@@ -184,38 +255,46 @@ def _address(lines: list[str]) -> dict:
     return fields
 
 
-def _contact(row: Element) -> str | None:
-    """Return the first line of .contact-name: the contact's name, and phone where shown."""
-    block = row.select_one(".contact-name")
+def _contact(row: LexborNode) -> str | None:
+    """Return the first line of .contact-name: the contact's name, and phone where shown (the
+    whole first element, inline parts such as a phone link included)."""
+    block = row.css_first(site.CONTACT_NAME)
     if block is None:
         return None
-    leading_text = collapse("".join(c for c in block.children[:1] if isinstance(c, str)))
-    first = block.elements()[0] if block.elements() else None
-    if first is not None and not leading_text:
-        return collapse(first.text())
-    lines = block.lines()
+    for child in block.iter(include_text=True):
+        if child.is_text_node:
+            if child.text_content.strip():
+                break  # the block starts with bare text: read it line by line
+        elif child.is_element_node:
+            return collapse(child.text())
+    lines = _lines(block)
     return lines[0] if lines else None
 
 
-def _items(row: Element) -> list[dict]:
+def _items(row: LexborNode) -> list[dict]:
     """Return the items: each group (div.text-xs.mb-2) is a heading, then "N x Name (CODE)"
     lines whose code sits in span.muted."""
     items = []
-    for group in (e for e in row.select(".text-xs") if e.tag == "div" and e.has_class("mb-2")):
-        heading, *lines = group.elements() or [None]
+    for group in row.css(site.ITEM_GROUP):
+        heading, *lines = _elements(group) or [None]
         if heading is None or not lines:
             continue
         category = collapse(heading.text())
         for line in lines:
-            code_span = next((e for e in line.select(".muted") if e.tag == "span"), None)
-            text = line.text(skip=lambda e: e is code_span)
-            quantity_and_name = _ITEM_LINE.match(text)
+            text = line.text(separator=" ")
+            code_span = line.css_first(site.ITEM_CODE)
+            code = None
+            if code_span is not None:
+                code_text = code_span.text(separator=" ")
+                before, _, after = text.rpartition(code_text)
+                text = before + after
+                code = collapse(code_text.strip().strip("()"))
+            quantity_and_name = _ITEM_LINE.match(collapse(text) or "")
             if quantity_and_name is None:
                 raise LayoutNotRecognised(
-                    f"an item line does not read 'N x Name': {text!r}",
-                    selector="div.text-xs.mb-2 (item line)",
+                    f"an item line does not read 'N x Name': {collapse(text)!r}",
+                    selector=site.ITEM_GROUP_SHOWN,
                 )
-            code = collapse(code_span.text().strip().strip("()")) if code_span is not None else None
             items.append({
                 "category": category,
                 "quantity": int(quantity_and_name.group(1)),
@@ -225,31 +304,38 @@ def _items(row: Element) -> list[dict]:
     return items
 
 
-def _visits(row: Element, base: str) -> dict:
+def _visits(row: LexborNode, base: str) -> dict:
     """Return visits_done/planned (from the counter's title "0 / 1") and the Next Visit fields
     (date, time window, due date, absolute visit URL; all None without a Next Visit link)."""
     done = planned = None
-    counter = next((e for e in row.select("[title]") if _COUNTER.match(e.attrs["title"])), None)
-    if counter is not None:
-        done, planned = map(int, _COUNTER.match(counter.attrs["title"]).groups())
+    for counter in row.css(site.VISIT_COUNTER):
+        found = _COUNTER.match(counter.attributes.get("title") or "")
+        if found:
+            done, planned = int(found.group(1)), int(found.group(2))
+            break
     else:  # a counter without its title: read its visible text ("1 / 1 visits")
-        counter = row.find(lambda e: bool(_COUNTER.match(e.text())) and not _in_tooltip(e))
-        if counter is not None:
-            done, planned = map(int, _COUNTER.match(counter.text()).groups()[:2])
+        hidden = _hidden_ids(row)
+        for node in row.traverse():
+            if node.is_element_node and node.mem_id != row.mem_id and node.mem_id not in hidden:
+                found = _COUNTER.match(collapse(node.text(separator=" ")) or "")
+                if found:
+                    done, planned = int(found.group(1)), int(found.group(2))
+                    break
 
     fields = {"visits_done": done, "visits_planned": planned, "next_visit_date": None,
               "time_window": None, "due_date": None, "visit_url": None}
-    link = next((a for a in row.select("a") if (
-        (a.attrs.get("title") or "").strip().lower() == "next visit"
-        or _VISIT_LINK.search(a.attrs.get("href", "")))), None)
+    link = row.css_first(site.NEXT_VISIT_LINK)
+    if link is None:
+        link = next((a for a in row.css(site.VISIT_LINK)
+                     if _VISIT_LINK.search(a.attributes.get("href") or "")), None)
     if link is None:
         return fields
-    text = link.text()
+    text = link.text(separator=" ")
     due = _DUE.search(text)
     before_due = text[: due.start()] if due else text
     visit_date = _DATE.search(before_due)
     window = _WINDOW.search(before_due)
-    href = link.attrs.get("href")
+    href = link.attributes.get("href")
     fields.update(
         next_visit_date=_iso_date(visit_date.group(0)) if visit_date else None,
         time_window=collapse(window.group(1)) if window else None,
@@ -259,37 +345,103 @@ def _visits(row: Element, base: str) -> dict:
     return fields
 
 
-def _instructions(row: Element) -> str | None:
-    """Return the full instructions (the hidden tooltip's span.pre-wrap), line breaks kept and
-    trimmed; None when empty or absent."""
-    copies = row.select(".pre-wrap")
-    full = next((e for e in copies if _in_tooltip(e)), None)
-    if full is None:
-        # Short instructions may have no tooltip; the visible copy is whole only when it
-        # has no "more..." link after it.
-        visible = copies[0] if copies else None
-        truncated = next((a for a in row.select("a") if a.text().lower().startswith("more")), None)
-        if visible is None or truncated is not None:
+def _instructions(row: LexborNode) -> str | None:
+    """Return the full instructions, line breaks kept and trimmed; None when empty or absent.
+
+    The full copy is the pre-wrap inside a hidden element (the tooltip, whatever its class);
+    without one, a pre-wrap not followed by the "more..." link (short instructions may have no
+    tooltip). The truncated visible copy is never taken for the full text.
+    """
+    candidates = row.css(site.INSTRUCTIONS_HIDDEN_COPY)
+    if not candidates:
+        candidates = [copy for copy in row.css(site.INSTRUCTIONS_COPY) if not _truncated(copy)]
+        if not candidates:
             return None
-        full = visible
-    return full.raw_text().strip() or None
+    # The full copy is never shorter than a truncated one: the longest wins a tie.
+    texts = [_source_text(copy) for copy in candidates]
+    return max(texts, key=len).strip() or None
 
 
-def _creator(row: Element) -> dict:
+def _truncated(copy: LexborNode) -> bool:
+    """Return True when the next element after the copy is the "more..." link."""
+    following = _next_element(copy)
+    return following is not None and following.tag == "a" and \
+        bool(_MORE_LINK.match(following.text()))
+
+
+def _creator(row: LexborNode) -> tuple[str | None, str | None]:
     """Return created_by and created_at from div.work-creator ("Dana Ortiz • 04/08/2026 09:41am")."""
-    block = row.select_one(".work-creator")
+    block = row.css_first(site.CREATOR)
     if block is None:
-        return {"created_by": None, "created_at": None}
+        return None, None
     text = block.text()
-    name, _, stamp_text = text.rpartition("•")
-    if not _:
+    name, bullet, stamp_text = text.rpartition(site.CREATOR_SEPARATOR)
+    if not bullet:
         # No bullet: fall back to the title, "Created by: <name> MM/DD/YYYY hh:mmam".
-        title = collapse(block.attrs.get("title")) or text
+        title = collapse(block.attributes.get("title")) or text
         stamp = _STAMP.search(title)
-        name = title[: stamp.start()] if stamp else title
-        name = re.sub(r"^Created by:\s*", "", name, flags=re.IGNORECASE)
+        name = _CREATED_BY.sub("", title[: stamp.start()] if stamp else title)
         stamp_text = stamp.group(0) if stamp else ""
-    return {"created_by": collapse(name), "created_at": _iso_stamp(stamp_text)}
+    return collapse(name), _iso_stamp(stamp_text)
+
+
+# --- text and tree helpers ---------------------------------------------------------------------
+
+def _elements(node: LexborNode) -> list[LexborNode]:
+    """Return the node's child elements (no text, no comments), in order."""
+    return [child for child in node.iter() if child.is_element_node]
+
+
+def _next_element(node: LexborNode) -> LexborNode | None:
+    """Return the next sibling that is an element (skipping text and comments), or None."""
+    following = node.next
+    while following is not None and not following.is_element_node:
+        following = following.next
+    return following
+
+
+def _source_text(node: LexborNode) -> str:
+    """Return the text exactly as in the source (DOM textContent), a <br> read as a line
+    break: what a pre-wrap element shows."""
+    parts = []
+    for child in node.traverse(include_text=True):
+        if child.is_text_node:
+            parts.append(child.text_content)
+        elif child.tag == "br":
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _lines(node: LexborNode) -> list[str]:
+    """Return the text as the lines a reader sees: block elements and <br> end a line; each
+    line collapsed and trimmed; empty lines dropped."""
+    lines: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        line = collapse("".join(buffer))
+        buffer.clear()
+        if line:
+            lines.append(line)
+
+    def walk(parent: LexborNode) -> None:
+        for child in parent.iter(include_text=True):
+            if child.is_text_node:
+                buffer.append(child.text_content)
+            elif not child.is_element_node:
+                continue  # a comment
+            elif child.tag == "br":
+                flush()
+            elif child.tag in _BLOCK_TAGS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)  # inline: part of the current line
+
+    walk(node)
+    flush()
+    return lines
 
 
 def _iso_date(text: str) -> str | None:
@@ -317,3 +469,4 @@ def _iso_stamp(text: str) -> str | None:
         return dt.datetime(year, month, day, hour, minute).isoformat(timespec="seconds")
     except ValueError:
         return None
+
