@@ -124,7 +124,8 @@ def test_a_corrupt_database_fails_without_hiding_the_other_checks(env):
     result = wosync("doctor", env=env)
     assert result.returncode == 1
     checks = lines(result)
-    assert checks["database"].startswith(f"FAILED cannot open the database {home / 'wosync.db'}: ")
-    assert checks["database"].endswith("move it aside to start afresh, or set WOSYNC_HOME to another folder")
+    assert checks["database"].startswith(f"FAILED the database {home / 'wosync.db'} is damaged (file is not a database)")
+    assert checks["database"].endswith("Restore a backup with `wosync restore FILE` (see the wosync-*.db files "
+                                       "beside it), or move it aside to start afresh")
     assert "browser" in checks and "keyring" in checks
     assert "Traceback" not in result.stderr

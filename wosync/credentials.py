@@ -136,6 +136,43 @@ def get_password(username: str) -> Secret:
     return Secret(value)
 
 
+# Where a password came from (password_origin), each with what to do when the site rejects it.
+ORIGIN_SYSTEMD, ORIGIN_ENVIRONMENT, ORIGIN_KEYRING, ORIGIN_TYPED = "systemd", "environment", "keyring", "typed"
+
+
+def password_origin(username: str) -> str | None:
+    """Given a username, return where a sync takes its password from, by the look-up order:
+    ORIGIN_SYSTEMD, ORIGIN_ENVIRONMENT, ORIGIN_KEYRING, or None when there is none. Reads no value out."""
+    if _systemd_credential():
+        return ORIGIN_SYSTEMD
+    if _environment_password():
+        return ORIGIN_ENVIRONMENT
+    return ORIGIN_KEYRING if password_source(username) == "the keyring" else None
+
+
+def rejected_message(username: str, origin: str | None, site: str | None = None) -> str:
+    """Given a username, where its password came from (see password_origin) and optionally the
+    site, return the message for a password the site rejected: it names that place and its fix.
+
+    A password from WOSYNC_PASSWORD or a systemd credential is used before the keyring, so
+    `wosync login` would not help there: the variable or the file has to change.
+    """
+    where = f"WorkFossa ({site})" if site else "WorkFossa"
+    if origin == ORIGIN_ENVIRONMENT:
+        return (f"{where} rejected the password for {username} from WOSYNC_PASSWORD; set WOSYNC_PASSWORD "
+                "to the right password where it is defined (your shell, or the service's EnvironmentFile=)")
+    if origin == ORIGIN_SYSTEMD:
+        folder = os.environ.get("CREDENTIALS_DIRECTORY") or "$CREDENTIALS_DIRECTORY"
+        return (f"{where} rejected the password for {username} from the systemd credential "
+                f"{SYSTEMD_CREDENTIAL_NAME} ({folder}/{SYSTEMD_CREDENTIAL_NAME}); put the right password in "
+                "the file the unit's LoadCredential= line names, then restart the service")
+    if origin == ORIGIN_KEYRING:
+        return (f"{where} rejected the password for {username} stored in the keyring; "
+                f"run `wosync login --username {username}` to store the right one")
+    return (f"{where} rejected the password for {username}; check the email and password "
+            "and run `wosync login` again")
+
+
 def store_password(username: str, secret: Secret) -> None:
     """Save a password in the keyring, or raise CredentialsError naming the ways out."""
     keyring = _keyring()
@@ -190,11 +227,13 @@ def check_base_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def verify_login(base_url: str, username: str, secret: Secret, browser_executable: str | None = None) -> None:
+def verify_login(base_url: str, username: str, secret: Secret, browser_executable: str | None = None,
+                 origin: str = ORIGIN_TYPED) -> None:
     """Given a site, a username and a password, log in for real with a headless browser and
     save the session (so the next sync needs no login); return None when the site accepted it.
 
-    Raises CredentialsError (exit 3) when the site rejects the password; any other failure
+    Raises CredentialsError (exit 3) when the site rejects the password, naming where it came
+    from (`origin`: typed, or see password_origin) and so what to fix; any other failure
     (site unreachable, no browser) as a WosyncError saying that nothing was stored.
     """
     from wosync import config
@@ -207,10 +246,12 @@ def verify_login(base_url: str, username: str, secret: Secret, browser_executabl
                        artefacts_dir=config.artefacts_dir(), browser_executable=browser_executable) as site:
             site.login()
     except CredentialsRejected:
-        raise CredentialsError(
-            f"WorkFossa ({base_url}) rejected the password for {username}; nothing was stored. "
-            "Check the email and password and run `wosync login` again"
-        ) from None
+        if origin == ORIGIN_TYPED:
+            raise CredentialsError(
+                f"WorkFossa ({base_url}) rejected the password for {username}; nothing was stored. "
+                "Check the email and password and run `wosync login` again"
+            ) from None
+        raise CredentialsError(f"{rejected_message(username, origin, base_url)}; nothing was stored") from None
     except WosyncError as exc:
         raise SyncFailed(
             f"{exc.message}; the password was not stored "

@@ -96,18 +96,47 @@ def _instantiate(url: str):
         return None
 
 
-def validate_url(url: str) -> str:
-    """Given a notification URL, return it stripped; raise UsageError when Apprise cannot use it."""
+# Where Apprise plugins keep the targets a service needs (a topic, a channel, a phone number...).
+_TARGET_ATTRIBUTES = ("targets", "topics", "channels", "rooms", "devices", "users", "chat_ids")
+# How to name a missing target, by scheme; other services say "a target".
+_TARGET_WORDS = {"ntfy": ("topic", "ntfys://my-topic or ntfy://host/my-topic"),
+                 "ntfys": ("topic", "ntfys://my-topic or ntfy://host/my-topic")}
+FORMATS_HELP = ("see https://github.com/caronc/apprise/wiki for the formats (e.g. ntfys://topic, "
+                "mailto://user:pass@example.com, json://host:port/)")
+
+
+def url_problem(url: str) -> str | None:
+    """Given a notification URL, return what keeps it from working (for `notify add` and
+    `doctor`), or None when it has everything its service needs.
+
+    Apprise must understand it, and a service that needs a target (ntfy's topic, a chat's
+    channel, an SMS number: a *required* "targets" in the plugin's template) must have one:
+    Apprise itself accepts `ntfys://` and only fails when sending. Only the scheme is echoed,
+    as the rest of a mistyped URL may be a token.
+    """
     url = (url or "").strip()
-    if not url or _instantiate(url) is None:
-        scheme, sep, _ = url.partition("://")
-        # Echo only the scheme: the rest of a mistyped URL may be a token.
-        what = f"the {scheme}:// URL given" if sep else "the URL given"
-        raise UsageError(
-            f"Apprise does not understand {what}; "
-            "see https://github.com/caronc/apprise/wiki for the formats (e.g. ntfys://topic, "
-            "mailto://user:pass@example.com, json://host:port/)"
-        )
+    scheme, sep, _ = url.partition("://")
+    what = f"the {scheme}:// URL given" if sep else "the URL given"
+    plugin = _instantiate(url) if url else None
+    if plugin is None:
+        return f"Apprise does not understand {what}; {FORMATS_HELP}"
+    required = (getattr(plugin, "template_tokens", None) or {}).get("targets", {}).get("required")
+    if required:
+        lists = [getattr(plugin, name) for name in _TARGET_ATTRIBUTES
+                 if isinstance(getattr(plugin, name, None), (list, set, tuple))]
+        if lists and not any(lists):
+            noun, example = _TARGET_WORDS.get(scheme.lower(), ("target (a topic, channel, room or number)", None))
+            example = f", e.g. {example}" if example else f"; {FORMATS_HELP}"
+            return f"{what} names no {noun}, which the service needs{example}"
+    return None
+
+
+def validate_url(url: str) -> str:
+    """Given a notification URL, return it stripped; raise UsageError when it cannot work (see url_problem)."""
+    url = (url or "").strip()
+    problem = url_problem(url)
+    if problem:
+        raise UsageError(problem)
     return url
 
 
@@ -127,6 +156,11 @@ def shown_url(url: str) -> str:
 
 
 # --------------------------------------------------------------------------- messages (pure)
+
+
+# A location's dispenser changes (wosync.equipment): number "L-<location_id>", one per dispenser.
+DISPENSER_SECTIONS = {"dispenser_added": "Dispensers added", "dispenser_updated": "Dispensers changed",
+                      "dispenser_removed": "Dispensers removed"}
 
 
 def _count_kinds(changes: list[dict[str, Any]]) -> dict[str, int]:
@@ -170,10 +204,14 @@ def digest_message(run: dict[str, Any], changes: list[dict[str, Any]]) -> Messag
         return None
     counts = _count_kinds(changes)
     title = f"wosync: {counts['new']} new, {counts['updated']} updated, {counts['completed']} completed"
+    equipment = sum(1 for c in changes if c["kind"] in DISPENSER_SECTIONS)
+    if equipment:
+        title += f", {equipment} dispenser change{'s' if equipment != 1 else ''}"
     lines = [f"Account {run['account']}, sync #{run['id']} at {local_text(run.get('completed_at') or run['started_at'])}."]
     if run["status"] != "success" and run.get("error_message"):
         lines.append(f"The run was {run['status']}: {run['error_message']}")
-    sections = (("new", "New"), ("updated", "Updated"), ("reopened", "Reopened"), ("completed", "Completed"))
+    sections = (("new", "New"), ("updated", "Updated"), ("reopened", "Reopened"), ("completed", "Completed"),
+                *DISPENSER_SECTIONS.items())
     listed = 0
     for kind, heading in sections:
         rows = [c for c in changes if c["kind"] == kind]
@@ -187,7 +225,10 @@ def digest_message(run: dict[str, Any], changes: list[dict[str, Any]]) -> Messag
             listed += 1
             lines.append(f"- {_order_line(change)}")
             for name, (old, new) in (change.get("fields") or {}).items():
-                lines.append(f"    {name}: {_value_text(old)} -> {_value_text(new)}")
+                if kind in ("dispenser_added", "dispenser_removed"):  # the dispenser, on one side
+                    lines.append(f"    {name}: {_value_text(new if old is None else old)}")
+                else:
+                    lines.append(f"    {name}: {_value_text(old)} -> {_value_text(new)}")
     if listed < len(changes):
         lines.append("")
         lines.append(f"... and {len(changes) - listed} more: run `wosync changes --run {run['id']}`.")

@@ -239,10 +239,17 @@ def changes_table(changes: list[dict[str, Any]], run_id: int | None):
     table = Table(title=f"Changes of run {run_id}" if run_id else "Changes")
     for column in ("Number", "Change", "Customer", "Store", "Fields (old -> new)"):
         table.add_column(column, overflow="fold")
-    style = {"new": "green", "updated": "yellow", "completed": "grey50", "reopened": "cyan"}
+    style = {"new": "green", "updated": "yellow", "completed": "grey50", "reopened": "cyan",
+             "dispenser_added": "green", "dispenser_updated": "yellow", "dispenser_removed": "grey50"}
     for change in changes:
-        fields = "\n".join(f"{clean(k)}: {_short(v[0])} -> {_short(v[1])}" for k, v in change["fields"].items())
-        table.add_row(safe(change["number"]), safe(change["kind"], style.get(change["kind"], "")),
+        if change["kind"] in ("dispenser_added", "dispenser_removed"):
+            # {"3/4": [None, "Regular, Plus - Gilbarco NL3, S/N ..."]}: the dispenser, on one side.
+            fields = "\n".join(f"{clean(k)}: {_short(v[1] if v[0] is None else v[0], 120)}"
+                               for k, v in change["fields"].items())
+        else:
+            fields = "\n".join(f"{clean(k)}: {_short(v[0])} -> {_short(v[1])}" for k, v in change["fields"].items())
+        # A location's changes carry its key "L-<location_id>" as the number (wosync.equipment).
+        table.add_row(safe(change["number"]), safe(change["kind"].replace("_", " "), style.get(change["kind"], "")),
                       safe(ellipsis(clean(change.get("customer")), 80)), safe(change.get("store_number")),
                       safe(fields, multiline=True))
     return table
@@ -253,6 +260,8 @@ def _short(value: Any, limit: int = 60) -> str:
         return "empty"
     if isinstance(value, list) and all(isinstance(i, dict) for i in value):
         text = "; ".join(item_text(i) for i in value)  # items: what a person reads, not JSON
+    elif isinstance(value, list):  # a dispenser's grades
+        text = clean(", ".join(str(i) for i in value))
     else:
         text = clean(value)
     return ellipsis(text, limit)
@@ -292,6 +301,9 @@ ORDER_COLUMNS: list[OrderColumn] = [
     OrderColumn("visits", "Visits", lambda o: _visits(o), 6, 7, justify="right"),
     OrderColumn("completed", "Completed", lambda o: local_text(o["completed_at"]) if o.get("completed_at") else "",
                 16, 16, completed_only=True),
+    # The location's dispensers (cli/orders.py adds the count; blank: its equipment not read yet).
+    OrderColumn("dispensers", "Dispensers", lambda o: "" if o.get("dispensers") is None else str(o["dispensers"]),
+                10, 10, justify="right"),
 ]
 COLUMN_GAP = 2  # spaces between two columns
 
@@ -576,7 +588,7 @@ def elapsed_text(started_at: str | None, now) -> str:
 
 PHASE_LABEL = {
     "initializing": "Starting", "logging_in": "Logging in", "scraping": "Scraping", "saving": "Saving",
-    "completed": "Completed", "failed": "Failed",
+    "equipment": "Equipment", "completed": "Completed", "failed": "Failed",
 }
 
 
@@ -657,3 +669,52 @@ class SyncProgressView:
 def plain_lines(lines: Iterable[Any]) -> str:
     """Given lines of text from the store (doctor, notify list), return them cleaned, one per line."""
     return "".join(clean(line) + "\n" for line in lines)
+
+
+# --- dispensers per location (issue 10) -------------------------------------------------------
+
+
+def location_title(location: dict[str, Any]) -> str:
+    """Given a location (store.list_locations), return "Location 32951 · Wawa #5154 · 123 Main
+    St, Tampa · W-129651, W-129655" (its parts cleaned; missing ones left out)."""
+    where = " ".join(x for x in (clean(location.get("customer")), clean(location.get("store_number"))) if x)
+    address = ", ".join(x for x in (clean(location.get("street")), clean(location.get("city"))) if x)
+    orders = list(location.get("orders") or [])
+    shown = ", ".join(clean(n) for n in orders[:4]) + (f" and {len(orders) - 4} more" if len(orders) > 4 else "")
+    return " · ".join(x for x in (f"Location {location['location_id']}", where, address, shown) if x)
+
+
+def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any]]):
+    """Given a location and its stored dispensers, return a titled table of them: position,
+    grades, make, model, serial and each custom field (the Grade field only where it says
+    more than the grades), or a line saying it has none or was not read yet."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    title = Text(location_title(location), style="bold")
+    checked = location.get("equipment_checked_at")
+    if not checked:
+        return Group(title, Text("  Equipment not read yet: the next sync reads it "
+                                 "(or `wosync sync-now --equipment`).", style="grey50"))
+    when = f"read {local_text(checked)}"
+    if not dispensers:
+        return Group(title, Text(f"  No dispensers ({when}).", style="grey50"))
+    labels: list[str] = []
+    for dispenser in dispensers:
+        labels += [label for label in dispenser.get("fields") or {} if label not in labels]
+    if all(clean((d.get("fields") or {}).get("Grade")) in ("", clean(", ".join(d.get("grades") or [])))
+           for d in dispensers):
+        labels = [label for label in labels if label != "Grade"]  # the Grades column says it
+    table = Table(title=title, title_justify="left", caption=Text(when, style="dim"), caption_justify="left",
+                  show_edge=False, pad_edge=False)
+    for header in ("Position", "Grades", "Make", "Model", "Serial", *labels):
+        table.add_column(safe(header), overflow="fold", header_style="bold")
+    for dispenser in dispensers:
+        fields = dispenser.get("fields") or {}
+        table.add_row(
+            safe(dispenser.get("position"), "bold"), safe(", ".join(dispenser.get("grades") or [])),
+            safe(dispenser.get("make")), safe(dispenser.get("model")) if dispenser.get("model") else Text("-", "grey50"),
+            safe(dispenser.get("serial")), *(safe(fields.get(label)) for label in labels),
+        )
+    return table

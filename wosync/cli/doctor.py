@@ -123,8 +123,9 @@ def check_database():
     except Exception as exc:
         verdict = _first_line(exc)
     if verdict != "ok":
-        return [Check("database", FAILED, f"{store.path} fails integrity_check ({verdict}); "
-                                          "move it aside and run a sync to rebuild it")], store
+        return [Check("database", FAILED, f"{store.path} fails integrity_check ({verdict.splitlines()[0]}); "
+                                          "restore a backup with `wosync restore FILE` (the wosync-daily-*.db "
+                                          "files beside it), or move it aside and run a sync to rebuild it")], store
     return [Check("database", OK, f"{store.path} opens, is writable, integrity ok")], store
 
 
@@ -151,8 +152,9 @@ def check_daemon(store, now: datetime) -> list[Check]:
 
 
 def check_notifications(store) -> list[Check]:
-    """Given the store, say whether every notification URL still parses (Apprise)."""
-    from wosync.notify import _instantiate, shown_url
+    """Given the store, say whether every notification URL parses (Apprise) and has what its
+    service needs (ntfy's topic, ...: see wosync.notify.url_problem)."""
+    from wosync.notify import _instantiate, shown_url, url_problem
 
     targets = store.list_notification_targets()
     if not targets:
@@ -160,8 +162,12 @@ def check_notifications(store) -> list[Check]:
     checks = []
     for target in targets:
         name = f"notification {target['id']}"
+        problem = url_problem(target["url"])
         if _instantiate(target["url"]) is None:
             checks.append(Check(name, FAILED, f"{shown_url(target['url'])} does not parse; remove it with "
+                                              f"`wosync notify remove {target['id']}` and add a correct one"))
+        elif problem:
+            checks.append(Check(name, FAILED, f"{shown_url(target['url'])} parses, but {problem}; remove it with "
                                               f"`wosync notify remove {target['id']}` and add a correct one"))
         else:
             checks.append(Check(name, OK, f"{shown_url(target['url'])} parses (`wosync notify test` sends one)"))

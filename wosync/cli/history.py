@@ -32,12 +32,12 @@ def run_record(run: dict) -> dict:
 
 
 def history(
-    limit: int = typer.Option(20, "--limit", min=1, help="Show at most N runs (newest first)."),
+    limit: int = typer.Option(20, "--limit", metavar="N", parser=common.int_parser("--limit"), help="Show at most N runs (newest first)."),
     failed: bool = typer.Option(False, "--failed", help="Only runs that failed, were partial or interrupted."),
     since: Optional[str] = typer.Option(None, "--since", help="Only runs started on or after DATE (YYYY-MM-DD, local)."),
-    username: Optional[str] = typer.Option(None, "--username", help="Only this account's runs."),
+    username: Optional[str] = typer.Option(None, "--username", metavar="EMAIL", parser=common.parse_username, help="Only this account's runs."),
     report: bool = typer.Option(False, "--report", help="The history as a picture: runs per day, success rate, durations, active orders, errors."),
-    days: int = typer.Option(14, "--days", min=1, max=366, help="With --report: this many days, today included."),
+    days: int = typer.Option(14, "--days", metavar="N", parser=common.int_parser("--days", 1, 366), help="With --report: this many days, today included."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
     raw: bool = typer.Option(False, "--raw", help="With --csv: cells exactly as stored (no guard against spreadsheet formulas)."),

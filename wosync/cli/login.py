@@ -12,8 +12,10 @@ from wosync.errors import CredentialsError, UsageError
 
 
 def _ask_username(username: Optional[str], password_stdin: bool) -> str:
-    """Return the --username, else ask for it (default $WOSYNC_USERNAME)."""
+    """Return the --username, else ask for it (default $WOSYNC_USERNAME), checked to be an
+    e-mail address and lower-case (before any browser starts: a typo fails at once)."""
     from wosync import config
+    from wosync.accounts import normalize_username
 
     if not username and password_stdin:
         username = config.env_username()
@@ -21,10 +23,7 @@ def _ask_username(username: Optional[str], password_stdin: bool) -> str:
             raise UsageError("--password-stdin needs --username EMAIL (or WOSYNC_USERNAME)")
     if not username:
         username = typer.prompt("WorkFossa email", default=config.env_username(), err=True)
-    username = (username or "").strip()
-    if not username or any(ch.isspace() for ch in username):
-        raise UsageError(f"the username is the email you log in to WorkFossa with, got {username!r}")
-    return username
+    return normalize_username(username)
 
 
 def _read_password(password_stdin: bool):
@@ -75,7 +74,8 @@ def login(
         secret = _read_password(password_stdin) if usable else external[0]
         if not no_verify:
             typer.echo(f"Checking the password with a login to {site}...", err=True)
-            credentials.verify_login(site, username, secret)
+            origin = credentials.ORIGIN_TYPED if usable else credentials.password_origin(username)
+            credentials.verify_login(site, username, secret, origin=origin)
         credentials.record_login(store, username, site, secret if usable else None, common.clock())
     checked = "Logged in to" if not no_verify else "Recorded (not checked)"
     if usable:
@@ -95,8 +95,12 @@ def logout(
     """Remove the account's password from the keyring and its saved session (history and orders stay)."""
     from wosync import credentials
 
-    with common.open_store() as store:
-        if not username:
+    from wosync.accounts import normalize_username
+
+    if username:
+        username = normalize_username(username, "--username")
+    else:
+        with common.open_store() as store:
             username = common.resolve_account(store).username
     removed = credentials.forget_login(username)
     if removed["password"] is None:

@@ -47,9 +47,10 @@ def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON
         typer.echo(clean(f"{target['id']}  {target['url']}"))  # stored text: no escape sequences
 
 
-@app.command("remove")
-def remove(target_id: int = typer.Argument(..., metavar="ID", help="The id shown by `wosync notify list`.")) -> None:
+@app.command("remove", context_settings=common.ID_COMMAND_SETTINGS)
+def remove(target: str = typer.Argument(..., metavar="ID", help="The id shown by `wosync notify list`.")) -> None:
     """Remove a notification target."""
+    target_id = common.whole_number(target, "notification target id", hint="; see `wosync notify list`")
     with common.open_store() as store:
         store.remove_notification_target(target_id)
     typer.echo(f"Removed notification target {target_id}.")

@@ -23,7 +23,7 @@ def order_record(order: dict) -> dict:
 def orders(
     ctx: typer.Context,
     all_: bool = typer.Option(False, "--all", help="Include completed (archived) orders."),
-    username: Optional[str] = typer.Option(None, "--username", help="Only this account's orders."),
+    username: Optional[str] = typer.Option(None, "--username", metavar="EMAIL", parser=common.parse_username, help="Only this account's orders."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV."),
     raw: bool = typer.Option(False, "--raw", help="With --csv: cells exactly as stored (no guard against spreadsheet formulas)."),
@@ -41,6 +41,8 @@ def orders(
         return
     with common.open_store() as store:
         rows = store.list_orders(include_completed=all_, account=username)
+        # The table's Dispensers column: the count read at each order's location (issue 10).
+        counts = {lid: n for (_, lid), n in store.dispenser_counts(username).items()}
     if csv_out:
         common.print_csv(rows, list(ORDER_JSON_KEYS), raw=raw)
     elif not rows:
@@ -48,6 +50,8 @@ def orders(
     else:
         from wosync import render
 
+        for row in rows:
+            row["dispensers"] = counts.get(row.get("location_id"))
         title = f"{len(rows)} work orders" + (" (with completed)" if all_ else "")
         console = common.stdout_console()
         console.print(render.orders_table(rows, title, width=console.width), crop=True)
@@ -64,6 +68,12 @@ def show(
         wanted = f"W-{wanted}"
     with common.open_store() as store:
         found = [order_record(o) for o in store.find_orders(wanted)]
+        if found and not json_out:
+            from wosync.cli.dispensers import locations_with_dispensers
+
+            # Under each order, the dispensers at its location (issue 10).
+            located = {loc["location_id"]: loc for loc in locations_with_dispensers(
+                store, [o["location_id"] for o in found if o.get("location_id") is not None])}
     if not found:
         raise UsageError(f"no work order {number}; see `wosync orders --all`")
     if json_out:
@@ -74,11 +84,14 @@ def show(
     console = common.stdout_console()
     for order in found:
         console.print(render.order_card(order))
+        if order.get("location_id") in located:
+            location = located[order["location_id"]]
+            console.print(render.location_dispensers(location, location["dispensers"]))
 
 
 def changes(
-    run: Optional[int] = typer.Option(None, "--run", help="The run's id (see `wosync history`); default: the newest run with changes."),
-    username: Optional[str] = typer.Option(None, "--username", help="Without --run: the newest changes of this account."),
+    run: Optional[int] = typer.Option(None, "--run", metavar="ID", parser=common.int_parser("--run", hint="; see `wosync history`"), help="The run's id (see `wosync history`); default: the newest run with changes."),
+    username: Optional[str] = typer.Option(None, "--username", metavar="EMAIL", parser=common.parse_username, help="Without --run: the newest changes of this account."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show what a sync found: new, updated (field by field), completed and reopened orders."""

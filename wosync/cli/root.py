@@ -42,6 +42,7 @@ COMMANDS: dict[str, CommandSpec] = {
     "history": CommandSpec("wosync.cli.history", "Show the sync history: when, how long, what triggered it, the result and the counts."),
     "orders": CommandSpec("wosync.cli.orders", "List stored work orders, or show one."),
     "changes": CommandSpec("wosync.cli.orders", "Show what a sync found: new, updated (field by field), completed and reopened orders."),
+    "dispensers": CommandSpec("wosync.cli.dispensers", "Show the dispensers at an order's location, or at every location with active orders."),
     "calendar": CommandSpec("wosync.cli.calendar", "Print the next visit of every active work order as an iCalendar (.ics) feed."),
     "schedule": CommandSpec("wosync.cli.schedule", "Create, list, change, pause and delete sync schedules.", group=True),
     "notify": CommandSpec("wosync.cli.notify", "Where digests and failure alerts go: Apprise URLs (ntfy, e-mail, Slack, Telegram, webhooks...)."),
@@ -50,6 +51,8 @@ COMMANDS: dict[str, CommandSpec] = {
     "daemon": CommandSpec("wosync.cli.daemon", "Run the schedules in the foreground until Ctrl-C or SIGTERM (this is what systemd runs)."),
     "install-service": CommandSpec("wosync.cli.daemon", "Write the systemd user unit for this wosync and print the command that starts it."),
     "doctor": CommandSpec("wosync.cli.doctor", "Check the browser, the keyring, each account's password, the database, the daemon and notifications."),
+    "backup": CommandSpec("wosync.cli.backup", "Back up the database with SQLite's online backup API (safe while a sync runs); mode 0600."),
+    "restore": CommandSpec("wosync.cli.backup", "Put a backup in place of the database, after checking it; the current one is kept beside it."),
     "demo": CommandSpec("wosync.cli.demo", "Run the whole flow against a simulated WorkFossa on 127.0.0.1: sync, change the site, sync again."),
 }
 

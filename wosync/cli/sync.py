@@ -19,13 +19,17 @@ WATCH_RECOVERY_SECONDS = 2.0
 
 
 def sync_now(
-    schedule: Optional[int] = typer.Option(None, "--schedule", help="Sync the account of this schedule and count it on the schedule."),
+    schedule: Optional[int] = typer.Option(None, "--schedule", metavar="ID", parser=common.int_parser("--schedule", hint="; see `wosync schedule list`"), help="Sync the account of this schedule and count it on the schedule."),
     username: Optional[str] = typer.Option(None, "--username", help="The account to sync (default: the only one)."),
     allow_mass_removal: bool = typer.Option(False, "--allow-mass-removal", help="Complete orders even when more than half of them vanished at once."),
     allow_field_loss: bool = typer.Option(False, "--allow-field-loss", help="Store the scrape even when a field filled on most orders came back empty on every row (the site really emptied it)."),
     purge_completed_after: Optional[float] = typer.Option(
-        None, "--purge-completed-after", min=0, metavar="DAYS",
+        None, "--purge-completed-after", metavar="DAYS", parser=common.decimal_parser("--purge-completed-after", 0, 36500),
         help="After a successful sync, delete orders completed more than DAYS days ago (default: keep them)."),
+    equipment: bool = typer.Option(
+        False, "--equipment",
+        help="After the orders, read the Equipment tab of every location that is due "
+             "(not only WOSYNC_EQUIPMENT_PER_RUN of them)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run record as JSON on stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> int:
@@ -41,7 +45,8 @@ def sync_now(
             username = username or row["account"]
         account = common.resolve_account(store, username)
         options = SyncOptions(trigger="manual", schedule_id=schedule_id, allow_mass_removal=allow_mass_removal,
-                              allow_field_loss=allow_field_loss, purge_completed_after_days=purge_completed_after)
+                              allow_field_loss=allow_field_loss, purge_completed_after_days=purge_completed_after,
+                              equipment_all_due=equipment)
         err = common.stderr_console()
         with render.SyncProgressView(err, quiet=quiet or (json_out and not err.is_terminal), clock=common.clock) as view, \
                 _cancel_on_interrupt() as cancel:
@@ -57,6 +62,11 @@ def sync_now(
         from wosync.cli import error_line
 
         error_line(_failure_text(run))  # the run's error may hold site text: cleaned there
+    elif run.get("equipment_error") and not quiet:
+        from wosync.render import clean
+
+        # The orders were saved (exit 0); the dispensers of some locations were not read.
+        typer.echo(f"Note: equipment: {clean(run['equipment_error'])}", err=True)
     return int(code)
 
 

@@ -1,0 +1,303 @@
+"""Backups of the database: `wosync backup`, the daemon's seven dailies, and `wosync restore`.
+
+A backup is made with SQLite's online backup API from an open store, so it is a consistent
+snapshot even while a sync writes; it is one self-contained file (journal mode DELETE, no -wal
+beside it), mode 0600, checked with quick_check before it gets its name. Restoring checks the
+file (it opens, passes integrity_check, has a schema version this wosync knows), refuses while
+a sync or the daemon runs, keeps the current database beside it, and puts the backup in place
+with one atomic rename.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from wosync import config
+from wosync.errors import (
+    AlreadyRunning, DatabaseDamaged, DiskFull, StorageError, UsageError, is_damage, is_disk_full_in,
+)
+from wosync.locks import FileLock
+from wosync.store import SCHEMA_MIGRATIONS, Store
+
+BACKUP_PREFIX = "wosync-backup-"
+DAILY_PREFIX = "wosync-daily-"
+BEFORE_RESTORE_PREFIX = "wosync-before-restore-"
+DAILY_KEEP = 7
+_DAILY_NAME = re.compile(re.escape(DAILY_PREFIX) + r"(\d{4}-\d\d-\d\d)\.db", re.ASCII)
+# How long restore waits for another connection to let go of the database before refusing.
+RESTORE_BUSY_SECONDS = 2.0
+
+
+def _stamp(now: datetime) -> str:
+    """Given an instant, return its local time as 20261129-143000 (sorts by time, safe in a name)."""
+    return now.astimezone().strftime("%Y%m%d-%H%M%S")
+
+
+def default_backup_path(db_path: Path, now: datetime) -> Path:
+    """Given the database path and the time, return the default backup file beside the database."""
+    return db_path.parent / f"{BACKUP_PREFIX}{_stamp(now)}.db"
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename or a new name in `folder` durable (best effort: some file systems refuse)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _private_temp(folder: Path, name: str) -> Path:
+    """Create an empty 0600 file for a copy in progress in `folder`; return its path."""
+    path = folder / f".{name}.partial-{os.getpid()}"
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    return path
+
+
+def _unlink_with_journal(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
+
+
+def backup_to(store: Store, target: Path) -> Path:
+    """Given an open store and a path that does not exist yet, write a backup there; return it.
+
+    The copy is made into a hidden temporary file beside the target, switched to journal mode
+    DELETE, checked with quick_check and flushed to disk; only then is it linked under its name
+    (so a half-written backup never carries one, and an existing file is never overwritten).
+    Raises UsageError when the target exists, DatabaseDamaged when the copy fails its check
+    (the database itself is damaged), DiskFull when there is no room for it.
+    """
+    target = Path(target)
+    if target.exists() or target.is_symlink():
+        raise UsageError(f"{target} already exists; choose another file name (backups never overwrite)")
+    temp = None
+    try:
+        temp = _private_temp(target.parent, target.name)
+        copy = sqlite3.connect(str(temp), isolation_level=None)
+        try:
+            store.conn.backup(copy)  # one step: a consistent snapshot, even while a sync writes
+            copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal/-shm beside it
+            verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            copy.close()
+        if verdict != "ok":
+            raise DatabaseDamaged(store.path, f"its backup fails quick_check: {verdict}")
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.link(temp, target)  # fails instead of overwriting a file that appeared meanwhile
+        _fsync_folder(target.parent)
+        return target
+    except FileExistsError:
+        raise UsageError(f"{target} already exists; choose another file name (backups never overwrite)") from None
+    except (OSError, sqlite3.Error) as exc:
+        if is_disk_full_in(exc, target.parent):
+            raise DiskFull(target.parent) from None
+        if is_damage(exc):
+            raise DatabaseDamaged(store.path, str(exc)) from None
+        raise StorageError(f"cannot write the backup {target}: {getattr(exc, 'strerror', None) or exc}") from None
+    finally:
+        if temp is not None:
+            _unlink_with_journal(temp)
+
+
+# ------------------------------------------------------------------ the daemon's dailies
+
+
+def daily_backups(folder: Path) -> list[Path]:
+    """Given the data folder, return its daily backups, oldest first (only files named by us)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [folder / name for name in sorted(names) if _DAILY_NAME.fullmatch(name)]
+
+
+def daily_backup(store: Store, now: datetime, keep: int = DAILY_KEEP) -> Path | None:
+    """Given the store and the time, make today's daily backup unless it exists; keep the newest
+    `keep` dailies (one per local day) and delete the older ones. Return the new file, or None
+    when today's was already made. Other files (manual backups) are never touched."""
+    folder = store.path.parent
+    target = folder / f"{DAILY_PREFIX}{now.astimezone().date().isoformat()}.db"
+    made = None
+    if not target.exists():
+        made = backup_to(store, target)
+    dailies = daily_backups(folder)
+    for old in dailies[:-keep] if keep > 0 else dailies:
+        old.unlink(missing_ok=True)
+    return made
+
+
+# ------------------------------------------------------------------ restore
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What `restore` did: the database it replaced, the previous file kept aside (or None), and
+    what the restored file holds (schema version, orders, the newest run's start)."""
+
+    db_path: Path
+    kept_as: Path | None
+    schema_version: int
+    active_orders: int
+    last_run_at: str | None
+
+
+def check_backup_file(path: Path) -> tuple[int, int, str | None]:
+    """Given a copy of a backup (ours to open and change), check it and make it self-contained.
+
+    Return (schema version, active orders, newest run start). Raises UsageError naming what is
+    wrong: not a database, not a wosync database, damaged (integrity_check), or written by a
+    newer wosync (upgrade first).
+    """
+    known = len(SCHEMA_MIGRATIONS.steps)
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+    except sqlite3.Error as exc:
+        raise UsageError(f"the backup cannot be opened: {exc}") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version == 0 or not {"accounts", "runs", "work_orders", "schedules"} <= tables:
+            raise UsageError("it is not a wosync database (no wosync tables in it)")
+        if version > known:
+            raise UsageError(f"it has schema version {version}, but this wosync knows only up to version "
+                             f"{known}; upgrade wosync to restore it")
+        verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if verdict != "ok":
+            raise UsageError(f"it fails integrity_check ({verdict.splitlines()[0]}); choose another backup")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        active = conn.execute("SELECT count(*) FROM work_orders WHERE completed_at IS NULL").fetchone()[0]
+        last = conn.execute("SELECT max(started_at) FROM runs").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise UsageError(f"it is damaged or not a database ({exc})") from None
+        raise UsageError(f"it cannot be read: {exc}") from None
+    finally:
+        conn.close()
+    return version, active, last
+
+
+def _hold_every_lock(locks_dir: Path, now: datetime) -> list[FileLock]:
+    """Take the daemon's lock and every account's sync lock; return them (release them after).
+
+    AlreadyRunning (exit 4) names the daemon or the sync that holds one, and how to stop it.
+    """
+    held: list[FileLock] = []
+    try:
+        daemon = FileLock(locks_dir / "daemon.lock", "the wosync daemon")
+        try:
+            daemon.acquire(now)
+        except AlreadyRunning as exc:
+            raise AlreadyRunning(f"{exc.message}; stop it before restoring (`systemctl --user stop wosync`, "
+                                 "or Ctrl-C in its terminal)") from None
+        held.append(daemon)
+        for path in sorted(locks_dir.glob("sync-*.lock")):
+            lock = FileLock(path, "a sync")
+            try:
+                lock.acquire(now)
+            except AlreadyRunning as exc:
+                raise AlreadyRunning(f"{exc.message}; wait for it to end before restoring") from None
+            held.append(lock)
+    except BaseException:
+        for lock in held:
+            lock.release()
+        raise
+    return held
+
+
+def _let_go_of(db_path: Path) -> None:
+    """Fold the current database's WAL into it and switch it to journal mode DELETE, so the
+    file stands alone and no -wal of it can be applied to the restored one.
+
+    Raises AlreadyRunning when another process (a `wosync watch`, say) still has it open. A
+    damaged current database is left as it is (its WAL moves aside with it).
+    """
+    try:
+        conn = sqlite3.connect(str(db_path), timeout=RESTORE_BUSY_SECONDS, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if mode != "delete":
+            raise sqlite3.OperationalError("database is locked")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise AlreadyRunning(
+                f"another wosync command has {db_path} open (a `wosync watch`?); close it and try again"
+            ) from None
+    except sqlite3.DatabaseError:
+        pass  # damaged: it is replaced, and kept aside as it is
+    finally:
+        conn.close()
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    """Return folder/stem.db, or stem-2.db, stem-3.db ... when that name is taken."""
+    candidate, number = folder / f"{stem}.db", 1
+    while candidate.exists():
+        number += 1
+        candidate = folder / f"{stem}-{number}.db"
+    return candidate
+
+
+def restore(source: Path, db_path: Path, now: datetime) -> Restored:
+    """Given a backup file, the database path and the time, put the backup in place; return what was done.
+
+    The backup is copied next to the database and checked (check_backup_file) before anything
+    else is touched; then, holding the daemon's and every sync's lock, the current database
+    (if any) is kept as wosync-before-restore-<time>.db and the checked copy renamed over it.
+    """
+    source = Path(source)
+    folder = db_path.parent
+    config.ensure_private_dir(folder)
+    if source.resolve() == db_path.resolve():
+        raise UsageError(f"{source} is the database itself; name a backup file (see `wosync backup`)")
+    temp = None
+    locks: list[FileLock] = []
+    try:
+        temp = _private_temp(folder, "wosync-restore")
+        try:
+            shutil.copyfile(source, temp)
+        except OSError as exc:
+            if is_disk_full_in(exc, folder):
+                raise DiskFull(folder) from None
+            raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
+        try:
+            version, active, last = check_backup_file(temp)
+        except UsageError as exc:
+            raise UsageError(f"{source} cannot be restored: {exc.message}; nothing was changed") from None
+        locks = _hold_every_lock(config.locks_dir(), now)
+        kept = None
+        if db_path.exists():
+            _let_go_of(db_path)
+            kept = _free_name(folder, f"{BEFORE_RESTORE_PREFIX}{_stamp(now)}")
+            os.link(db_path, kept)  # the previous database stays, under a new name
+            for suffix in ("-wal", "-shm"):
+                side = Path(f"{db_path}{suffix}")
+                if side.exists():  # only when the old one was damaged: it goes with its file
+                    os.replace(side, Path(f"{kept}{suffix}"))
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, db_path)  # the one atomic step: the old file or the new one, never half
+        temp = None
+        _fsync_folder(folder)
+        return Restored(db_path, kept, version, active, last)
+    finally:
+        for lock in locks:
+            lock.release()
+        if temp is not None:
+            _unlink_with_journal(temp)
