@@ -1,7 +1,10 @@
-"""`python -m wosync.sim --orders 250 --seed 1 [--port 0] [--username U] [--password P]`
+"""`python -m wosync.sim --orders 250 --seed 1 [--port 0] [--username U] [--password P]
+[--pager length-aware|simple] [--page-size-options at-rest|open-only] [--tooltip-class NAME]
+[--equipment-collapsed] [--hostile]`
 
 Runs the simulated site in the foreground and prints exactly one line, its base URL, once
-it is listening. The password comes from --password, else $WOSYNC_SIM_PASSWORD, else the
+it is listening. The version switches choose which version of the real site's pages it
+serves (see SimulatedWorkFossa); they can be changed later through POST /__sim__/switches. The password comes from --password, else $WOSYNC_SIM_PASSWORD, else the
 default: prefer the environment, since process arguments are visible to other users.
 """
 
@@ -13,6 +16,7 @@ import signal
 import sys
 import threading
 
+from wosync.sim.render import PAGE_SIZE_OPTION_MODES, PAGERS
 from wosync.sim.server import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 
 
@@ -25,14 +29,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--username", default=DEFAULT_USERNAME)
     parser.add_argument("--password", default=None,
                         help="better: set WOSYNC_SIM_PASSWORD (default %s)" % DEFAULT_PASSWORD)
+    parser.add_argument("--pager", choices=PAGERS, default="length-aware",
+                        help="the list's paginator: length-aware (with 'N matches') or simple (no count)")
+    parser.add_argument("--page-size-options", choices=PAGE_SIZE_OPTION_MODES, default="at-rest",
+                        help="page-size menu items in the DOM at rest, or only while the menu is open")
+    parser.add_argument("--tooltip-class", default="ks-tooltip",
+                        help="class of the instructions' hidden full-text tooltip (default ks-tooltip)")
+    parser.add_argument("--equipment-collapsed", action="store_true",
+                        help="equipment groups start collapsed ('Show equipment')")
+    parser.add_argument("--hostile", action="store_true",
+                        help="some orders carry hostile text (markup, escapes, bidi, formulas) in every text field")
     args = parser.parse_args(argv)
     password = args.password or os.environ.get("WOSYNC_SIM_PASSWORD") or DEFAULT_PASSWORD
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    sim = SimulatedWorkFossa(count=args.orders, seed=args.seed, username=args.username,
-                             password=password, port=args.port).start()
+    try:
+        sim = SimulatedWorkFossa(count=args.orders, seed=args.seed, username=args.username,
+                                 password=password, port=args.port, pager=args.pager,
+                                 page_size_options=args.page_size_options,
+                                 tooltip_class=args.tooltip_class,
+                                 equipment_collapsed=args.equipment_collapsed, hostile=args.hostile)
+    except ValueError as error:
+        parser.error(str(error))
+    sim.start()
     try:
         print(sim.base_url, flush=True)
         stop.wait()

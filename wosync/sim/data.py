@@ -1,9 +1,19 @@
 """The simulated site's work orders: deterministic generation and the scraper's expected output.
 
-Given a count and a seed, `generate_orders` returns the same orders every time, with the
-content a scraper must cope with on the real site: unicode and `&`/`<` in names, multi-word
-cities, rows without an intersection, a project or a Next Visit link, instructions that are
-long, multi-line, blank or missing, items without a code, times at 12am/12pm.
+Given a count and a seed, `generate_orders` returns the same orders every time, shaped after
+the 44 rows of the real list page (/work/shared/workfossa-captures/work-list-length-aware.html):
+a few orders per location (store), customers with several stores, contacts that are names or
+billing texts ("Attn: Vendor #150017 Ref: ..."), departments present or not, PO numbers
+standing where a project would, intersections with doubled spaces, ZIP+4 codes, item groups
+"Meter Calibration" / "Combo" / "Parts", overdue due dates, instructions long (truncated with
+"more...") or short (whole, "more..." hidden). On top of that it holds what a scraper must
+cope with although the capture does not show it: unicode and `&`/`<` in names, rows without
+an intersection, a project or a Next Visit link, multi-line, blank or missing instructions,
+items without a code, times at 12am/12pm, completed orders, phones in the contact line.
+
+With `hostile=True`, some orders carry hostile text in every free-text field (Rich markup,
+terminal escapes, bidi controls, a 10,000-character value, spreadsheet formulas): data that a
+careless renderer would execute.
 
 `WorkOrder.expected(base_url)` is what a correct scraper must produce for the row, following
 the field rules of DESIGN.md (`orders --json` without first_seen_at/last_seen_at/completed_at).
@@ -17,7 +27,8 @@ import random
 import re
 from dataclasses import dataclass, field
 
-# Status text -> the badge's CSS class, as on the real site.
+# Status text -> the badge's CSS class ("Work Created" work-status-open is seen in the capture;
+# "Quality Approved" work-status-in-progress per WORKFOSSA_SITE.md; the others are guesses).
 STATUS_KINDS = {
     "Work Created": "work-status-open",
     "Ready to Schedule": "work-status-open",
@@ -26,7 +37,7 @@ STATUS_KINDS = {
     "In Progress": "work-status-in-progress",
 }
 
-# Category name -> the colour of its bar.
+# Category name -> the colour of its bar ("Meter Calibration" rgb(128, 0, 255) is seen).
 CATEGORIES = {
     "Meter Calibration": "rgb(128, 0, 255)",
     "Filter Change": "rgb(0, 153, 102)",
@@ -34,58 +45,85 @@ CATEGORIES = {
     "Dispenser Repair": "rgb(220, 20, 60)",
     "Combo": "rgb(30, 144, 255)",
 }
+DEFAULT_CATEGORY_COLOUR = "rgb(120, 120, 120)"
 
-REASONS = ["AccuMeasure", "Annual Compliance", "Customer Request", "Warranty", "State Inspection"]
+REASONS = ["AccuMeasure", "Post Construction Accumeasure", "Annual Inspection", "Compliance",
+           "Maintenance Repairs"]
 PROJECTS = ["Calibrations 2026", "Spring Filters 2026", "Q3 Compliance & Audit"]
 
-# (customer name, brand) pairs; the awkward ones are on purpose.
+
+@dataclass(frozen=True)
+class Customer:
+    """A customer (the first link of a row's .address block) and how its rows read."""
+
+    customer_id: int
+    name: str
+    brand: str
+    billing_company: str
+    account_code: str
+    store_digits: tuple[int, int]  # store numbers are "#" + a number in this range
+
+
+# The first two after the capture (Wawa, 7-Eleven); the awkward names are on purpose.
 CUSTOMERS = [
-    ("Northstar Fuel Stores, Inc", "Northstar"),
-    ("José Núñez", "Sunoco"),
-    ("Zoë Brontë", "Citgo"),
-    ("Smith & Sons <Fuel>", "Marathon"),
-    ("Gulf Coast Petroleum LLC", "Shell"),
-    ("Circle K Stores Inc.", "Circle K"),
-    ("Bay Area Quick Stop", "Chevron"),
-    ("O'Malley's Gas & Go", "BP"),
+    Customer(11762, "Wawa", "Wawa", "Wawa - Dunmore", "WAW001", (5100, 5499)),
+    Customer(11811, "7-Eleven Stores, Inc", "7-Eleven", "7-Eleven Stores, Inc", "7-E012", (30000, 45999)),
+    Customer(11830, "José Núñez", "Sunoco", "Núñez Fuel Holdings", "SUN204", (100, 999)),
+    Customer(11845, "Smith & Sons <Fuel>", "Marathon", "Smith & Sons <Fuel>", "MAR017", (1000, 1999)),
+    Customer(11851, "Circle K Stores Inc.", "Circle K", "Circle K Stores Inc.", "CK-0301", (2700000, 2799999)),
+    Customer(11868, "O'Malley's Gas & Go", "BP", "O'Malley's Gas & Go", "OMG001", (1, 99)),
 ]
 
-STREET_NAMES = ["East Harbor Boulevard", "N Dale Mabry Hwy", "Gandy Blvd", "US Highway 19 N",
-                "Main Street", "W Kennedy Blvd", "Bruce B Downs Blvd", "Avenue of the Oaks"]
-INTERSECTIONS = ["Dale Mabry Hwy & Kennedy Blvd", "SR 60 & US 301", "Main St & 3rd Ave",
-                 "I-275 Exit 32"]
+STREET_NAMES = ["East Bears Avenue", "3rd Street SW", "US Highway 98 N.", "Gunn highway",
+                "S. US Hwy 301", "East Martin Luther King Boulevard", "West Hillsborough Avenue",
+                "Avenue of the Oaks"]
+# Intersections as the capture writes them, doubled spaces included ("US 17  & Ave. O").
+INTERSECTIONS = ["US 17  & Ave. O", "US 98 & Williamstown Blvd.", "US 301 & SR 674",
+                 "US 301 nr. Gibsonton Rd.", "SR 60 & St. Cloud", "US 301 & MLK Blvd."]
 # (city, state, zip prefix, county): some cities have several words.
 PLACES = [
     ("Tampa", "FL", "336", "Hillsborough County"),
     ("St. Petersburg", "FL", "337", "Pinellas County"),
     ("Winter Haven", "FL", "338", "Polk County"),
+    ("Sun City Center", "FL", "335", "Hillsborough County"),
     ("Lakeland", "FL", "338", "Polk County"),
-    ("Port Saint Lucie", "FL", "349", "St. Lucie County"),
+    ("Largo", "FL", "337", "Pinellas County"),
     ("Denver", "CO", "802", "Denver County"),
     ("Commerce City", "CO", "800", "Adams County"),
 ]
-CONTACT_FIRST = ["Lee", "Maria", "Chris", "Ana", "Sam", "Renée", "Tom", "Priya"]
-CONTACT_LAST = ["Parker", "Gómez", "Nguyen", "O'Brien", "Walker", "Schäfer", "Patel"]
-CREATORS = ["Dana Ortiz", "Mike Hale", "Søren Lund", "Aisha Bello"]
+CONTACT_FIRST = ["Chris", "Maria", "Lee", "Ana", "Sam", "Renée", "Tom", "Priya"]
+CONTACT_LAST = ["Dunmore", "Lindqvist", "Gómez", "Nguyen", "O'Brien", "Schäfer", "Patel"]
+# Contacts that are not a person (seen: "Post Construction PO Billing"; the .md: "Attn: ...").
+CONTACT_TEXTS = ["Post Construction PO Billing", "Attn: Vendor #150017 Ref: AccuMeasure"]
+DEPARTMENTS = ["Fuel Equipment", "Maintenance", None]
+CREATORS = ["Dana Ortiz", "Sam Whitfield", "Søren Lund", "Aisha Bello"]
 TERMS = ["Net 30", "Net 15", "Due on Receipt", "Net 45"]
 
-# (item group, name, code); code None = the site shows no code for it.
+# (item group, name, code); code None = the site shows no code for it. The first ones are
+# the capture's; the Parts codes follow WORKFOSSA_SITE.md ("part numbers like 400MB-10").
 ITEMS = [
     ("Meter Calibration", "All Dispensers", "2861"),
     ("Meter Calibration", "Specific Dispenser(s)", "2862"),
-    ("Meter Calibration", "Blend Meter Calibration", "3002"),
+    ("Meter Calibration", "Per Dispenser", "3002"),
+    ("Meter Calibration", "Filter change", "3006"),
     ("Meter Calibration", "Open Neck Prover (5 gal)", "3146"),
-    ("Combo", "Calibration Services", "CAL-SERV"),
-    ("Combo", "Filter change", "3006"),
-    ("Parts", "Filter Element (10 Micron)", "PA-1011"),
+    ("Combo", "7-11 Calibration Services", "CAL-SERV"),
+    ("Parts", "CimTek 450-MB 10 Filter", "400MB-10"),
     ("Parts", "Nozzle Boot & Spout Ring", "FE-4410"),
     ("Parts", "Inspection Sticker", None),
-    ("Parts", "Miscellaneous Hardware", None),
 ]
 
+# Long instructions (over the visible copy's ~192 characters) as on the real site.
+LONG_INSTRUCTIONS = [
+    "2025 AccuMeasure - Change and date all GAS (Reg, Prem, E-15 and E-Free) filters with CimTek "
+    "450-MB 10 , Diesel filters with CimTek 450-MG 10 and E-85 with CimTek 70991 5 micron (5.5 inch) "
+    "RETURN CRIND KEYS to the MANAGER",
+    "Calibrate all dispensers and change filters. Refer to the filter specification list for the "
+    "proper filter. Put calibration Stickers on the inner side of dispenser uprights, take fuel "
+    "samples, and take photos. Be sure to upload the photos to the Accumeasure Site Survey in the Vault.",
+]
 INSTRUCTION_LINES = [
-    "Calibrate all dispensers and change filters.",
-    "Put stickers on the inner side of the uprights.",
+    "post construction - remove screens when changing filters - site opened 7/10/25",
     "Call the manager 30 min before arrival & check in at the register.",
     "Gate code 4471. Do NOT block the <diesel> lane.",
     "Bring 10 micron filters for the DEF dispenser.",
@@ -94,12 +132,33 @@ INSTRUCTION_LINES = [
 
 TIME_WINDOWS = ["anytime", "8:00am - 12:00pm", "12:00pm - 4:00pm", "7:00am - 9:30am"]
 
+# Hostile text (issue 12): what the site may send and a careless program would execute.
+# No NUL, CR, \x1c-\x1f or \x85: the HTML parser drops or rewrites the first two, and the last
+# ones count as whitespace in Python but not in JavaScript, which would make "what a correct
+# scraper reads" depend on the scraper's language.
+LONG_VALUE = "W" * 10_000
+HOSTILE_VALUES = [
+    "[bold red]x[/bold red]",
+    "[/]",
+    "[link=http://evil]x[/link]",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]0;title\x07",
+    "\u202eevil\u202c",
+    LONG_VALUE,
+    '=HYPERLINK("http://evil","x")',
+    "+1",
+    "-1",
+    "@SUM(1)",
+]
+# Share of orders made hostile with hostile=True (the first order always is).
+HOSTILE_SHARE = 0.25
+
 # The fields of DESIGN.md's `orders --json`, in order, minus the sync-time ones.
 EXPECTED_KEYS = (
     "number", "work_id", "status", "category", "reason", "project", "customer",
     "store_number", "brand", "street", "intersection", "city", "state", "zip", "county",
     "contact", "items", "visits_done", "visits_planned", "next_visit_date", "time_window",
-    "due_date", "instructions", "created_by", "created_at", "url", "visit_url",
+    "due_date", "instructions", "created_by", "created_at", "url", "visit_url", "location_id",
 )
 
 
@@ -111,6 +170,21 @@ class Item:
     quantity: int
     name: str
     code: str | None
+
+
+@dataclass
+class Location:
+    """A customer's location (store): what a row's .address block shows, shared by its orders."""
+
+    location_id: int
+    customer: Customer
+    store_number: str
+    street: str
+    intersection: str | None
+    city: str
+    state: str
+    zip: str
+    county: str
 
 
 @dataclass
@@ -151,6 +225,8 @@ class WorkOrder:
     created_at: dt.datetime
     completed_on: dt.date | None = None
     extra: dict = field(default_factory=dict)
+    department: str | None = None  # the optional first .muted-dark line of the contact block
+    po_number: str | None = None  # a "PO #:" line, in the slot before the project (seen)
 
     @property
     def is_completed(self) -> bool:
@@ -188,7 +264,8 @@ class WorkOrder:
             "zip": self.zip,
             "county": _one_line(self.county),
             "contact": _one_line(self.contact),
-            "items": [dataclasses.asdict(item) for item in self.items],
+            "items": [dict(dataclasses.asdict(item), category=_one_line(item.category),
+                           name=_one_line(item.name)) for item in self.items],
             "visits_done": self.visits_done,
             "visits_planned": self.visits_planned,
             "next_visit_date": self.next_visit_date.isoformat() if has_visit else None,
@@ -200,12 +277,17 @@ class WorkOrder:
             "url": f"{base_url}/app/work/{self.work_id}/",
             "visit_url": (f"{base_url}/app/work/{self.work_id}/visits/{self.visit_id}/"
                           if has_visit else None),
+            "location_id": self.location_id,
         }
         return {key: values[key] for key in EXPECTED_KEYS}
 
 
 def _one_line(text: str | None) -> str | None:
-    """Given a single-line field, return it with whitespace runs collapsed and trimmed; '' -> None."""
+    """Given a single-line field, return it with whitespace runs collapsed and trimmed; '' -> None.
+
+    That is what a scraper reading the element's text gets: the rows carry their values
+    between newlines and indentation, as the real site's template does.
+    """
     if text is None:
         return None
     return re.sub(r"\s+", " ", text).strip() or None
@@ -215,18 +297,27 @@ class OrderFactory:
     """Make work orders from one random stream, so the same seed always gives the same orders.
 
     Numbers increase with gaps; work_id differs from the number's digits for about half of
-    them (as on the real site, the id in the link is not the number).
+    them (the id in the link need not equal the number). Orders share locations: a new order
+    goes to a location already used by at most three others about half the time, as a store
+    has a few open orders at once.
     """
 
     FIRST_NUMBER = 129651
     # Work ids that differ from the number live far above any number, so they never collide.
     ID_OFFSET = 500_000
+    FIRST_LOCATION_ID = 32800  # the capture's location ids start near here
+    MAX_ORDERS_PER_LOCATION = 4
 
-    def __init__(self, seed: int, today: dt.date):
+    def __init__(self, seed: int, today: dt.date, hostile: bool = False):
         self.rng = random.Random(seed)
         self.today = today
+        self.hostile = hostile
         self.next_number = self.FIRST_NUMBER
         self.next_visit_id = 131650
+        self.next_location_id = self.FIRST_LOCATION_ID
+        self.locations: dict[int, Location] = {}
+        self._uses: dict[int, int] = {}
+        self._made = 0
 
     def make(self, completed: bool = False) -> WorkOrder:
         """Return a new order (completed ones have every visit done and no Next Visit)."""
@@ -234,11 +325,10 @@ class OrderFactory:
         digits = self.next_number
         self.next_number += rng.randint(1, 7)
         work_id = digits if rng.random() < 0.5 else digits + self.ID_OFFSET
-        customer_index = rng.randrange(len(CUSTOMERS))
-        customer, brand = CUSTOMERS[customer_index]
-        city, state, zip_prefix, county = rng.choice(PLACES)
-        category = rng.choice(list(CATEGORIES))
-        status = rng.choice(list(STATUS_KINDS))
+        location = self._location()
+        customer = location.customer
+        category = "Meter Calibration" if rng.random() < 0.6 else rng.choice(list(CATEGORIES))
+        status = "Work Created" if rng.random() < 0.4 else rng.choice(list(STATUS_KINDS))
         planned = rng.choice([1, 1, 1, 2, 3])
         done = planned if completed else rng.randint(0, planned - 1)
         created_at = dt.datetime.combine(
@@ -248,44 +338,62 @@ class OrderFactory:
         has_visit = not completed and rng.random() < 0.85
         next_visit = self.today + dt.timedelta(days=rng.randint(1, 150)) if has_visit else None
         visit_id = None
+        due = None
         if has_visit:
             visit_id = self.next_visit_id
             self.next_visit_id += rng.randint(1, 9)
-        return WorkOrder(
+            # Mostly due after the visit; sometimes overdue (the capture's orange "Due:").
+            shift = rng.randint(7, 30) if rng.random() < 0.85 else -rng.randint(1, 60)
+            due = next_visit + dt.timedelta(days=shift)
+        roll = rng.random()
+        if roll < 0.1:
+            contact_name, phone = rng.choice(CONTACT_TEXTS), None
+        else:
+            contact_name = f"{rng.choice(CONTACT_FIRST)} {rng.choice(CONTACT_LAST)}"
+            phone = f"813-555-{rng.randint(0, 9999):04d}" if rng.random() < 0.3 else None
+        order = WorkOrder(
             number=f"W-{digits}",
             work_id=work_id,
             status=status,
             category=category,
             reason=rng.choice(REASONS),
             project=rng.choice(PROJECTS) if rng.random() < 0.6 else None,
-            customer=customer,
-            customer_id=1200 + customer_index,
-            store_number=f"#{rng.randint(10000, 99999)}",
-            location_id=40000 + rng.randint(0, 9999),
-            brand=brand,
-            street=f"{rng.randint(1, 19999)} {rng.choice(STREET_NAMES)}",
-            intersection=rng.choice(INTERSECTIONS) if rng.random() < 0.4 else None,
-            city=city,
-            state=state,
-            zip=f"{zip_prefix}{rng.randint(0, 99):02d}",
-            county=county,
-            contact_name=f"{rng.choice(CONTACT_FIRST)} {rng.choice(CONTACT_LAST)}",
-            contact_phone=f"813-555-{rng.randint(0, 9999):04d}" if rng.random() < 0.5 else None,
-            billing_company=customer,
-            account_code=f"{brand[:2].upper()}-{rng.randint(1, 999):03d}",
+            customer=customer.name,
+            customer_id=customer.customer_id,
+            store_number=location.store_number,
+            location_id=location.location_id,
+            brand=customer.brand,
+            street=location.street,
+            intersection=location.intersection,
+            city=location.city,
+            state=location.state,
+            zip=location.zip,
+            county=location.county,
+            contact_name=contact_name,
+            contact_phone=phone,
+            billing_company=customer.billing_company,
+            account_code=customer.account_code,
             terms=rng.choice(TERMS),
-            items=self._items(category),
+            items=self._items(),
             visits_done=done,
             visits_planned=planned,
             next_visit_date=next_visit,
             time_window=rng.choice(TIME_WINDOWS) if has_visit else None,
-            due_date=next_visit + dt.timedelta(days=rng.randint(7, 30)) if next_visit else None,
+            due_date=due,
             visit_id=visit_id,
             instructions_raw=self._instructions(),
             created_by=rng.choice(CREATORS),
             created_at=created_at,
             completed_on=self.today - dt.timedelta(days=rng.randint(1, 60)) if completed else None,
+            department=rng.choice(DEPARTMENTS),
+            po_number=f"C{rng.randint(10000, 99999):09d}" if rng.random() < 0.15 else None,
         )
+        # Drawn whatever the switch, so that hostile=True changes only the hostile orders.
+        hostile_roll = rng.random()
+        if self.hostile and (self._made == 0 or hostile_roll < HOSTILE_SHARE):
+            self._make_hostile(order)
+        self._made += 1
+        return order
 
     def new_visit_id(self) -> int:
         """Return a fresh visit id (for a reschedule of an order that had no Next Visit)."""
@@ -293,7 +401,37 @@ class OrderFactory:
         self.next_visit_id += 1
         return visit_id
 
-    def _items(self, category: str) -> list[Item]:
+    def _location(self) -> Location:
+        """Return the location of a new order: an existing one with room about half the time,
+        else a new one (new locations get the next id, a few ids apart)."""
+        rng = self.rng
+        open_ids = [lid for lid, n in self._uses.items() if n < self.MAX_ORDERS_PER_LOCATION]
+        if open_ids and rng.random() < 0.5:
+            lid = rng.choice(open_ids)
+        else:
+            lid = self.next_location_id
+            self.next_location_id += rng.randint(1, 40)
+            customer = CUSTOMERS[0] if rng.random() < 0.4 else rng.choice(CUSTOMERS)
+            city, state, zip_prefix, county = rng.choice(PLACES)
+            zip_code = f"{zip_prefix}{rng.randint(0, 99):02d}"
+            if rng.random() < 0.3:
+                zip_code += f"-{rng.randint(0, 9999):04d}"
+            self.locations[lid] = Location(
+                location_id=lid,
+                customer=customer,
+                store_number=f"#{rng.randint(*customer.store_digits)}",
+                street=f"{rng.randint(1, 19999)} {rng.choice(STREET_NAMES)}",
+                intersection=rng.choice(INTERSECTIONS) if rng.random() < 0.6 else None,
+                city=city,
+                state=state,
+                zip=zip_code,
+                county=county,
+            )
+            self._uses[lid] = 0
+        self._uses[lid] += 1
+        return self.locations[lid]
+
+    def _items(self) -> list[Item]:
         """Return 1-3 item lines, grouped by their group name in the order the site shows them."""
         rng = self.rng
         picks = rng.sample(ITEMS, rng.randint(1, 3))
@@ -302,23 +440,70 @@ class OrderFactory:
         return [Item(group, rng.randint(1, 12), name, code) for group, name, code in picks]
 
     def _instructions(self) -> str | None:
-        """Return the instructions as stored: None, blank, one line, or several lines."""
+        """Return the instructions as stored: None, blank, long, one line, or several lines."""
         rng = self.rng
         roll = rng.random()
-        if roll < 0.15:
+        if roll < 0.12:
             return None
-        if roll < 0.2:
+        if roll < 0.17:
             return "  \n "  # blank: a scraper must report None
+        if roll < 0.5:
+            return rng.choice(LONG_INSTRUCTIONS)
         lines = rng.sample(INSTRUCTION_LINES, rng.randint(1, 3))
         text = "\n".join(lines)
         # Some sites' editors leave padding and trailing newlines: the scraper trims them.
         return text + "\n" if rng.random() < 0.3 else text
 
+    def _make_hostile(self, order: WorkOrder) -> None:
+        """Put hostile text in every free-text field of an order (each field a different value,
+        rotating with the order, so that every value lands in every field over a few orders).
 
-def generate_orders(count: int, seed: int, today: dt.date) -> tuple[list[WorkOrder], OrderFactory]:
+        The structural fields a row's layout depends on (number, ids, state, ZIP, store number,
+        dates, quantities, item codes, time window) stay as they are: those are how a row is
+        read, not text it displays. The order gets a location of its own, so the hostile
+        address stays on hostile orders.
+        """
+        values = HOSTILE_VALUES
+        start = self._made
+
+        def hostile(k: int, base: str = "") -> str:
+            value = values[(start + k) % len(values)]
+            return f"{base} {value}" if base else value
+
+        lid = self.next_location_id
+        self.next_location_id += 1
+        self.locations[lid] = dataclasses.replace(self.locations[order.location_id], location_id=lid)
+        self._uses[lid] = self.MAX_ORDERS_PER_LOCATION  # nobody else moves in
+        order.location_id = lid
+        order.status = hostile(0)
+        order.category = hostile(1)
+        order.reason = hostile(2, "AccuMeasure")
+        order.project = hostile(3)
+        order.customer = hostile(4, "Acme")
+        order.brand = hostile(5)
+        order.street = hostile(6, "12")
+        order.intersection = hostile(7)
+        order.city = hostile(8)
+        order.county = hostile(9, "County")
+        order.contact_name = hostile(10)
+        order.contact_phone = None
+        order.billing_company = hostile(11)
+        order.department = hostile(12)
+        order.account_code = hostile(13)
+        order.terms = hostile(14)
+        order.created_by = hostile(15)
+        order.po_number = hostile(16)
+        order.items = [Item(hostile(17 + 2 * i), item.quantity, hostile(18 + 2 * i), item.code)
+                       for i, item in enumerate(order.items)]
+        order.instructions_raw = f"Line one {hostile(30)}\n{hostile(31)}\n{LONG_VALUE}"
+
+
+def generate_orders(count: int, seed: int, today: dt.date,
+                    hostile: bool = False) -> tuple[list[WorkOrder], OrderFactory]:
     """Given a count and a seed, return (orders, factory): `count` active orders plus
-    count // 10 completed ones, interleaved by number, and the factory for later additions."""
-    factory = OrderFactory(seed, today)
+    count // 10 completed ones, interleaved by number, and the factory for later additions.
+    With hostile, some orders carry hostile text (see OrderFactory._make_hostile)."""
+    factory = OrderFactory(seed, today, hostile=hostile)
     completed_rng = random.Random(seed * 7919 + 1)
     completed_left = count // 10
     active_left = count

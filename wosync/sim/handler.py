@@ -1,13 +1,18 @@
 """The HTTP request handler of the simulated site: routes, sessions, faults, control endpoints.
 
-Routes (as WORKFOSSA_SITE.md describes the real site):
-  GET  /                     login form (a pre-login session cookie carries the CSRF token)
-  POST /login                token must match; right credentials -> new session, 302 /app/dashboard
-  GET  /app/dashboard        a logged-in page (nav.main-nav, User menu button)
+Routes (as WORKFOSSA_SITE.md and the captures describe the real site):
+  GET  /                     login page; its script renders the form into #app (login.html);
+                             a pre-login session cookie carries the CSRF token
+  POST /login                token must match; right credentials -> new session, 302 /app/dashboard;
+                             wrong ones -> the login page again with an error
+  GET  /app/dashboard        a logged-in page (div.top-bar, #sidebar.side-nav; minimal content)
   GET  /app/work/list        the work list, page 1 of 25 rendered server-side
   GET  /app/work/list/rows   JSON for the in-page script (limit, page); 401 without a session
   GET  /app/work/<id>/       a minimal work order page
-  /__sim__/...               test control: faults, add, complete, reschedule, edit, state, expected
+  GET  /app/customers/locations/<id>/                the location page with its tabs (counted)
+  GET  /app/customers/locations/<id>/equipment/tab   JSON: the Equipment tab (counted)
+  GET  /app/customers/locations/<id>/equipment       the "Add Dispenser" link's target (stub)
+  /__sim__/...               test control: faults, switches, data changes, state, expected
 Any other /app/... without a valid session: 302 to / (the login form).
 """
 
@@ -17,15 +22,23 @@ import json
 import math
 import re
 import time
+from dataclasses import asdict
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from wosync.sim import render
+from wosync.sim import location_page, render
 from wosync.sim.sessions import COOKIE_NAME, Session
 
 INITIAL_PAGE_SIZE = 25
 WORK_PAGE = re.compile(r"^/app/work/(\d+)/?$")
+LOCATION_PAGE = re.compile(r"^/app/customers/locations/(\d+)/?$")
+EQUIPMENT_TAB = re.compile(r"^/app/customers/locations/(\d+)/equipment/tab/?$")
+EQUIPMENT_ADD = re.compile(r"^/app/customers/locations/(\d+)/equipment/?$")
+# A 1x1 transparent PNG, for the logos (the real images are not part of the captures).
+_PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082")
 
 
 def make_handler(sim):
@@ -109,12 +122,13 @@ class SiteHandler(BaseHTTPRequestHandler):
         if path in ("/passwords/reset", "/sso"):
             return self._send(200, render.simple_page("Work Fossa", "Not available here.", False))
         if path == "/logout":
-            session = self._session()
-            if session:
-                self.site.sessions.drop(session.id)
-            return self._redirect("/")
+            return self._logout()
         if path.startswith("/app"):
             return self._app(path, query)
+        if path.endswith(".png") and path.startswith(("/images/", "/build/images/")):
+            return self._send(200, _PIXEL, "image/png")  # the logos the layout shows
+        if path == "/favicon.ico":
+            return self._send(204, b"", "image/x-icon")
         self._send(404, render.simple_page("Not Found", "Sorry, the page could not be found.", False))
 
     def do_POST(self):
@@ -125,11 +139,14 @@ class SiteHandler(BaseHTTPRequestHandler):
         if url.path == "/login":
             return self._login(parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True))
         if url.path == "/logout":
-            session = self._session()
-            if session:
-                self.site.sessions.drop(session.id)
-            return self._redirect("/")
+            return self._logout()
         self._send(405, render.simple_page("Method Not Allowed", "Not allowed.", False))
+
+    def _logout(self) -> None:
+        session = self._session()
+        if session:
+            self.site.sessions.drop(session.id)
+        self._redirect("/")
 
     # --- login -----------------------------------------------------------------------------
 
@@ -170,11 +187,12 @@ class SiteHandler(BaseHTTPRequestHandler):
                 self.site.sessions.drop(session.id)
                 session = None
         if session is None or not session.user:
-            if path == "/app/work/list/rows":
+            if path == "/app/work/list/rows" or EQUIPMENT_TAB.match(path):
                 return self._json(401, {"message": "Unauthenticated."})
             return self._redirect("/")
-        if path in ("/app", "/app/", "/app/dashboard"):
-            return self._send(200, render.simple_page("Dashboard", "Welcome back.", True))
+        user = session.user
+        if path in ("/app", "/app/", "/app/dashboard", "/app/dashboard/"):
+            return self._send(200, render.dashboard_page(user))
         if path in ("/app/work/list", "/app/work/list/"):
             return self._work_list(session, query, rows_only=False)
         if path == "/app/work/list/rows":
@@ -184,12 +202,34 @@ class SiteHandler(BaseHTTPRequestHandler):
             work_id = int(match.group(1))
             for order in self.site.listed_orders(include_completed=True):
                 if order.work_id == work_id:
-                    return self._send(200, render.work_page(order))
-        self._send(404, render.simple_page("Not Found", "Sorry, the page could not be found.", True))
+                    return self._send(200, render.work_page(order, user))
+        match = LOCATION_PAGE.match(path)
+        if match:
+            location_id = int(match.group(1))
+            self.site.count_location_load(location_id)
+            page = location_page.location_page(user, self.site.location(location_id), location_id)
+            return self._send(200, page)
+        match = EQUIPMENT_TAB.match(path)
+        if match:
+            return self._equipment_tab(int(match.group(1)))
+        match = EQUIPMENT_ADD.match(path)
+        if match:
+            return self._send(200, location_page.equipment_add_page(user, int(match.group(1))))
+        self._send(404, render.simple_page("Not Found", "Sorry, the page could not be found.", True, user))
+
+    def _equipment_tab(self, location_id: int) -> None:
+        """Serve the Equipment tab's content (JSON for the location page's script)."""
+        site = self.site
+        site.count_location_load(location_id, equipment=True)
+        if site.faults.equipment_slow_ms:
+            time.sleep(site.faults.equipment_slow_ms / 1000)
+        equipment = site.equipment.snapshot(location_id)
+        self._json(200, location_page.equipment_tab(location_id, equipment, site.equipment_collapsed))
 
     def _work_list(self, session: Session, query: dict, rows_only: bool) -> None:
         """Serve the list page (page 1 of 25) or a rows fetch; both count as list requests."""
         site, faults = self.site, self.site.faults
+        pager = site.pager
         try:
             limit = int((query.get("limit") or [INITIAL_PAGE_SIZE])[0]) if rows_only else INITIAL_PAGE_SIZE
             page = int((query.get("page") or ["1"])[0]) if rows_only else 1
@@ -210,7 +250,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         if faults.http_500_on_page == page:
             if rows_only:
                 return self._json(500, {"message": "Server Error"})
-            return self._send(500, render.simple_page("Server Error", "Server Error", True))
+            return self._send(500, render.simple_page("Server Error", "Server Error", True, session.user))
 
         show_all = (query.get("work_visit_completion") or ["none"])[0].split("||")[0] == "all"
         descending = (query.get("order_direction") or ["asc"])[0] == "desc"
@@ -219,26 +259,52 @@ class SiteHandler(BaseHTTPRequestHandler):
         pages = max(1, math.ceil(matches / limit))
         shown = orders[: len(orders) - faults.drop_rows] if faults.drop_rows else orders
         chunk = shown[(page - 1) * limit: page * limit]
-        rows_html = "".join(render.row_html(o, faults.layout_change) for o in chunk)
+        rows_html = render.rows_html(chunk, faults.layout_change, site.tooltip_class, faults.rename_block)
+        # The simple pager knows no total: only whether a next page exists.
+        count = None if (pager == "simple" or faults.no_match_count) else matches
         if rows_only:
-            data = {"rows_html": rows_html, "matches": matches, "page": page,
-                    "pages": pages, "limit": limit}
-            if faults.no_match_count:
-                del data["matches"]
+            pager_class, pager_style = render.pager_attributes(pager, pages)
+            data = {"rows_html": rows_html, "page": page, "limit": limit, "pager_class": pager_class,
+                    "pager_style": pager_style, "pager_html": render.pager_inner_html(pager, page, pages)}
+            if pager == "simple":
+                data["has_more"] = page < pages
+            else:
+                data["pages"] = pages
+            if count is not None:
+                data["matches"] = count
             return self._json(200, data)
         label = "All visits completed" if show_all else "No visits completed"
-        self._send(200, render.list_page(rows_html, matches, pages, label, show_all,
-                                         show_matches=not faults.no_match_count,
-                                         show_page_size=not faults.no_page_size_menu))
+        state = {"page": 1, "limit": limit, "pager": pager, "tooltipClass": site.tooltip_class,
+                 "optionsAtRest": site.page_size_options == "at-rest",
+                 "options": render.select_options_for_script()}
+        if pager == "simple":
+            state["hasMore"] = pages > 1
+        else:
+            state["pages"] = pages
+        self._send(200, render.list_page(
+            session.user, rows_html, pager=pager, page=1, pages=pages, matches=count, filter_label=label,
+            state=state, show_page_size=not faults.no_page_size_menu,
+            options_at_rest=site.page_size_options == "at-rest"))
 
     # --- control endpoints (tests and benchmarks driving a subprocess) ---------------------
 
     def _control_get(self, path: str, query: dict) -> None:
+        site = self.site
         if path == "/__sim__/state":
-            return self._json(200, self.site.state())
+            return self._json(200, site.state())
         if path == "/__sim__/expected":
             include = (query.get("include_completed") or ["0"])[0] in ("1", "true", "yes")
-            return self._json(200, self.site.expected_orders(include_completed=include))
+            return self._json(200, site.expected_orders(include_completed=include))
+        if path == "/__sim__/switches":
+            return self._json(200, site.switches())
+        if path == "/__sim__/locations":
+            return self._json(200, site.location_ids())
+        if path == "/__sim__/dispensers":
+            try:
+                location_id = int((query.get("location_id") or [""])[0])
+            except ValueError:
+                return self._json(400, {"error": "location_id must be a number"})
+            return self._json(200, site.expected_dispensers(location_id))
         self._json(404, {"error": f"unknown control endpoint {path}"})
 
     def _control_post(self, path: str, body: bytes) -> None:
@@ -249,11 +315,14 @@ class SiteHandler(BaseHTTPRequestHandler):
             site = self.site
             if path == "/__sim__/faults":
                 site.set_faults(**args)
-                from dataclasses import asdict
-
                 return self._json(200, asdict(site.faults))
+            if path == "/__sim__/switches":
+                return self._json(200, site.set_switches(**args))
             if path == "/__sim__/add":
                 return self._json(200, {"numbers": site.add_orders(int(args.get("n", 1)))})
+            if path == "/__sim__/add_dispenser":
+                location_id = args.pop("location_id")
+                return self._json(200, {"position": site.add_dispenser(location_id, **args)})
             if path == "/__sim__/complete":
                 site.complete(args["number"])
             elif path == "/__sim__/reschedule":
@@ -261,6 +330,11 @@ class SiteHandler(BaseHTTPRequestHandler):
             elif path == "/__sim__/edit":
                 number = args.pop("number")
                 site.edit(number, **args)
+            elif path == "/__sim__/remove_dispenser":
+                site.remove_dispenser(args["location_id"], args["position"])
+            elif path == "/__sim__/edit_dispenser":
+                location_id, position = args.pop("location_id"), args.pop("position")
+                site.edit_dispenser(location_id, position, **args)
             else:
                 return self._json(404, {"error": f"unknown control endpoint {path}"})
             return self._json(200, {"ok": True})

@@ -1,32 +1,66 @@
-"""HTML of the simulated WorkFossa pages, in the markup shape of WORKFOSSA_SITE.md's appendix.
+"""HTML of the simulated WorkFossa pages, after the saved pages of the real site.
 
-Given data, return strings: pure functions, no I/O. Every value from the data goes through
+Given data, return strings: pure functions, no I/O. The page chrome is the captured markup
+itself (wosync.sim.markup, verbatim slices of work-list-length-aware.html); the login form
+follows login.html and each list row is the capture's row markup with the order's data
+filled in, whitespace, `<!---->` placeholders and all. Every value from the data goes through
 `esc` (html.escape), so "Smith & Sons <Fuel>" reaches the browser as text, not markup.
+
+What no capture shows (the simple pager's bar around its links, a failed login's message,
+a completed row, a phone in the contact line, a row without instructions, the dashboard) is
+built in the same style and says so where it is made.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from html import escape
 
-from wosync.sim.data import CATEGORIES, WorkOrder
-from wosync.sim.script import LIST_SCRIPT
+from wosync.sim import markup
+from wosync.sim.data import CATEGORIES, DEFAULT_CATEGORY_COLOUR, WorkOrder
 
 PAGE_SIZES = (25, 50, 100)
+PAGERS = ("length-aware", "simple")
+PAGE_SIZE_OPTION_MODES = ("at-rest", "open-only")
+# The visible copy of the instructions is cut near this many characters, at a word boundary
+# (measured on the capture: 187, 188 and 191 characters shown of 220-282; 78 shown whole).
+VISIBLE_INSTRUCTIONS = 192
 
-# The real site hides the match count below ~1024 px ("sm-hide tab-hide med-show-up").
+# The real site's stylesheets cannot be fetched here; this is just enough CSS for what a
+# scraper depends on: what is hidden (inline display:none does most of it), the count's
+# sm-hide/tab-hide below a desktop width, dropdowns that open, columns that do not overlap.
+# The top bar and side nav are NOT position:fixed here: fixed bars would cover the rows and
+# make clicks land on them.
 BASE_CSS = """
 body { font-family: sans-serif; margin: 0; font-size: 14px; }
-.flex { display: flex; } .align-center { align-items: center; } .align-start { align-items: flex-start; }
-.jc-between { justify-content: space-between; } .wrap { flex-wrap: wrap; }
+.svg-inline--fa { height: 1em; width: 1em; display: inline-block; vertical-align: -0.125em; }
+.flex { display: flex; } .inline-flex { display: inline-flex; } .align-center { align-items: center; }
+.align-start { align-items: flex-start; } .jc-between { justify-content: space-between; }
+.jc-end { justify-content: flex-end; } .wrap, .flex-wrap { flex-wrap: wrap; } .right { float: right; }
 .row { display: flex; flex-wrap: wrap; } .muted { color: #777; } .muted-dark { color: #555; }
-.sm-6 { width: 50%; } .sm-12 { width: 100%; } .pre-wrap { white-space: pre-wrap; }
-.main-nav { display: flex; gap: 1em; padding: .5em 1em; background: #223; }
-.main-nav a, .main-nav button { color: #fff; }
-main { padding: 1em; }
-.work-list-item { border-bottom: 1px solid #ddd; padding: .5em 0; }
+.pre-wrap { white-space: pre-wrap; } .uppercase { text-transform: uppercase; } .bold { font-weight: bold; }
+.text-orange { color: #d60; } .strike-through { text-decoration: line-through; } .nowrap { white-space: nowrap; }
+.sm-6 { width: 50%; } .sm-12 { width: 100%; } .bg-gray-50 { background: #f9fafb; } .bg-white { background: #fff; }
+@media (min-width: 1024px) {
+  .med-3 { width: 25%; } .med-4 { width: 33.3%; } .med-5 { width: 41.6%; } .med-7 { width: 58.3%; }
+  .med-10 { width: 83.3%; }
+}
+.top-bar { display: flex; align-items: center; gap: 1em; padding: .25em 1em; background: #223; color: #fff; }
+.top-bar a { color: #fff; } .top-bar .brand img { height: 24px; } .top-bar button.mobile-menu { display: none; }
+.top-bar .collapse { margin-left: auto; } .top-bar ul.dropdown { list-style: none; display: flex; gap: 1em; margin: 0; }
+.top-bar ul.dropdown > li { position: relative; }
+.top-bar ul.sub-dropdown { display: none; position: absolute; right: 0; list-style: none; padding: .5em;
+  background: #223; min-width: 8em; }
+.top-bar ul.sub-dropdown.open, .top-bar li:hover > ul.sub-dropdown { display: block; }
+.side-nav { float: left; width: 170px; padding: 0 .5em; } .side-nav button.mobile-menu { display: none; }
+.side-nav ul { list-style: none; padding-left: .75em; } .router-link-active { font-weight: bold; }
+.content { margin-left: 190px; padding: .5em 1em; }
+.breadcrumb { list-style: none; display: inline-flex; gap: .5em; padding: 0; margin: 0; }
+.breadcrumb li + li::before { content: "/ "; color: #999; }
+.ks-menu-list { display: none; } .ks-action-menu.open .ks-menu-list { display: block; }
 .pagination ul { list-style: none; display: flex; gap: .5em; padding: 0; margin: 0 1em 0 0; }
-.pagination a.disabled { color: #bbb; pointer-events: none; }
-.current-page { font-weight: bold; }
+.pagination a.disabled { color: #bbb; pointer-events: none; } .current-page { font-weight: bold; }
 .ks-select { position: relative; border: 1px solid #ccc; padding: .25em .5em; cursor: pointer; min-width: 8em; }
 .ks-select .select-input-field { position: absolute; opacity: 0; width: 1px; height: 1px; pointer-events: none; }
 .ks-select-dropdown { position: absolute; background: #fff; border: 1px solid #ccc; z-index: 10; left: 0; top: 100%; }
@@ -34,9 +68,12 @@ main { padding: 1em; }
 .autocomplete-list li { padding: .25em .75em; cursor: pointer; white-space: nowrap; }
 .autocomplete-list li.selected-item { background: #eef; }
 .loader-line { height: 3px; background: linear-gradient(90deg, #36f, #9cf); }
-.list-error { color: #b00; padding: .5em 0; }
-.text-orange { color: #d60; }
+.ks-radio input, .ks-checkbox input { margin: 0 .25em; }
+.toast-error { color: #b00; padding: .5em 0; }
+.tabs { list-style: none; display: flex; gap: 1em; padding: 0; border-bottom: 1px solid #ccc; }
+.tabs li.active a { font-weight: bold; }
 @media (max-width: 1023px) { .tab-hide { display: none; } }
+@media (max-width: 639px) { .sm-hide { display: none; } }
 """
 
 
@@ -45,53 +82,149 @@ def esc(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def page(title: str, body: str, logged_in: bool, extra_head: str = "") -> str:
-    """Given a body, return a whole HTML page; logged-in pages carry the main nav and user menu."""
-    nav = ""
-    if logged_in:
-        nav = (
-            '<nav class="main-nav"><a href="/app/dashboard">Dashboard</a>'
-            '<a href="/app/work/list?work_visit_completion=none%7C%7CNo%20visits%20completed'
-            '%7C%7CWork%20Visits%20Completed&amp;order_direction=asc">Work</a>'
-            '<a href="/app/customers/">Customers</a>'
-            '<button type="button" aria-label="User menu" class="user-menu">TO</button></nav>'
-        )
+def fill(template: str, **slots: str) -> str:
+    """Given a markup template and its slot values, return it with every @@NAME@@ replaced.
+
+    Raises KeyError naming a slot left unfilled, so a re-cut template cannot go out half done.
+    """
+    for name, value in slots.items():
+        template = template.replace(f"@@{name}@@", value)
+    left = re.search(r"@@[A-Z_]+@@", template)
+    if left:
+        raise KeyError(f"markup slot {left.group(0)} left unfilled")
+    return template
+
+
+def script_data(value) -> str:
+    """Given a JSON-able value, return it as JSON safe inside a <script> element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# --- page shells ---------------------------------------------------------------------------
+
+def _head(title: str) -> str:
     return (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{esc(title)}</title><style>{BASE_CSS}</style>{extra_head}</head>"
-        f"<body>{nav}<main>{body}</main></body></html>"
+        '<!DOCTYPE html><html lang="en"><head>\n        <title>' + esc(title) + "</title>\n\n"
+        '        <meta name="viewport" content="width=device-width, initial-scale=1, user-scalable=no">\n'
+        f"<style>{BASE_CSS}</style></head>"
+    )
+
+
+def _layout_top(user: str, active: str) -> str:
+    """Return the top bar and side nav (work-list-length-aware.html) for `user`, with the nav
+    link of the `active` section ("work", "customers", "dashboard") marked."""
+    marks = {"NAV_DASHBOARD": "", "NAV_CUSTOMERS": "", "NAV_WORK": "", "NAV_WORK_LIST": ""}
+    if active == "work":
+        marks.update(NAV_WORK="router-link-active ", NAV_WORK_LIST="router-link-active")
+    elif active == "customers":
+        marks["NAV_CUSTOMERS"] = "router-link-active "
+    elif active == "dashboard":
+        marks["NAV_DASHBOARD"] = "router-link-active "
+    return fill(markup.LAYOUT_TOP, EMAIL=esc(user), **marks)
+
+
+def _page_header(crumbs: list[str]) -> str:
+    """Return div.content's opening and the page header with this breadcrumb (the capture's
+    header says "Work"; other pages put their own crumbs in the same ul.breadcrumb)."""
+    items = "".join(f"<li>{c}</li>" for c in crumbs)
+    return markup.PAGE_HEADER.replace("<li>Work</li>", items)
+
+
+APP_FOOTER = ('<div id="app-footer" class="sm-12"><div class="t-center">\n'
+              "                Work Fossa © 2025\n            </div></div>")
+
+
+def app_page(user: str, active: str, crumbs: list[str], content: str, script: str = "") -> str:
+    """Given the user, the active section, the breadcrumb and the content, return a logged-in
+    page in the real layout: div.top-bar, #sidebar.side-nav, div.content (no nav.main-nav, no
+    "User menu" button: WORKFOSSA_SITE.md, correction 1)."""
+    from wosync.sim.script import LAYOUT_SCRIPT
+
+    return (
+        _head("Work Fossa") + '<body>\n        \n        <div id="app" class="full-height"><div>'
+        + _layout_top(user, active) + _page_header(crumbs) + content
+        # Close div.content's inner div and div.content, then the footer inside #app > div
+        # (where the capture has it), then #app > div and #app.
+        + "</div></div> <!----> " + APP_FOOTER + "</div></div>"
+        + f"<script>{LAYOUT_SCRIPT}</script>{script}</body></html>"
+    )
+
+
+def dashboard_page(user: str) -> str:
+    """Return /app/dashboard: the real layout around a minimal body (its real content is
+    unknown: no capture shows it)."""
+    content = (' <div class="row"><div class="sm-12"><div class="panel"><div class="panel-body">'
+               "Welcome back.</div></div></div></div>")
+    return app_page(user, "dashboard", ["Dashboard"], content)
+
+
+def simple_page(title: str, text: str, logged_in: bool, user: str = "") -> str:
+    """Return a plain page with a heading and one paragraph (404, 419, 500...); logged-in ones
+    in the real layout."""
+    body = f'<h1>{esc(title)}</h1><p>{esc(text)}</p>'
+    if logged_in:
+        return app_page(user, "", [esc(title)], f' <div class="row"><div class="sm-12">{body}</div></div>')
+    return _head(title) + f'<body id="home"><div class="full-height"><div class="container">{body}</div></div></body></html>'
+
+
+def work_page(order: WorkOrder, user: str = "") -> str:
+    """Return a minimal work order page, so the links in the list lead somewhere."""
+    content = (f' <div class="row"><div class="sm-12"><h2>{esc(order.number)}</h2>'
+               f"<p>{esc(order.customer)} {esc(order.store_number)}</p>"
+               f'<p class="work-status">{esc(order.status)}</p></div></div>')
+    return app_page(user, "work", ["Work", esc(order.number)], content)
+
+
+# --- login (login.html) --------------------------------------------------------------------
+
+def login_form_html(base_url: str, token: str, email: str = "", error: str | None = None) -> str:
+    """Return the login panel as login.html's #app holds it once the page's script ran.
+
+    A failed login adds `div.error-msg` under the e-mail field (*unknown* on the real site:
+    the capture shows a fresh form; error-msg is how the site's other forms show errors).
+    """
+    base = esc(base_url)
+    error_html = f' <div class="error-msg"><span>{esc(error)}</span></div>' if error else ""
+    return (
+        '<div class="col sm-full tab-half login-container"><img src="/images/fossa_logo.png" class="logo"> '
+        '<div class="panel"><div class="panel-header"><h2 class="t-center" style="margin: 0px;">Login</h2></div> '
+        f'<div class="panel-body"><form name="login" method="post" action="{base}/login" class="login-form">'
+        f'<input type="hidden" name="_token" value="{esc(token)}" autocomplete="off" style=""> '
+        '<div class="form-group mb-6"><label for="username">Email</label> '
+        f'<input type="email" name="email" placeholder="Your Email" value="{esc(email)}" style="">{error_html}</div> '
+        '<div class="form-group"><label for="password">Password</label> '
+        '<input type="password" name="password" placeholder="Your Password" style=""></div> '
+        '<div class="form-group" style="line-height: 1.2rem;"><label>'
+        '<input type="checkbox" name="remember" value="1" checked="checked" style="vertical-align: 2px;">\n'
+        "            Remember Me\n        </label> "
+        f'<a href="{base}/passwords/reset" class="right text-small forgot-password">Forgot Password?</a></div> '
+        '<input type="submit" value="Log In" class="button" style=""> '
+        '<div class="right text-xs mt-2 sm-hide" style="position: absolute; top: 0.5rem; right: 1rem;">'
+        f'<a href="{base}/sso" class="button none">SSO Login</a></div> '
+        f'<div class="right text-sm mt-6 sm-show"><a href="{base}/sso" class="button none mt-4">SSO Login</a></div>'
+        "</form></div></div></div>"
     )
 
 
 def login_page(base_url: str, token: str, email: str = "", error: str | None = None) -> str:
-    """Given the base URL and the session's CSRF token, return the login page (with an error)."""
-    alert = f'<div class="alert alert-danger" role="alert">{esc(error)}</div>' if error else ""
-    body = f"""{alert}
-<form name="login" method="post" action="{esc(base_url)}/login" class="login-form">
-  <input type="hidden" name="_token" value="{esc(token)}" autocomplete="off">
-  <div class="form-group mb-6"><label for="username">Email</label>
-    <input type="email" name="email" placeholder="Your Email" value="{esc(email)}"></div>
-  <div class="form-group"><label for="password">Password</label>
-    <input type="password" name="password" placeholder="Your Password"></div>
-  <div class="form-group"><label><input type="checkbox" name="remember" value="1" checked> Remember Me</label>
-    <a href="{esc(base_url)}/passwords/reset" class="forgot-password">Forgot Password?</a></div>
-  <input type="submit" value="Log In" class="button">
-  <a href="{esc(base_url)}/sso" class="button none">SSO Login</a>
-</form>"""
-    return page("Work Fossa", body, logged_in=False)
+    """Given the base URL and the session's CSRF token, return the login page (with an error).
+
+    As on the real site (login.html) the form is rendered by the page's script inside
+    `#app.container`: the server sends it in a <template>, which is not part of the document,
+    and the script moves it into #app after the page has been parsed. A scraper must wait
+    for the form, not read the HTML as served.
+    """
+    from wosync.sim.script import LOGIN_SCRIPT
+
+    return (
+        _head("Work Fossa") + '\n    <body id="home">\n        <div class="full-height">\n            \n'
+        '            <div id="app" class="container"></div>\n        </div>\n'
+        f'<template id="login-template">{login_form_html(base_url, token, email, error)}</template>'
+        f"<script>{LOGIN_SCRIPT}</script></body></html>"
+    )
 
 
-def simple_page(title: str, text: str, logged_in: bool) -> str:
-    """Return a plain page with a heading and one paragraph (dashboard, 404, 419...)."""
-    return page(title, f"<h1>{esc(title)}</h1><p>{esc(text)}</p>", logged_in)
-
-
-def work_page(order: WorkOrder) -> str:
-    """Return a minimal work order page, so the links in the list lead somewhere."""
-    body = (f"<h1>{esc(order.number)}</h1><p>{esc(order.customer)} {esc(order.store_number)}</p>"
-            f"<p class=\"work-status\">{esc(order.status)}</p>")
-    return page("Work Fossa", body, logged_in=True)
-
+# --- one row (work-list-length-aware.html) -------------------------------------------------
 
 def _date(d) -> str:
     """Given a date, return it as the site shows it: MM/DD/YYYY."""
@@ -103,187 +236,304 @@ def _datetime(t) -> str:
     return t.strftime("%m/%d/%Y %I:%M") + ("am" if t.hour < 12 else "pm")
 
 
-def row_html(order: WorkOrder, layout_change: bool = False) -> str:
-    """Given an order, return its list row (the appendix's "One row").
+_CHECKMARK = ('<svg width="20" height="20" viewBox="0 0 20 20" xmlns="http://www.w3.org/2000/svg" '
+              'style="display: none;"><title>checkmark</title><path d="" fill="#000" fill-rule="evenodd"></path></svg>')
+_PIN_ICON = ('<div class="icon w-5 mr-2 text-center text-blue-800 tab-hide-down"><svg aria-hidden="true" '
+             'focusable="false" data-prefix="fas" data-icon="location-dot" role="img" xmlns="http://www.w3.org/2000/svg" '
+             'viewBox="0 0 384 512" class="svg-inline--fa fa-location-dot"><path fill="currentColor" d="" class="">'
+             "</path></svg></div>")
+_USER_ICON = ('<div class="icon w-5 mr-2 text-sm text-center text-blue-800 tab-hide-down"><svg aria-hidden="true" '
+              'focusable="false" data-prefix="fas" data-icon="user" role="img" xmlns="http://www.w3.org/2000/svg" '
+              'viewBox="0 0 448 512" class="svg-inline--fa fa-user"><path fill="currentColor" d="" class="">'
+              "</path></svg></div>")
 
-    With layout_change the row uses other class names (no div.work-list-item): what a site
-    redesign does to a scraper.
+
+def row_html(order: WorkOrder, layout_change: bool = False, tooltip_class: str = "ks-tooltip",
+             rename_block: str | None = None) -> str:
+    """Given an order, return its list row: `div.row.py-2.work-list-item.w-<id>` exactly as
+    the capture's rows are, with this order's data.
+
+    layout_change: the row carries other class names (no div.work-list-item), what a site
+    redesign does to a scraper. tooltip_class: the class of the instructions' hidden
+    full-text tooltip (unknown on other versions of the site). rename_block: a class (or
+    comma-separated classes) renamed in the row, e.g. "address-info", so the row still
+    parses but that block's fields come back empty (the layout-drift fault).
     """
     o = order
     wid = o.work_id
     row_class = (f"row py-2 wo-card wo-card-{wid}" if layout_change
                  else f"row py-2 work-list-item w-{wid}")
-    project = ""
-    if o.project:
-        project = (f'<div title="Project: {esc(o.project)}" class="text-sm mb-1">'
-                   f'<span class="muted">Project:</span> {esc(o.project)} </div>')
+    html = (f'<div data-v-a381df7b="" class="{row_class}">{_work_block(o)} {_customer_block(o)} '
+            f'{_items_and_visits(o)} {_instructions(o, tooltip_class)}</div>')
+    if rename_block:
+        html = rename_classes(html, rename_block)
+    return html
+
+
+def rename_classes(html: str, names: str) -> str:
+    """Given HTML and comma-separated class names, return it with each of those class tokens
+    renamed to "<name>-v2" wherever it stands in a class attribute."""
+    wanted = {n.strip() for n in names.split(",") if n.strip()}
+
+    def rename(match: re.Match) -> str:
+        tokens = [f"{t}-v2" if t in wanted else t for t in match.group(1).split(" ")]
+        return f'class="{" ".join(tokens)}"'
+
+    return re.sub(r'class="([^"]*)"', rename, html)
+
+
+def _work_block(o: WorkOrder) -> str:
+    """The first column: number link, category bar with its hidden tooltip, status badge,
+    Reason, the PO # / Project slots, work-creator."""
+    colour = CATEGORIES.get(o.category, DEFAULT_CATEGORY_COLOUR)
     created = _datetime(o.created_at)
-    work_block = (
-        f'<div class="sm-6 med-3 mb-2"><div class="flex align-center wrap">'
-        f'<label class="ks-checkbox mb-1 mr-2"><input type="checkbox" value="true">'
-        f'<div class="ks-checkbox-label-wrapper"><a href="/app/work/{wid}/"> {esc(o.number)} </a></div></label>'
-        f'<div class="wo-category-show mb-1 mr-2"><div class="flex"><div class="w-4 h-1.5" '
-        f'style="background: {CATEGORIES.get(o.category, "rgb(120, 120, 120)")}; width: 1rem; height: .375rem;">'
-        f'<div class="ks-tooltip show-arrow" style="display: none;"><div class="ks-tooltip-arrow"></div> '
-        f'{esc(o.category)} </div></div></div></div></div>'
-        f'<div class="work-status-badge mb-1 mt-0.5"><div class="inline-block text-xs py-0.5 px-2 outline '
-        f'{o.status_kind}"> {esc(o.status)} </div></div>'
-        f'<div class="text-sm mb-1"><span class="muted">Reason:</span> {esc(o.reason)} </div>'
-        f'<div>{project}</div>'
-        f'<div title="Created by: {esc(o.created_by)} {created}" '
-        f'class="work-creator text-xs muted ellipsis mt-2.5">{esc(o.created_by)} • {created}</div>'
-        f'</div>'
+    po = (f'<div class="text-sm mb-1"><span class="muted">PO #:</span> {esc(o.po_number)}\n            </div>'
+          if o.po_number else "<!---->")
+    project = (f'<div title="Project: {esc(o.project)}" class="text-sm mb-1"><span class="muted">Project:</span> '
+               f"{esc(o.project)}\n            </div>" if o.project else "<!---->")
+    return (
+        '<div class="sm-6 med-3 mb-2"><div class="flex align-center wrap"><label class="ks-checkbox mb-1 mr-2">'
+        f'<input type="checkbox" value="true" style=""> <div class="ks-checkbox-input-wrapper">{_CHECKMARK}</div> '
+        f'<div class="ks-checkbox-label-wrapper"><a href="/app/work/{wid_of(o)}/" class="">\n'
+        f"                    {esc(o.number)}\n                </a></div></label> <!----> <!----> "
+        '<div class="wo-category-show mb-1 mr-2"><div class="flex">'
+        f'<div class="w-4 h-1.5" style="background: {colour};"><div class="ks-tooltip show-arrow" style="display: none;">'
+        f'<div class="ks-tooltip-arrow"></div> \n            {esc(o.category)}\n        </div></div></div> <!----> <!---->'
+        '</div></div> <div class="work-status-badge mb-1 mt-0.5" title="">'
+        f'<div class="inline-block text-xs py-0.5 px-2 outline {o.status_kind}">\n        {esc(o.status)}\n    </div> </div> '
+        f'<div class="text-sm mb-1"><span class="muted">Reason:</span> {esc(o.reason)}\n        </div> '
+        f"<div>{po} {project}</div> "
+        f'<div title="Created by: {esc(o.created_by)}  {created}" class="work-creator text-xs muted ellipsis mt-2.5">'
+        f"{esc(o.created_by)} • {created}</div> <!----></div>"
     )
-    intersection = f'<div class="mt-1">{esc(o.intersection)}</div>' if o.intersection else ""
-    phone = f' <a href="tel:{esc(o.contact_phone)}">{esc(o.contact_phone)}</a>' if o.contact_phone else ""
-    customer_block = (
-        f'<div class="sm-6 med-4 mb-2"><div class="address flex align-start text-sm"><div>'
-        f'<div class="mb-1"><a href="/app/customers/{o.customer_id}/"> {esc(o.customer)} </a></div>'
-        f'<div class="mb-1"><a href="/app/customers/locations/{o.location_id}/"> {esc(o.store_number)} </a></div>'
-        f'<div class="mb-1"> {esc(o.brand)} </div>'
-        f'<div class="address-info text-sm"><div><div>{esc(o.street)}</div>{intersection}'
-        f'<div class="mt-1">{esc(o.city)} {esc(o.state)} {esc(o.zip)}</div>'
-        f'<div class="mt-1">{esc(o.county)}</div></div></div></div></div>'
-        f'<div class="contact-info-block mt-1.5 text-sm"><div class="flex align-start"><div>'
-        f'<div class="contact-name text-sm"><div>{esc(o.contact_name)}{phone}</div>'
-        f'<div> {esc(o.billing_company)} </div>'
-        f'<div class="muted-dark"> {esc(o.account_code)} </div><div class="muted-dark"> {esc(o.terms)} </div>'
-        f'</div></div></div></div>'
-        f'</div>'
+
+
+def wid_of(o: WorkOrder) -> int:
+    """Return the id in the order's links (not always the number's digits)."""
+    return o.work_id
+
+
+def _customer_block(o: WorkOrder) -> str:
+    """The second column: .address (customer link, location link, brand, .address-info) and
+    the contact block (.contact-name lines)."""
+    intersection = f'<div class="mt-1">{esc(o.intersection)}</div>' if o.intersection else "<!---->"
+    # Where a phone stands is unknown (no captured row has one): in the first line's slot.
+    phone = f'<a href="tel:{esc(o.contact_phone)}">{esc(o.contact_phone)}</a>' if o.contact_phone else "<!---->"
+    department = (f'<div class="muted-dark">\n                    {esc(o.department)}\n                </div>'
+                  if o.department else "<!---->")
+    return (
+        f'<div class="sm-6 med-4 mb-2"><div class="address flex align-start text-sm">{_PIN_ICON} <div>'
+        f'<div class="mb-1"><a href="/app/customers/{o.customer_id}/" class="">\n'
+        f"                    {esc(o.customer)}\n                </a></div> "
+        f'<div class="mb-1"><a href="/app/customers/locations/{o.location_id}/" class="">\n'
+        f"                    {esc(o.store_number)}\n                </a></div> "
+        f'<div class="mb-1">\n                {esc(o.brand)}\n            </div> '
+        f'<div class="address-info text-sm"><div><div>{esc(o.street)}</div> {intersection} '
+        f'<div class="mt-1">{esc(o.city)} {esc(o.state)} {esc(o.zip)}</div> '
+        f'<div class="mt-1">{esc(o.county)}</div> <!----></div> <!----></div></div></div> '
+        f'<div class="contact-info-block mt-1.5 text-sm"><div class="flex align-start">{_USER_ICON} <div> '
+        f'<div class="contact-name text-sm"><!----> <div>{esc(o.contact_name)} {phone}</div> <div>\n'
+        f"                    {esc(o.billing_company)}\n                </div> {department} "
+        f'<div class="muted-dark">\n                    {esc(o.account_code)}\n                </div> '
+        f'<div class="muted-dark">\n                    {esc(o.terms)}\n                </div></div></div></div> '
+        "<!----></div></div>"
     )
-    return (f'<div class="{row_class}">{work_block}{customer_block}'
-            f'{_items_and_visits(o)}{_instructions(o)}</div>')
 
 
 def _items_and_visits(o: WorkOrder) -> str:
-    """Return the items groups and the visits block of a row."""
-    groups: list[str] = []
-    current = None
+    """The third column: item groups (div.text-xs.mb-2) and the visits block."""
+    groups: list[list] = []
     for item in o.items:
-        if item.category != current:
-            groups.append(f'</div><div class="text-xs mb-2"><div>{esc(item.category)}</div>')
-            current = item.category
-        code = f' <span class="muted">({esc(item.code)})</span>' if item.code else ""
-        groups.append(f'<div class="flex align-center"><div>{item.quantity} x </div>'
-                      f'<div class="ml-2"><div>{esc(item.name)}{code}</div></div></div>')
-    # Each group opens with "</div>": drop the first one and close the last group.
-    items_html = "".join(groups)[len("</div>"):] + "</div>" if groups else ""
+        if not groups or groups[-1][0] != item.category:
+            groups.append([item.category, []])
+        code = f' <span class="muted">({esc(item.code)})</span>' if item.code else " <!---->"
+        groups[-1][1].append(f'<div class="flex align-center"><div>{item.quantity} x </div> '
+                             f'<div class="ml-2"><div>{esc(item.name)}{code}</div></div></div>')
+    items_html = "".join(f'<div class="text-xs mb-2"><div>{esc(category)}</div> {"".join(lines)}</div>'
+                         for category, lines in groups)
     counter = f"{o.visits_done} / {o.visits_planned}"
+    strike = "strike-through" if o.is_completed else ""
+    visits = (f'<div title="{counter}" class="text-sm muted"><span class="{strike}">\n            {counter}\n'
+              '            <span class="text-xs uppercase">visits</span></span> <!----></div> ')
     if o.is_completed:
-        visits = (f'<div title="{counter}" class="text-sm muted"><span><s> {counter} </s> '
-                  f'<span class="text-xs uppercase">visits</span></span></div>'
-                  f'<div class="mt-2 text-xs muted">Completed {_date(o.completed_on)}</div>')
+        # Not in the capture: WORKFOSSA_SITE.md's "done" variant (struck counter, a
+        # div.mt-1.text-xs.muted with the completion date, no Next Visit link).
+        visits += (f'<div class="mt-1 text-xs muted">\n            Completed {_date(o.completed_on)}\n'
+                   "        </div> <!----> <!---->")
+    elif o.next_visit_date is not None:
+        due = ""
+        if o.due_date:
+            # Seen: "muted" normally, "text-orange" when the due date is before the visit.
+            late = "text-orange" if o.due_date < o.next_visit_date else "muted"
+            due = (f' <div class="mt-1 text-sm uppercase {late}">\n                Due: {_date(o.due_date)}\n'
+                   "            </div>")
+        visits += (
+            f'<!----> <!----> <div class="mt-2"><a href="/app/work/{o.work_id}/visits/{o.visit_id}/" class="" '
+            'title="Next Visit"><div class="text-xs muted uppercase">Next Visit</div> '
+            f'<div class="mt-0.5">\n                    {_date(o.next_visit_date)}\n                </div> '
+            f'<div class="text-sm">\n                        ({esc(o.time_window)})\n                    </div>'
+            f"{due}</a></div>"
+        )
     else:
-        visits = (f'<div title="{counter}" class="text-sm muted"><span> {counter} '
-                  f'<span class="text-xs uppercase">visits</span></span></div>')
-        if o.next_visit_date is not None:
-            due = (f'<div class="mt-1 text-sm uppercase text-orange"> Due: {_date(o.due_date)} </div>'
-                   if o.due_date else "")
-            visits += (
-                f'<div class="mt-2"><a href="/app/work/{o.work_id}/visits/{o.visit_id}/" title="Next Visit">'
-                f'<div class="text-xs muted uppercase">Next Visit</div>'
-                f'<div class="mt-0.5"> {_date(o.next_visit_date)} </div>'
-                f'<div class="text-sm"> ({esc(o.time_window)}) </div>{due}</a></div>'
-            )
-    return (f'<div class="sm-12 med-5"><div class="row row-collapse">'
-            f'<div class="sm-6 med-7">{items_html}</div>'
-            f'<div class="sm-6 med-5">{visits}</div></div></div>')
+        visits += "<!----> <!----> <!---->"
+    return (f'<div class="sm-12 med-5"><div class="row row-collapse"><div class="sm-6 med-7">{items_html} '
+            f'<!----> <!----></div> <div class="sm-6 med-5">{visits}</div></div></div>')
 
 
-def _instructions(o: WorkOrder) -> str:
-    """Return the instructions block: full text in a hidden tooltip, a truncated visible copy.
+def visible_instructions(text: str) -> tuple[str, bool]:
+    """Given the instructions, return (the visible copy, whether it was cut): cut at
+    VISIBLE_INSTRUCTIONS characters back to the last word boundary, as the capture shows."""
+    if len(text) <= VISIBLE_INSTRUCTIONS:
+        return text, False
+    cut = text[:VISIBLE_INSTRUCTIONS]
+    if not text[VISIBLE_INSTRUCTIONS].isspace() and " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(), True
 
-    Rows without instructions get an empty block or none at all (both happen on the real site).
-    """
+
+def _instructions(o: WorkOrder, tooltip_class: str) -> str:
+    """The instructions block: the full text in span.pre-wrap inside a hidden tooltip (line
+    breaks kept), and a visible copy, truncated with a "more..." link or whole with that link
+    hidden (both seen). No instructions: the block's placeholder (not captured)."""
     raw = o.instructions_raw
     if raw is None:
-        return '<div class="sm-12 med-10 text-sm mt-2"></div>' if o.work_id % 2 else ""
-    if not raw.strip():
-        return '<div class="sm-12 med-10 text-sm mt-2"></div>'
-    # The visible copy is a prefix of the first line: never the whole text.
-    visible = raw.strip().splitlines()[0][:35]
+        return "<!---->"
+    visible, cut = visible_instructions(raw)
+    more_style = "" if cut else ' style="display: none;"'
     return (
-        f'<div class="sm-12 med-10 text-sm mt-2">'
-        f'<div class="ks-tooltip text-sm shadow-lg p-3" style="display: none;">'
-        f'<span class="pre-wrap">{esc(raw)}</span> <a href="#">Close</a></div>'
-        f'<div><span class="text-sm pre-wrap" style="overflow: hidden; text-overflow: ellipsis;">'
-        f'{esc(visible)}</span> <a href="#" class="ml-1 text-xs">more...</a></div></div>'
+        f'<div class="sm-12 med-10 text-sm mt-2"><div class="{esc(tooltip_class)} text-sm shadow-lg p-3" '
+        f'style="z-index: 9; display: none;"><span class="pre-wrap">{esc(raw)}</span> '
+        '<a href="#" class="block t-right text-xs">Close</a></div> <div><span class="text-sm pre-wrap" '
+        'style="overflow: hidden; text-overflow: ellipsis; white-space: pre-wrap;">'
+        f'{esc(visible)}</span> <a href="#" class="ml-1 text-xs"{more_style}>more...</a></div></div>'
     )
 
 
-def _ks_select(options: list[str], selected: str, input_html: str = "", extra_class: str = "") -> str:
-    """Return a custom dropdown (div.ks-select) with its hidden loader and option list."""
-    selected_attr = ' class="selected-item"'
-    items = "".join(
-        f'<li{selected_attr if option == selected else ""}>{esc(option)}</li>' for option in options
-    )
-    return (
-        f'<div tabindex="0" class="ks-select mb-0 {extra_class}">{input_html}'
-        f'<div class="ks-select-selection"> {esc(selected)} <span class="ks-select-arrow"></span></div>'
-        f'<div class="ks-select-dropdown" style="display: none;">'
-        f'<div><div class="loader-line" style="display: none;"></div></div>'
-        f'<div class="ks-select-list"><ul class="autocomplete-list">{items}</ul></div></div></div>'
+def rows_html(orders: list[WorkOrder], layout_change: bool = False, tooltip_class: str = "ks-tooltip",
+              rename_block: str | None = None) -> str:
+    """Given the orders of one page, return their row wrappers as the capture nests them: one
+    div per order, every other one (the first too) `.bg-gray-50`, each holding the row."""
+    return "".join(
+        f'<div data-v-a381df7b="" class="{"bg-gray-50" if i % 2 == 0 else ""}">'
+        f"{row_html(o, layout_change, tooltip_class, rename_block)}</div>"
+        for i, o in enumerate(orders)
     )
 
 
-def pagination_html(current: int, pages: int) -> str:
-    """Return the list's pagination; one page only: hidden, and next-page NOT marked disabled."""
-    hidden = ' style="display: none;"' if pages <= 1 else ""
-    prev_class = "prev-page disabled" if current <= 1 else "prev-page"
-    next_class = "next-page disabled" if (pages > 1 and current >= pages) else "next-page"
-    return (
-        f'<div class="pagination flex-shrink-0 text-sm list-pagination"{hidden}><ul class="row">'
-        f'<li><a href="#" class="{prev_class}"> &lt; </a></li>'
-        f'<li><a href="#" class="page-link current-page"> {current} </a></li>'
-        f'<li><a href="#" class="{next_class}"> &gt; </a></li></ul></div>'
-    )
+# --- the pager bar (work-list-length-aware.html; simple: WORKFOSSA_SITE.md) ----------------
+
+def _page_window(page: int, pages: int) -> list[int]:
+    """Return the numbered pages a length-aware pager shows: up to 5 around the current one."""
+    first = max(1, min(page - 2, pages - 4))
+    return list(range(first, min(pages, first + 4) + 1))
 
 
-def list_page(rows: str, matches: int, pages: int, filter_label: str, show_all: bool,
-              show_matches: bool = True, show_page_size: bool = True) -> str:
-    """Return the work list page with page 1 (25 rows) rendered server-side.
+def pager_inner_html(pager: str, page: int, pages: int) -> str:
+    """Return the inside of the list's div.pagination for a pager version and position.
 
-    Traps of the real page, on purpose: a sort ks-select before the page-size one, hidden
-    .loader-line elements in the search bar, each dropdown and a modal, and a hidden second
-    .pagination inside that modal. show_matches / show_page_size False leave out the
-    "N matches" element / the page-size menu (the no_match_count / no_page_size_menu faults).
+    length-aware (seen): prev, numbered a.page-link (the current one .current-page), next;
+    the `<!---->` slots stand where a first-page link / an ellipsis would go. With one page
+    nothing is disabled (seen; the whole pager is hidden instead). simple (WORKFOSSA_SITE.md):
+    prev and next only, `disabled` on prev at the first page and on next at the last, both
+    on a single page.
     """
-    sort_select = _ks_select(["Sort: Work #", "Sort: Next Visit", "Sort: Customer"],
-                             "Sort: Work #", extra_class="sort-select")
-    size_select = _ks_select(
-        [f"Show {n}" for n in PAGE_SIZES], "Show 25",
-        input_html='<input type="text" name="limit" tabindex="-1" class="select-input-field" value="25">',
-    ) if show_page_size else ""
-    matches_html = (f'<div class="text-right muted text-sm ks-padding-fix sm-hide tab-hide '
-                    f'med-show-up list-matches"> {matches} matches </div>') if show_matches else ""
-    chip_value = "All visits completed" if show_all else "No visits completed"
-    body = f"""
-<div class="search-bar flex align-center"><input type="search" name="search" placeholder="Search work">
-  <div class="loader-line" style="display: none;"></div></div>
-<div class="filter-chips mt-2"><span class="ks-badge"><strong>Work Visits Completed</strong>: {esc(chip_value)}</span></div>
-<div class="list-toolbar flex align-center jc-between mt-2">
-  <div class="text-sm flex align-center sort-wrap">{sort_select}</div>
-  <div class="simple-pagination flex align-center jc-between">
-    <div class="flex align-center ks-margin-fix">
-      {pagination_html(1, pages)}
-      {matches_html}
-    </div>
-    <div class="text-sm flex align-center">{size_select}</div>
-  </div>
-</div>
-<div class="list-loader-wrap"><div class="loader-line list-loader" style="display: none;"></div></div>
-<div class="list-error" role="alert" style="display: none;"></div>
-<div class="row work-list-header text-xs muted uppercase">
-  <div class="sm-6 med-3">Work</div><div class="sm-6 med-4">Customer</div>
-  <div class="sm-6 med-3">Items</div><div class="sm-6 med-2">Visits</div></div>
-<div class="work-list" data-page="1" data-pages="{pages}" data-limit="25">{rows}</div>
-<div class="modal bulk-assign-modal" style="display: none;">
-  <div class="loader-line"></div>
-  <h2>Assign technicians</h2>
-  <div class="pagination flex-shrink-0 text-sm"><ul class="row">
-    <li><a href="#" class="prev-page disabled"> &lt; </a></li>
-    <li><a href="#" class="page-link current-page"> 1 </a></li>
-    <li><a href="#" class="next-page"> &gt; </a></li></ul></div>
-</div>
-<script>{LIST_SCRIPT}</script>"""
-    return page("Work Fossa", body, logged_in=True)
+    if pager == "simple":
+        prev_class = "prev-page disabled" if page <= 1 else "prev-page"
+        next_class = "next-page disabled" if page >= pages else "next-page"
+        return (f'<ul><li><a href="#" class="{prev_class}">\n                &lt;\n            </a></li> '
+                f'<li><a href="#" class="{next_class}">\n                &gt;\n            </a></li></ul>')
+    several = pages > 1
+    prev_class = "prev-page disabled" if several and page <= 1 else "prev-page"
+    next_class = "next-page disabled" if several and page >= pages else "next-page"
+    window = _page_window(page, pages)
+    links = " ".join(
+        f'<li><a href="#" class="page-link{" current-page" if n == page else ""}">\n                {n}\n'
+        "            </a></li>" for n in window)
+    before = ('<li><a href="#" class="page-link">\n                1\n            </a></li> <li><span>...</span></li>'
+              if window[0] > 1 else "<!---->")
+    after = (f'<li><span>...</span></li> <li><a href="#" class="page-link">\n                {pages}\n'
+             "            </a></li>" if window[-1] < pages else "<!---->")
+    return (f'<ul class="row"><li><a href="#" class="{prev_class}">\n                &lt;\n            </a></li> '
+            f'{before} {links} {after} <li><a href="#" class="{next_class}">\n                &gt;\n'
+            "            </a></li></ul>")
+
+
+def pager_attributes(pager: str, pages: int) -> tuple[str, str]:
+    """Return (class, style) of the list's div.pagination: the length-aware one is hidden
+    when every row fits on one page (seen); the simple one always shows."""
+    if pager == "simple":
+        return "pagination text-sm", ""
+    return "pagination flex-shrink-0 text-sm", ("display: none;" if pages <= 1 else "")
+
+
+def count_html(matches: int) -> str:
+    """Return the "N matches" element beside the length-aware pager (seen; sm-hide tab-hide)."""
+    return ('<div class="text-right muted text-sm ks-padding-fix sm-hide tab-hide med-show-up">\n'
+            f"                    {matches} matches\n                </div>")
+
+
+def pager_bar_html(pager: str, page: int, pages: int, matches: int | None, size_label: str,
+                   show_page_size: bool, options_at_rest: bool) -> str:
+    """Return div.paginator-wrapper with the pager bar: view selection, pager (+ count on the
+    length-aware version), page-size menu and order direction (one bar, as captured).
+
+    The simple version's bar is built the same way with div.simple-pagination and no count:
+    no capture shows it around its links, WORKFOSSA_SITE.md only its links.
+    """
+    pclass, pstyle = pager_attributes(pager, pages)
+    pagination = (f'<div class="{pclass}" style="{pstyle}">{pager_inner_html(pager, page, pages)}</div>'
+                  if pstyle else f'<div class="{pclass}">{pager_inner_html(pager, page, pages)}</div>')
+    count = f" {count_html(matches)}" if pager != "simple" and matches is not None else ""
+    size_select = ""
+    if show_page_size:
+        size_select = fill(markup.PAGE_SIZE_SELECT, SIZE_LABEL=esc(size_label),
+                           OPTIONS_LIMIT=markup.PAGE_SIZE_OPTIONS if options_at_rest else "")
+    outer = "length-aware-pagination" if pager != "simple" else "simple-pagination"
+    return (
+        f'<div data-v-a381df7b="" class="paginator-wrapper"><div class="{outer} flex align-center jc-between">'
+        f'{markup.VIEW_SELECTION} <div class="flex align-center ks-margin-fix">{pagination}{count}</div></div> '
+        f'<div class="text-sm flex align-center">{size_select}{markup.ORDER_DIRECTION}</div></div></div>'
+    )
+
+
+# --- the list page -------------------------------------------------------------------------
+
+def list_page(user: str, rows: str, *, pager: str, page: int, pages: int, matches: int | None,
+              filter_label: str, state: dict, show_page_size: bool = True,
+              options_at_rest: bool = True) -> str:
+    """Return the work list page (work-list-length-aware.html) with its first page of rows.
+
+    The chrome is the capture's: the top bar's notifications modal with a hidden .pagination
+    EARLIER in the page than the list's, ten .loader-line elements all display:none, other
+    ks-select menus (export_template_id, service_reason_id) in hidden modals. `matches` None
+    leaves out the count (the simple pager, or the no_match_count fault). `state` is handed to
+    the page's script (page, pages, limit, pager, the options of each ks-select).
+    """
+    from wosync.sim.script import LIST_SCRIPT
+
+    content = (
+        fill(markup.SEARCH_HEADER, FILTER_LABEL=esc(filter_label))
+        + pager_bar_html(pager, page, pages, matches, f"Show {state['limit']}", show_page_size, options_at_rest)
+        + "</div> "  # closes the pager's wrapper div (opened at the end of SEARCH_HEADER)
+        + markup.ROWS_HEAD + rows
+        + fill(markup.LIST_TAIL,
+               OPTIONS_EXPORT_TEMPLATE_ID=markup.EXPORT_TEMPLATE_OPTIONS if options_at_rest else "",
+               OPTIONS_SERVICE_REASON_ID=markup.SERVICE_REASON_OPTIONS if options_at_rest else "")
+    )
+    # LIST_TAIL already holds the footer and closes div.content and #app (verbatim capture).
+    from wosync.sim.script import LAYOUT_SCRIPT
+
+    return (
+        _head("Work Fossa") + '<body>\n        \n        <div id="app" class="full-height"><div>'
+        + _layout_top(user, "work") + markup.PAGE_HEADER + content
+        + f"<script>{LAYOUT_SCRIPT}</script>"
+        + f'<script>var WORK_LIST_STATE = {script_data(state)};</script><script>{LIST_SCRIPT}</script>'
+        + "</body></html>"
+    )
+
+
+def select_options_for_script() -> dict:
+    """Return each ks-select's items markup by its input name, for the open-only version's
+    script (which creates the li items when a menu opens)."""
+    return {"limit": markup.PAGE_SIZE_OPTIONS, "export_template_id": markup.EXPORT_TEMPLATE_OPTIONS,
+            "service_reason_id": markup.SERVICE_REASON_OPTIONS}

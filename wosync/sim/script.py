@@ -1,42 +1,120 @@
-"""The work list's in-page script, as a string the list page inlines.
+"""The in-page scripts of the simulated site, as strings the pages inline.
 
-It reproduces how the real list behaves for a scraper: custom ks-select dropdowns; choosing
-a page size or a page fetches `/app/work/list/rows` (JSON), shows the list's `.loader-line`
-while waiting, then swaps the rows and updates the current page, the prev/next `disabled`
-classes, the pagination's visibility and the match count in one go. A 401 sends the browser
-to the login form (an expired session); any other failure shows an error and keeps the rows.
+The real site is a Vue app: its pages are rendered and changed by script, links are
+`href="#"`. These scripts reproduce what a scraper meets there:
+
+LOGIN_SCRIPT renders the login form into #app after the page was parsed (login.html shows the
+form inside #app, put there by the page's script).
+
+LAYOUT_SCRIPT runs on every logged-in page: the user menu in the top bar opens on a click,
+"Logout" posts to /logout, no `href="#"` link navigates.
+
+LIST_SCRIPT drives the work list: ks-select menus open on a click of their selection
+(their li items present at rest, or created on open and removed on close: the open-only
+version); choosing a page size relabels `.ks-select-selection` but leaves `li.selected-item`
+on "Show 25" (the real site's stale marker) and reloads the list at page 1, unless the list
+is on its only page, where nothing reloads (WORKFOSSA_SITE.md); prev/next/numbered links
+fetch `/app/work/list/rows` (JSON) and swap the rows, the pager and the count in one go,
+with the search bar's loader-line shown meanwhile. A 401 sends the browser to the login
+form (an expired session); any other failure shows an error and keeps the rows. "more..."
+opens the instructions' tooltip, "Close" shuts it.
+
+LOCATION_SCRIPT drives a location page's tabs: the Equipment tab's content is fetched when
+the tab is clicked; a collapsed equipment group shows its items only once expanded.
+"""
+
+LOGIN_SCRIPT = r"""
+(function () {
+  "use strict";
+  // Like the real app's mount: the form appears after parsing, not in the served HTML.
+  setTimeout(function () {
+    var template = document.getElementById("login-template");
+    if (!template) { return; }
+    document.getElementById("app").appendChild(template.content.cloneNode(true));
+    template.parentNode.removeChild(template);
+  }, 0);
+})();
+"""
+
+LAYOUT_SCRIPT = r"""
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".top-bar a.dropdown-toggle");
+  var menu = toggle && toggle.parentNode.querySelector("ul.sub-dropdown");
+  if (toggle && menu) {
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      menu.classList.toggle("open");
+    });
+    menu.querySelectorAll("a").forEach(function (link) {
+      if (link.textContent.trim() !== "Logout") { return; }
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var form = document.createElement("form");
+        form.method = "post";
+        form.action = "/logout";
+        document.body.appendChild(form);
+        form.submit();
+      });
+    });
+  }
+  document.querySelectorAll(".ks-action-menu > .menu-button").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      button.parentNode.classList.toggle("open");
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (menu) { menu.classList.remove("open"); }
+    var link = event.target.closest && event.target.closest('a[href="#"]');
+    if (link) { event.preventDefault(); }  // script-driven links never navigate
+  });
+})();
 """
 
 LIST_SCRIPT = r"""
 (function () {
   "use strict";
-  var list = document.querySelector(".work-list");
-  var pager = document.querySelector(".simple-pagination .list-pagination");
-  var current = pager.querySelector(".current-page");
-  var prev = pager.querySelector(".prev-page");
-  var next = pager.querySelector(".next-page");
-  var matchesEl = document.querySelector(".simple-pagination .list-matches");
-  var loader = document.querySelector(".list-loader");
-  var errorEl = document.querySelector(".list-error");
-  var state = {
-    page: Number(list.dataset.page),
-    pages: Number(list.dataset.pages),
-    limit: Number(list.dataset.limit)
-  };
+  var S = window.WORK_LIST_STATE;
+  var wrapper = document.querySelector(".paginator-wrapper");
+  var container = document.querySelector("div.mt-2.bg-white");
+  var searchBar = document.getElementById("work-order-search-bar");
+  var loader = searchBar.parentNode.querySelector(".loader-line");
   var sequence = 0;  // only the latest request may change the list
 
-  function showPager(page, pages) {
-    current.textContent = " " + page + " ";
-    prev.classList.toggle("disabled", page <= 1);
-    // Like the real site: with one page the pagination is hidden and next is NOT disabled.
-    next.classList.toggle("disabled", pages > 1 && page >= pages);
-    pager.style.display = pages <= 1 ? "none" : "";
+  function onlyPage() {
+    return S.pager === "simple" ? (S.page <= 1 && !S.hasMore) : S.pages <= 1;
+  }
+  function hasNext() {
+    return S.pager === "simple" ? S.hasMore : S.page < S.pages;
+  }
+
+  function showError(message) {
+    var box = document.querySelector(".toast-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "toast-error";
+      box.setAttribute("role", "alert");
+      wrapper.parentNode.insertBefore(box, wrapper.nextSibling);
+    }
+    box.textContent = message;
+  }
+  function clearError() {
+    var box = document.querySelector(".toast-error");
+    if (box) { box.parentNode.removeChild(box); }
+  }
+
+  function swapRows(html) {
+    var header = container.firstElementChild;  // the column header row stays
+    while (header.nextSibling) { container.removeChild(header.nextSibling); }
+    container.insertAdjacentHTML("beforeend", html);
   }
 
   function load(page, limit) {
     var mine = ++sequence;
     loader.style.display = "";
-    errorEl.style.display = "none";
     var params = new URLSearchParams(window.location.search);
     params.set("limit", String(limit));
     params.set("page", String(page));
@@ -54,77 +132,194 @@ LIST_SCRIPT = r"""
       return response.json();
     }).then(function (data) {
       if (!data || mine !== sequence) { return; }
-      list.innerHTML = data.rows_html;
-      state.page = data.page;
-      state.pages = data.pages;
-      list.dataset.page = String(data.page);
-      list.dataset.pages = String(data.pages);
-      showPager(data.page, data.pages);
-      if (matchesEl && data.matches !== undefined) {  // absent under the no_match_count fault
-        matchesEl.textContent = " " + data.matches + " matches ";
+      clearError();
+      swapRows(data.rows_html);
+      S.page = data.page;
+      S.limit = data.limit;
+      if (data.pages !== undefined) { S.pages = data.pages; }
+      if (data.has_more !== undefined) { S.hasMore = data.has_more; }
+      var pagination = wrapper.querySelector(".pagination");
+      pagination.className = data.pager_class;
+      if (data.pager_style) { pagination.setAttribute("style", data.pager_style); }
+      else { pagination.removeAttribute("style"); }
+      pagination.innerHTML = data.pager_html;
+      var count = wrapper.querySelector("div.text-right.muted");
+      if (count && data.matches !== undefined) {
+        count.textContent = "\n                    " + data.matches + " matches\n                ";
       }
       loader.style.display = "none";
     }).catch(function (error) {
       if (mine !== sequence) { return; }
       loader.style.display = "none";
-      errorEl.textContent = error.message;
-      errorEl.style.display = "";
+      showError(error.message);
     });
   }
 
-  prev.addEventListener("click", function (event) {
-    event.preventDefault();
-    if (prev.classList.contains("disabled") || state.page <= 1) { return; }
-    load(state.page - 1, state.limit);
-  });
-  next.addEventListener("click", function (event) {
-    event.preventDefault();
-    if (next.classList.contains("disabled") || state.page >= state.pages) { return; }
-    load(state.page + 1, state.limit);
-  });
-
-  function closeAll(except) {
-    document.querySelectorAll(".ks-select-dropdown").forEach(function (dropdown) {
-      if (dropdown !== except) { dropdown.style.display = "none"; }
-    });
-  }
-
-  document.querySelectorAll(".ks-select").forEach(function (select) {
-    var selection = select.querySelector(".ks-select-selection");
-    var dropdown = select.querySelector(".ks-select-dropdown");
-    var limitInput = select.querySelector("input[name=limit]");
-    selection.addEventListener("click", function (event) {
-      event.stopPropagation();
-      closeAll(dropdown);
-      dropdown.style.display = dropdown.style.display === "none" ? "" : "none";
-    });
-    select.querySelectorAll(".autocomplete-list > li").forEach(function (option) {
-      option.addEventListener("click", function (event) {
-        event.stopPropagation();
-        select.querySelectorAll(".autocomplete-list > li").forEach(function (other) {
-          other.classList.toggle("selected-item", other === option);
-        });
-        selection.firstChild.textContent = " " + option.textContent.trim() + " ";
-        dropdown.style.display = "none";
-        if (limitInput) {  // the page-size menu: reload at page 1
-          var size = parseInt(option.textContent.replace(/[^0-9]/g, ""), 10);
-          limitInput.value = String(size);
-          state.limit = size;
-          load(1, size);
-        }
-      });
-    });
-  });
-  document.addEventListener("click", function () { closeAll(null); });
-
-  // "more..." shows the full instructions; every href="#" stays on the page.
-  list.addEventListener("click", function (event) {
-    var link = event.target.closest("a[href='#']");
+  wrapper.addEventListener("click", function (event) {
+    var link = event.target.closest(".pagination a");
     if (!link) { return; }
     event.preventDefault();
+    if (link.classList.contains("disabled")) { return; }
+    if (link.classList.contains("prev-page")) {
+      if (S.page > 1) { load(S.page - 1, S.limit); }
+    } else if (link.classList.contains("next-page")) {
+      if (hasNext()) { load(S.page + 1, S.limit); }
+    } else if (link.classList.contains("page-link")) {
+      var n = parseInt(link.textContent, 10);
+      if (n && n !== S.page) { load(n, S.limit); }
+    }
+  });
+
+  // --- ks-select menus ---------------------------------------------------------------------
+  var selects = [];
+  function setupSelect(select) {
+    var selection = select.querySelector(".ks-select-selection");
+    var dropdown = select.querySelector(".ks-select-dropdown");
+    var list = select.querySelector("ul.autocomplete-list");
+    var input = select.querySelector("input.select-input-field");
+    var name = input ? input.name : "";
+    var entry = {
+      isOpen: function () { return dropdown.style.display !== "none"; },
+      open: function () {
+        if (!S.optionsAtRest && S.options[name]) {
+          // open-only: the items exist only while the menu is open.
+          list.insertAdjacentHTML("afterbegin", S.options[name]);
+        }
+        dropdown.style.display = "";
+      },
+      close: function () {
+        if (!entry.isOpen()) { return; }
+        dropdown.style.display = "none";
+        if (!S.optionsAtRest) {
+          list.querySelectorAll("li").forEach(function (li) { list.removeChild(li); });
+        }
+      }
+    };
+    selects.push(entry);
+    selection.addEventListener("click", function (event) {
+      event.stopPropagation();
+      var wasOpen = entry.isOpen();
+      selects.forEach(function (other) { other.close(); });
+      if (!wasOpen) { entry.open(); }
+    });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest("li");
+      if (!option) { return; }
+      event.stopPropagation();
+      var text = option.textContent.trim();
+      // Relabel the selection; li.selected-item is left where it was (the real site's
+      // stale marker: it stays on "Show 25").
+      var label = selection.firstChild;
+      if (label && label.nodeType === 3) {
+        label.nodeValue = "\n                " + text + "\n             ";
+      }
+      entry.close();
+      if (name === "limit") {
+        var size = parseInt(text.replace(/[^0-9]/g, ""), 10);
+        var wasOnlyPage = onlyPage();
+        S.limit = size;
+        if (!wasOnlyPage) { load(1, size); }  // on the only page nothing reloads
+      }
+    });
+  }
+  document.querySelectorAll(".ks-select").forEach(setupSelect);
+  document.addEventListener("click", function () {
+    selects.forEach(function (entry) { entry.close(); });
+  });
+
+  // "more..." shows the full instructions, "Close" hides them.
+  container.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href='#']");
+    if (!link) { return; }
     var block = link.closest(".med-10");
-    var tooltip = block && block.querySelector(".ks-tooltip");
-    if (tooltip) { tooltip.style.display = link.textContent.trim() === "Close" ? "none" : ""; }
+    var tooltip = block && block.querySelector("." + S.tooltipClass);
+    var text = link.textContent.trim();
+    if (!tooltip || (text !== "more..." && text !== "Close")) { return; }
+    event.preventDefault();
+    tooltip.style.display = text === "Close" ? "none" : "";
+  });
+})();
+"""
+
+LOCATION_SCRIPT = r"""
+(function () {
+  "use strict";
+  var L = window.LOCATION_STATE;
+  var tabs = document.querySelector("ul.tabs");
+  var panel = document.querySelector(".tab-content");
+  var loader = document.querySelector(".tabs-loader .loader-line");
+  var sequence = 0;
+
+  function select(tab) {
+    tabs.querySelectorAll("li").forEach(function (li) { li.classList.toggle("active", li === tab); });
+  }
+
+  function loadEquipment() {
+    var mine = ++sequence;
+    panel.innerHTML = "";
+    loader.style.display = "";
+    fetch(L.equipmentUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        if (response.status === 401) { window.location.href = "/"; return null; }
+        if (!response.ok) { throw new Error("Could not load equipment (error " + response.status + ")."); }
+        return response.json();
+      }).then(function (data) {
+        if (!data || mine !== sequence) { return; }
+        loader.style.display = "none";
+        panel.innerHTML = data.html;
+        var index = 0;
+        Array.prototype.forEach.call(panel.children, function (group) {
+          if (group.querySelector(":scope > .group-heading")) { setupGroup(group, data.groups[index++]); }
+        });
+      }).catch(function (error) {
+        if (mine !== sequence) { return; }
+        loader.style.display = "none";
+        panel.innerHTML = "";
+        var box = document.createElement("div");
+        box.className = "toast-error";
+        box.setAttribute("role", "alert");
+        box.textContent = error.message;
+        panel.appendChild(box);
+      });
+  }
+
+  // A group's items live in the script until the group is expanded; collapsing removes them.
+  function setupGroup(group, items) {
+    var toggle = group.querySelector(".group-heading a[title]");
+    var slot = group.lastElementChild;  // the items' wrapper after the heading (as captured)
+    var chevron = toggle.querySelector("svg");
+    function expanded() { return toggle.getAttribute("title") === "Hide equipment"; }
+    function show() {
+      slot.innerHTML = items;
+      toggle.setAttribute("title", "Hide equipment");
+      chevron.setAttribute("data-icon", "chevron-up");
+      chevron.setAttribute("class", "rotate svg-inline--fa fa-chevron-up");
+    }
+    function hide() {
+      slot.innerHTML = "";
+      toggle.setAttribute("title", "Show equipment");
+      chevron.setAttribute("data-icon", "chevron-down");
+      chevron.setAttribute("class", "svg-inline--fa fa-chevron-down");
+    }
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      if (expanded()) { hide(); } else { show(); }
+    });
+  }
+
+  tabs.addEventListener("click", function (event) {
+    var link = event.target.closest("a");
+    if (!link) { return; }
+    event.preventDefault();
+    var tab = link.parentNode;
+    select(tab);
+    if (link.textContent.trim() === "Equipment") {
+      loadEquipment();
+    } else {
+      sequence++;
+      loader.style.display = "none";
+      panel.innerHTML = L.panels[link.textContent.trim()] || "";
+    }
   });
 })();
 """

@@ -1,5 +1,5 @@
-"""`SimulatedWorkFossa`: the simulated site's public face (start/stop, faults, data changes,
-expected scraper output). The HTTP side lives in `wosync.sim.handler`."""
+"""`SimulatedWorkFossa`: the simulated site's public face (start/stop, version switches, faults,
+data changes, expected scraper output). The HTTP side lives in `wosync.sim.handler`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import threading
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 
-from wosync.sim.data import EXPECTED_KEYS, Item, WorkOrder, generate_orders, parse_date
+from wosync.sim.data import EXPECTED_KEYS, Item, Location, WorkOrder, generate_orders, parse_date
+from wosync.sim.equipment import EquipmentStore
+from wosync.sim.render import PAGE_SIZE_OPTION_MODES, PAGERS
 from wosync.sim.sessions import SessionStore
 
 # The simulated site's "today": fixed, so that the same seed always gives the same data.
@@ -36,7 +38,13 @@ class Faults:
         them (as when orders move between pages during a scrape): a scrape comes out short.
     no_match_count: the list page has no "N matches" element and the rows JSON no "matches".
     no_page_size_menu: the list page has no page-size ks-select (the one holding
-        input[name=limit]); the sort ks-select stays.
+        input[name=limit]); the other ks-select menus (export_template_id,
+        service_reason_id) stay.
+    rename_block: a class name (or comma-separated names), e.g. "address-info", renamed in
+        every row ("address-info-v2"): the rows still parse, but the fields of that block
+        come back empty (what a silent layout drift does; for the layout-drift guard).
+    equipment_slow_ms: delay every Equipment tab response by this many milliseconds.
+    Every fault works with both pager versions.
     """
 
     slow_ms: int = 0
@@ -49,6 +57,8 @@ class Faults:
     no_match_count: bool = False
     no_page_size_menu: bool = False
     expire_once: bool = False
+    rename_block: str | None = None
+    equipment_slow_ms: int = 0
 
     def __setattr__(self, name, value):
         # Re-arm the one-shot expiry whenever the expiry switches change (tests set them
@@ -75,31 +85,98 @@ _PLAIN_FIELDS = {
     "status", "category", "reason", "project", "customer", "store_number", "brand", "street",
     "intersection", "city", "state", "zip", "county", "visits_done", "visits_planned",
     "time_window", "created_by", "contact_name", "contact_phone", "billing_company",
-    "account_code", "terms",
+    "account_code", "terms", "department", "po_number", "location_id",
 }
+
+
+# The site-version switches: each a version the captures show or the contract leaves open.
+SWITCHES = {
+    "pager": PAGERS,  # "length-aware" (seen, with "N matches") or "simple" (no count at all)
+    "page_size_options": PAGE_SIZE_OPTION_MODES,  # li items in the DOM at rest (seen) or only while open
+    "tooltip_class": None,  # the instructions' hidden tooltip class: "ks-tooltip" (seen) or another
+    "equipment_collapsed": (False, True),  # the Dispenser group starts collapsed ("Show equipment")
+}
+
+
+def check_switch(name: str, value):
+    """Given a switch name and a value, return the value when the switch takes it (ValueError
+    naming the switch and its choices otherwise)."""
+    if name not in SWITCHES:
+        raise ValueError(f"unknown switch {name!r}; known: {sorted(SWITCHES)}")
+    choices = SWITCHES[name]
+    if name == "tooltip_class":
+        if not isinstance(value, str) or not value or not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(f"tooltip_class must be a CSS class name, not {value!r}")
+        return value
+    if name == "equipment_collapsed":
+        if not isinstance(value, bool):
+            raise ValueError(f"equipment_collapsed must be true or false, not {value!r}")
+        return value
+    if value not in choices:
+        raise ValueError(f"{name} takes {' or '.join(map(repr, choices))}, not {value!r}")
+    return value
 
 
 class SimulatedWorkFossa:
     """A WorkFossa look-alike on 127.0.0.1 for the scraper's tests, benchmarks and `wosync demo`.
 
     Given a count and a seed, serve `count` active work orders (plus count // 10 completed
-    ones, listed only under the "all" filter), the same ones for the same seed.
+    ones, listed only under the "all" filter), the same ones for the same seed, and each
+    location's equipment. The version switches (constructor arguments, attributes, or
+    set_switches) choose between versions of the real site's pages:
+
+    pager: "length-aware" (default; numbered pages and "N matches") or "simple" (prev/next
+        only, no match count anywhere).
+    page_size_options: "at-rest" (default; the page-size li items are in the DOM while the
+        menu is closed) or "open-only" (created on opening, removed on closing).
+    tooltip_class: the class of the instructions' hidden full-text tooltip ("ks-tooltip").
+    equipment_collapsed: the Equipment tab's groups start collapsed ("Show equipment").
+    hostile: (data, constructor only) some orders carry hostile text in every text field.
     """
 
     def __init__(self, count: int = 250, seed: int = 1, username: str = DEFAULT_USERNAME,
-                 password=DEFAULT_PASSWORD, port: int = 0):
+                 password=DEFAULT_PASSWORD, port: int = 0, *, pager: str = "length-aware",
+                 page_size_options: str = "at-rest", tooltip_class: str = "ks-tooltip",
+                 equipment_collapsed: bool = False, hostile: bool = False):
         self.username = username
         # Accept a wosync.secret.Secret too; keep only what the login check needs.
         self._password = password.reveal() if hasattr(password, "reveal") else str(password)
         self.port = port
         self.faults = Faults()
+        self.pager = pager
+        self.page_size_options = page_size_options
+        self.tooltip_class = tooltip_class
+        self.equipment_collapsed = equipment_collapsed
+        self.hostile = bool(hostile)
         self.login_count = 0
         self.list_requests = 0
+        self.location_page_loads: dict[int, int] = {}
+        self.equipment_loads: dict[int, int] = {}
         self.sessions = SessionStore()
         self.lock = threading.RLock()
-        self._orders, self._factory = generate_orders(count, seed, SIM_TODAY)
+        self.seed = seed
+        self._orders, self._factory = generate_orders(count, seed, SIM_TODAY, hostile=self.hostile)
+        self.equipment = EquipmentStore(seed)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+
+    def __setattr__(self, name, value):
+        # The switches are plain attributes, checked whenever they are set.
+        if name in SWITCHES:
+            value = check_switch(name, value)
+        object.__setattr__(self, name, value)
+
+    def switches(self) -> dict:
+        """Return the version switches as they stand."""
+        return {name: getattr(self, name) for name in SWITCHES}
+
+    def set_switches(self, **values) -> dict:
+        """Set version switches by name (ValueError naming an unknown one or a wrong value,
+        nothing changed then); return them all."""
+        checked = {name: check_switch(name, value) for name, value in values.items()}
+        for name, value in checked.items():
+            setattr(self, name, value)
+        return self.switches()
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -228,12 +305,55 @@ class SimulatedWorkFossa:
                     raise ValueError(f"cannot edit {name!r}; editable fields: {', '.join(known)}")
 
     def state(self) -> dict:
-        """Return counters for the control endpoint: logins, list requests, active matches."""
-        return {
-            "login_count": self.login_count,
-            "list_requests": self.list_requests,
-            "matches": len(self.listed_orders(include_completed=False)),
-        }
+        """Return counters for tests and the control endpoint: logins, list requests, active
+        matches, and the loads of each location's page and Equipment tab ({location id: n})."""
+        with self.lock:
+            return {
+                "login_count": self.login_count,
+                "list_requests": self.list_requests,
+                "matches": len(self.listed_orders(include_completed=False)),
+                "location_page_loads": dict(self.location_page_loads),
+                "equipment_loads": dict(self.equipment_loads),
+            }
+
+    # --- locations and equipment -----------------------------------------------------------
+
+    def location(self, location_id: int) -> Location | None:
+        """Given a location id, return the location the orders name (None when none does)."""
+        return self._factory.locations.get(int(location_id))
+
+    def location_ids(self, include_completed: bool = False) -> list[int]:
+        """Return the ids of the locations of the listed orders, each once, in list order."""
+        seen: dict[int, None] = {}
+        for order in self.listed_orders(include_completed):
+            seen.setdefault(order.location_id, None)
+        return list(seen)
+
+    def expected_dispensers(self, location_id: int) -> list[dict]:
+        """Given a location id, return its dispensers as a correct scraper reads them from the
+        Equipment tab, in the `dispensers` shape of DESIGN.md (equipment-dispensers.expected.json):
+        position, grades (list), make, model (None without a Model line), serial, fields."""
+        return self.equipment.expected_dispensers(int(location_id))
+
+    def add_dispenser(self, location_id: int, **values) -> str:
+        """Add a dispenser after the location's last one (values: grades, make, model, serial,
+        fields override the copy of the last one); return its position ("9/10")."""
+        return self.equipment.add(int(location_id), **values)
+
+    def remove_dispenser(self, location_id: int, position: str) -> None:
+        """Remove the location's dispenser at `position` ("3/4"); KeyError naming it if none."""
+        self.equipment.remove(int(location_id), position)
+
+    def edit_dispenser(self, location_id: int, position: str, **fields) -> None:
+        """Change a dispenser: grades (list; the Grade field follows), make, model (None
+        removes the Model line), serial, fields ({label: value}; None removes a field)."""
+        self.equipment.edit(int(location_id), position, **fields)
+
+    def count_location_load(self, location_id: int, equipment: bool = False) -> None:
+        """Count one load of a location's page (or of its Equipment tab)."""
+        with self.lock:
+            counter = self.equipment_loads if equipment else self.location_page_loads
+            counter[location_id] = counter.get(location_id, 0) + 1
 
     def set_faults(self, **values) -> None:
         """Set Faults fields by name (ValueError naming the unknown ones)."""
@@ -245,4 +365,4 @@ class SimulatedWorkFossa:
             setattr(self.faults, name, value)
 
 
-__all__ = ["SimulatedWorkFossa", "Faults", "EXPECTED_KEYS", "SIM_TODAY"]
+__all__ = ["SimulatedWorkFossa", "Faults", "EXPECTED_KEYS", "SIM_TODAY", "SWITCHES"]
