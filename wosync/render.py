@@ -22,15 +22,16 @@ RESULT_STYLE = {"success": "green", "running": "blue", "partial": "yellow", "fai
 # --- site text is data ------------------------------------------------------------------------
 
 # Terminal escape sequences, whole: CSI (colours, cursor moves), OSC (window titles, hyperlinks;
-# ended by BEL or ST, or cut off), DCS/SOS/PM/APC strings, and two-character escapes. Their
-# payload goes too: "\x1b]0;title\x07" must not leave "0;title" behind.
+# ended by BEL or ST), DCS/SOS/PM/APC strings, and two-character escapes. Their payload goes
+# too: "\x1b]0;title\x07" must not leave "0;title" behind. A string sequence that is never
+# ended loses only its introducer, so the text after it stays visible.
 _ESCAPE_SEQUENCE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+    r"|\x1b[PX^_][^\x1b]*\x1b\\"
     r"|\x1b[ -/]*[0-~]?"
     r"|\x9b[0-?]*[ -/]*[@-~]?"
-    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?"
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)"
 )
 # What is left that a terminal or a reader could be fooled by: C0 controls (but tab and line
 # feed), DEL, C1 controls, and the bidirectional overrides, embeddings, isolates and marks
