@@ -44,7 +44,7 @@ import schedule
 from wosync import config, schedules
 from wosync.accounts import resolve_account
 from wosync.clock import Clock, from_iso, system_clock
-from wosync.errors import AlreadyRunning, UsageError, WosyncError
+from wosync.errors import AlreadyRunning, DatabaseDamaged, UsageError, WosyncError
 from wosync.locks import FileLock
 from wosync.logs import setup_logging
 from wosync.sdnotify import Notifier
@@ -67,6 +67,10 @@ CLOCK_JUMP_TOLERANCE_SECONDS = 5.0
 # Testing knob: when set, a successful run repeats after this many seconds instead of the
 # schedule's interval (whose minimum, 15 minutes, is too long for a test of many runs).
 TEST_INTERVAL_ENV = "WOSYNC_TEST_INTERVAL_SECONDS"
+# How often the daemon looks whether today's backup is made (once per local day, while no sync
+# runs; wosync.backup keeps the last 7); after a failed one it waits longer before trying again.
+BACKUP_CHECK_SECONDS = 600.0
+BACKUP_RETRY_SECONDS = 3600.0
 
 
 # --- pure decisions ------------------------------------------------------------------------
@@ -249,6 +253,8 @@ def run_schedule(
         store.update_schedule(schedule_id, now, next_run=next_run)
         log.warning("%s: skipped: %s; trying again at %s", label, exc.message, when_text(next_run, now))
         return RunOutcome(schedule_id, "skipped", None, next_run)
+    except DatabaseDamaged:
+        raise  # not one more write into a damaged file: the daemon stops (see Daemon._work)
     except Exception as exc:  # the sync could not even record a run (storage, lock folder...)
         now = clock()
         message = exc.message if isinstance(exc, WosyncError) else f"unexpected {type(exc).__name__}: {exc}"
@@ -322,6 +328,8 @@ class Daemon:
         self._plan_summary: tuple = ()
         self._status = "starting"
         self._clock_reading: tuple[float, float] | None = None
+        self.damaged: DatabaseDamaged | None = None  # set when a sync found the file damaged
+        self._backup_retry_at = 0.0  # monotonic time before which no failed backup is retried
 
     # -- called from signal handlers (main thread, between bytecodes): set flags only
 
@@ -345,6 +353,12 @@ class Daemon:
 
         self.started_at = self.clock()
         self.store = self.store_factory()
+        try:
+            self.store.ensure_sound()  # before the first write (recovery, the daemon row)
+        except DatabaseDamaged:
+            self.store.close()
+            self.store = None
+            raise
         for run_id in recover_stale_runs(self.store, self.started_at):
             log.info("run %d was left running by a process that is gone: marked interrupted", run_id)
         self.store.set_daemon_state(os.getpid(), "starting", self.started_at, started_at=self.started_at)
@@ -355,6 +369,7 @@ class Daemon:
             log.warning("%s is set: successful runs repeat every %g s (for tests only)",
                         TEST_INTERVAL_ENV, self.test_interval.total_seconds())
         self.notifier.ready(self._status)
+        self._daily_backup()  # idle now: no sync has started yet
         try:
             self._loop()
         finally:
@@ -388,7 +403,8 @@ class Daemon:
                 self._abandon_running_runs()
         self.scheduler.clear()
         if self.store is not None:
-            self.store.set_daemon_state(None, "stopped", self.clock())
+            if self.damaged is None:
+                self.store.set_daemon_state(None, "stopped", self.clock())
             self.store.close()
         log.info("stopped")
 
@@ -418,6 +434,7 @@ class Daemon:
         self.scheduler.clear()
         self.scheduler.every(self.poll_seconds).seconds.do(self._poll).tag("poll")
         self.scheduler.every(HEARTBEAT_SECONDS).seconds.do(self._heartbeat).tag("heartbeat")
+        self.scheduler.every(BACKUP_CHECK_SECONDS).seconds.do(self._daily_backup).tag("backup")
         if self.notifier.watchdog_seconds:
             self.notifier.watchdog()
             self.scheduler.every(self.notifier.watchdog_seconds).seconds.do(self.notifier.watchdog).tag("watchdog")
@@ -444,6 +461,24 @@ class Daemon:
 
     def _heartbeat(self) -> None:
         self.store.set_daemon_state(os.getpid(), self._status, self.clock())
+
+    def _daily_backup(self) -> None:
+        """The `backup` job: unless a sync runs, make today's backup beside the database if it
+        is not made yet, keeping the last 7 (wosync.backup.daily_backup). A failed backup is
+        logged and retried an hour later; it never stops the daemon."""
+        if self._busy() or self._stop.is_set() or time.monotonic() < self._backup_retry_at:
+            return
+        from wosync.backup import DAILY_KEEP, daily_backup
+
+        try:
+            made = daily_backup(self.store, self.clock())
+        except Exception as exc:
+            self._backup_retry_at = time.monotonic() + BACKUP_RETRY_SECONDS
+            log.warning("the daily backup failed: %s; trying again in an hour",
+                        exc.message if isinstance(exc, WosyncError) else f"{type(exc).__name__}: {exc}")
+            return
+        if made is not None:
+            log.info("daily backup written: %s (the last %d are kept)", made, DAILY_KEEP)
 
     def _start_due(self):
         """The `due` job: start the most overdue schedule in the worker thread."""
@@ -472,6 +507,10 @@ class Daemon:
                              stopping=self._stop.is_set, sync=self.sync, test_interval=self.test_interval)
             finally:
                 store.close()
+        except DatabaseDamaged as exc:
+            # Every later sync would find it too: stop (exit 2) and let the user restore a backup.
+            self.damaged = exc
+            self.request_stop("the database is damaged")
         except Exception as exc:  # keep the loop alive; type and message only, never locals
             log.error("schedule %d: %s: %s", schedule_id, type(exc).__name__, exc)
         finally:
@@ -562,6 +601,9 @@ def serve(log_file: Path | None = None, verbose: bool = False) -> int:
     }
     try:
         daemon.run()
+        if daemon.damaged is not None:
+            log.error("the daemon stopped: %s", daemon.damaged.message)
+            return int(daemon.damaged.exit_code)
     except WosyncError as exc:
         log.error("the daemon stopped: %s", exc.message)
         return int(exc.exit_code)

@@ -42,6 +42,9 @@ ExecStart={exec_start} daemon
 ExecReload=/bin/kill -HUP $MAINPID
 Restart=on-failure
 RestartSec=30
+# Exit 2 is bad input or a database that needs the user (damaged, or from a newer wosync):
+# restarting would not help, so systemd leaves it stopped (see `systemctl --user status wosync`).
+RestartPreventExitStatus=2
 # The daemon pings the watchdog every 60 s, also while a sync runs; a hung daemon is restarted.
 WatchdogSec=120
 # SIGTERM goes to the daemon alone: it cancels the running sync and closes the browser itself
