@@ -36,6 +36,7 @@ def travel(instant: datetime, local: str = "UTC"):
 SCHEDULE_KEYS = {
     "id", "account", "schedule_type", "interval_hours", "active_start_hour", "active_end_hour", "timezone",
     "enabled", "next_run", "last_run", "last_success", "consecutive_failures", "created_at", "updated_at",
+    "calendar_path",
 }
 
 

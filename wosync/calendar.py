@@ -129,6 +129,7 @@ def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str,
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "WorkFossa visits")
     calendar.add("x-wr-timezone", zone_name)
+    days = []
     for order in orders:
         if order.get("completed_at") or not order.get("next_visit_date"):
             continue
@@ -136,6 +137,7 @@ def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str,
             day = date.fromisoformat(order["next_visit_date"])
         except (TypeError, ValueError):
             continue
+        days.append(day)
         event = Event()
         event.add("uid", event_uid(account_of(order), order["number"]))
         event.add("dtstamp", now)
@@ -160,7 +162,10 @@ def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str,
         if order.get("status"):
             event.add("categories", [order["status"]])
         calendar.add_component(event)
-    calendar.add_missing_timezones()
+    if days:
+        # The zone's rules around the visits only (the default span, 1970-2038, is 13 kB of dates).
+        calendar.add_missing_timezones(first_date=date(min(days).year - 1, 1, 1),
+                                       last_date=date(max(days).year + 2, 1, 1))
     return calendar.to_ical()
 
 
