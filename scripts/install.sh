@@ -62,8 +62,9 @@ else
   say "browser: $found"
 fi
 
-# 4. For the tests: a real terminal (tmux) for `wosync watch`, systemd-analyze for the unit file.
+# 4. For the tests: a real terminal (tmux) for `wosync watch`, systemd-analyze for the unit file,
+#    a real calendar client (khal) that imports `wosync calendar`'s feed.
 if [ $want_tests -eq 1 ]; then
-  apt_install tmux systemd
+  apt_install tmux systemd khal
 fi
 say "done"
