@@ -226,3 +226,24 @@ def test_a_script_element_in_a_row_does_not_change_what_is_read():
     html = row("appendix.html").replace(
         "<div class=\"address flex", "<script>if (a < b) {}</script><div class=\"address flex")
     assert parse_row(html, BASE) == parse_row(row("appendix.html"), BASE)
+
+
+def test_every_equipment_tab_the_simulated_site_draws_reads_back_as_its_dispensers():
+    """The simulated Equipment tab (after the captured fragment, with other groups beside the
+    Dispenser one, locations without dispensers, collapsed groups) read by parse_dispensers."""
+    from wosync.sim.equipment import EquipmentStore
+    from wosync.sim.location_page import equipment_tab
+    from wosync.workfossa.equipment import dispenser_group_state, parse_dispensers
+
+    store = EquipmentStore(seed=11)
+    without = 0
+    for location_id in range(40000, 40120):
+        equipment = store.snapshot(location_id)
+        expected = [d.expected() for d in equipment.dispensers]
+        without += not expected
+        assert parse_dispensers(equipment_tab(location_id, equipment, collapsed=False)["html"]) \
+            == expected, location_id
+        collapsed = dispenser_group_state(equipment_tab(location_id, equipment, collapsed=True)["html"])
+        assert (collapsed.present, collapsed.count) == ((True, len(expected)) if expected else (False, None))
+        assert collapsed.expanded is (False if expected else None)
+    assert 0 < without < 120

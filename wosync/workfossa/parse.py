@@ -154,13 +154,19 @@ def _status(row: LexborNode) -> str | None:
 
 
 def _category(row: LexborNode) -> str | None:
-    """Return the colour bar's name: its hidden tooltip's text; without that tooltip (another
-    class on another version) the bar's own text, then its title."""
+    """Return the colour bar's name: the text of its first tooltip (a row may show two bars,
+    seen: the first is the category), found by its class, else (another class on another
+    version) as the first hidden element, else as the bar's first text; then the bar's title."""
     bar = row.css_first(site.CATEGORY_BAR)
     if bar is None:
         return None
-    tooltip = bar.css_first(site.CATEGORY_TOOLTIP)
-    return (collapse((tooltip or bar).text()) or collapse(bar.attributes.get("title")))
+    tooltip = bar.css_first(site.CATEGORY_TOOLTIP) or bar.css_first(site.HIDDEN)
+    if tooltip is not None:
+        name = collapse(tooltip.text())
+    else:
+        name = next((collapse(node.text_content) for node in bar.traverse(include_text=True)
+                     if node.is_text_node and node.text_content.strip()), None)
+    return name or collapse(bar.attributes.get("title"))
 
 
 def _labelled(row: LexborNode) -> dict:

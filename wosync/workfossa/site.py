@@ -182,74 +182,118 @@ READ_PAGE = "(arg) => {" + _STATE + r"""
 
 
 # --- One work-list row -----------------------------------------------------------------------
-# Read by workfossa/parse.py from each row's outerHTML (ROWS above finds the rows). Seen in
-# work-list-length-aware.html: every selector and pattern below reads all 44 rows there.
-# Patterns are Python regular expressions, applied to collapsed text unless said otherwise.
+# Read by workfossa/parse.py from the rows' outerHTML (ROWS above finds the rows), with
+# selectolax: the same CSS the browser takes. Patterns are Python regular expressions, applied
+# to collapsed text unless said otherwise. "seen" names the capture in tests/fixtures/workfossa/.
 
-# The order's link: a[href="/app/work/<id>/"] whose text is the number (seen). The visit link
-# also starts /app/work/, so candidates are filtered by the pattern; absolute links tolerated.
-WORK_LINK = 'a[href*="/app/work/"]'
-WORK_LINK_PATTERN = r"^(?:https?://[^/]+)?/app/work/(\d+)/?$"
-WORK_LINK_SHOWN = 'a[href="/app/work/<id>/"]'  # how messages name it
-WORK_PATH = "/app/work/{work_id}/"  # the order's page, made absolute with the base URL
-# The category: a colour bar whose name is its hidden tooltip's text (seen). The tooltip's
-# class may differ on other versions (unknown): without it the bar's own text is the name
-# (it holds nothing else, seen), then its title attribute (unknown).
-CATEGORY_BAR = ".wo-category-show"
-CATEGORY_TOOLTIP = ".ks-tooltip"
-# The status badge's wrapper, and the badge itself (work-status-open / -in-progress, seen);
-# the second is the fallback when the wrapper is missing (unknown).
+# The order's link a[href="/app/work/<id>/"], its text the number; the id need not equal the
+# number. The visit link also starts /app/work/: candidates are filtered by the pattern.
+WORK_LINK = 'a[href*="/app/work/"]'  # seen: work-list-length-aware.html
+WORK_LINK_PATTERN = r"^(?:https?://[^/]+)?/app/work/(\d+)/?$"  # seen (absolute links: unknown)
+WORK_LINK_SHOWN = 'a[href="/app/work/<id>/"]'  # how messages and errors name it
+WORK_PATH = "/app/work/{work_id}/"  # the order's page (seen: the links of the list)
+# Where elements hidden at rest are marked: every tooltip of a row (seen: work-list-length-
+# aware.html, `style="display: none;"` and `style="z-index: 9; display: none;"`).
+HIDDEN = '[style*="display: none"], [style*="display:none"]'
+# The tooltips' class (seen: work-list-length-aware.html). Other versions may use another
+# (unknown): the parser never depends on it alone.
+TOOLTIP = ".ks-tooltip"
+# The category: a colour bar, its name the text of the hidden tooltip inside it; without that
+# tooltip, the bar's own text (it holds nothing else, seen), then its title (unknown).
+CATEGORY_BAR = ".wo-category-show"  # seen: work-list-length-aware.html
+CATEGORY_TOOLTIP = TOOLTIP  # seen: work-list-length-aware.html
+# The status badge's wrapper (seen: work-list-length-aware.html), and the badge itself
+# (work-status-open, work-status-in-progress, seen), read when the wrapper is missing (unknown).
 STATUS_BADGE = ".work-status-badge"
 STATUS_KIND = '[class*="work-status-"]'
-# "Reason: ..." and "Project: ..." lines: a span.muted label, the value after it (seen).
+# "Reason: ..." and "Project: ..." lines: a span.muted label, the value after it
+# (seen: work-list-length-aware.html; one row has no Project line).
 LINE_LABEL = "span.muted"
-REASON_LABEL = "Reason:"
-PROJECT_LABEL = "Project:"
-# An element hidden at rest by an inline style (seen: every .ks-tooltip of the rows).
-HIDDEN = '[style*="display: none"], [style*="display:none"]'
-# div.work-creator "Dana Ortiz • 11/29/2024 01:09pm" (seen); its title "Created by: <name>
-# MM/DD/YYYY hh:mmam" is the fallback when the bullet is missing (title seen, fallback unknown).
+REASON_LABEL = "Reason:"  # seen
+PROJECT_LABEL = "Project:"  # seen
+# div.work-creator "Dana Ortiz • 11/29/2024 01:09pm" (seen: work-list-length-aware.html); its
+# title "Created by: <name>  MM/DD/YYYY hh:mmam" (seen) is read when the bullet is missing (unknown).
 CREATOR = ".work-creator"
-CREATOR_SEPARATOR = "•"
-CREATOR_TITLE_PREFIX = r"^Created by:\s*"  # case-insensitive
-STAMP_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"  # case-insens.
-DATE_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})"  # MM/DD/YYYY (seen; M/D/YYYY tolerated)
+CREATOR_SEPARATOR = "•"  # seen
+CREATOR_TITLE_PREFIX = r"^Created by:\s*"  # seen; case-insensitive
+STAMP_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"  # seen; case-insens.
+DATE_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})"  # MM/DD/YYYY (seen; M/D/YYYY unknown, tolerated)
 
-# The customer block (seen): the customer link, the location link ("#5154"), the brand line
-# right after the location's line, then .address-info: street, an optional intersection,
-# "City ST 12345" (no comma, seen; a comma and ZIP+4 tolerated), "X County".
-CUSTOMER_BLOCK = ".address"
-CUSTOMER_LINK = 'a[href*="/app/customers/"]'
-CUSTOMER_LINK_PATTERN = r"/app/customers/(\d+)/?$"
-LOCATION_LINK_PATTERN = r"/app/customers/locations/(\d+)/?$"
-ADDRESS_INFO = ".address-info"
-CITY_LINE_PATTERN = r"^(?P<city>.+?),?\s+(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$"
-# The contact block: unlabelled lines, the first is the contact (seen).
+# The customer block: the customer link, the location link ("#5154", its id location_id), the
+# brand on the line right after the location's, then .address-info: street, an optional
+# intersection, "City ST 12345" (no comma; ZIP+4 seen; a comma unknown, tolerated), "X County".
+CUSTOMER_BLOCK = ".address"  # seen: work-list-length-aware.html
+CUSTOMER_LINK = 'a[href*="/app/customers/"]'  # both links; told apart by the patterns (seen)
+CUSTOMER_LINK_PATTERN = r"/app/customers/(\d+)/?$"  # seen
+LOCATION_LINK_PATTERN = r"/app/customers/locations/(\d+)/?$"  # seen
+ADDRESS_INFO = ".address-info"  # seen
+CITY_LINE_PATTERN = r"^(?P<city>.+?),?\s+(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$"  # seen
+# The contact block: unlabelled lines, the first is the contact (seen: work-list-length-aware.html).
 CONTACT_NAME = ".contact-name"
 
-# Items (seen): groups div.text-xs.mb-2, a category line, then lines "N x Name (CODE)", the
-# code in span.muted.
+# Items: groups, each a category line then lines "N x Name (CODE)", the code in span.muted
+# (seen: work-list-length-aware.html; an item without a code: unknown, tolerated).
 ITEM_GROUP = "div.text-xs.mb-2"
-ITEM_GROUP_SHOWN = "div.text-xs.mb-2 (item line)"  # how messages name an item line
+ITEM_GROUP_SHOWN = "div.text-xs.mb-2 (item line)"  # how errors name an item line
 ITEM_CODE = "span.muted"
-ITEM_LINE_PATTERN = r"^(\d+)\s*x\s*(.*)$"  # case-insensitive
+ITEM_LINE_PATTERN = r"^(\d+)\s*x\s*(.*)$"  # seen; case-insensitive
 
-# Visits (seen): the counter's title "0 / 1" (done / planned); when it has no title (unknown)
-# its text "0 / 1 visits". The Next Visit link holds the date, "(anytime)" and "Due: ...".
+# Visits: the counter's title "0 / 1" (done / planned; seen: work-list-length-aware.html), or
+# its text "0 / 1 visits" when it has no title (unknown). The Next Visit link (seen) holds the
+# date, "(anytime)" and "Due: MM/DD/YYYY"; without its title, a visit's href (unknown).
 VISIT_COUNTER = '[title*="/"]'
 COUNTER_PATTERN = r"^\s*(\d+)\s*/\s*(\d+)\s*(?:visits?)?\s*$"  # case-insensitive
-NEXT_VISIT_LINK = 'a[title="Next Visit"]'
-# Fallback for a Next Visit link without its title (unknown): a visit's href.
-VISIT_LINK = 'a[href*="/visits/"]'
-VISIT_LINK_PATTERN = r"/app/work/\d+/visits/\d+/?$"
-DUE_PATTERN = r"Due:?\s*(\d{1,2}/\d{1,2}/\d{4})"  # case-insensitive
-WINDOW_PATTERN = r"\(([^()]*)\)"  # "(anytime)", "(8:00am - 12:00pm)"
+NEXT_VISIT_LINK = 'a[title="Next Visit"]'  # seen
+VISIT_LINK = 'a[href*="/visits/"]'  # unknown as a fallback (the href itself is seen)
+VISIT_LINK_PATTERN = r"/app/work/\d+/visits/\d+/?$"  # seen
+DUE_PATTERN = r"Due:?\s*(\d{1,2}/\d{1,2}/\d{4})"  # seen; case-insensitive
+WINDOW_PATTERN = r"\(([^()]*)\)"  # "(anytime)" (seen), "(8:00am - 12:00pm)" (unknown)
 
-# Instructions (seen): the full text in span.pre-wrap inside the hidden .ks-tooltip, and a
-# visible truncated copy (also span.pre-wrap) followed by a "more..." link. The tooltip's
-# class may differ elsewhere (unknown): the full copy is a pre-wrap inside a HIDDEN element,
-# or else one not followed by a "more..." link; never the truncated one.
+# Instructions: the full text in span.pre-wrap inside the hidden tooltip, line breaks kept; a
+# visible truncated copy (also span.pre-wrap) followed by a "more..." link (seen: work-list-
+# length-aware.html, all 44 rows). The tooltip's class may differ elsewhere (unknown): the full
+# copy is a pre-wrap inside a TOOLTIP or HIDDEN element, or else one not followed by "more...".
 INSTRUCTIONS_COPY = ".pre-wrap"
 INSTRUCTIONS_HIDDEN_COPY = ", ".join(
-    f"{hidden} {INSTRUCTIONS_COPY}" for hidden in (CATEGORY_TOOLTIP, *HIDDEN.split(", ")))
-MORE_LINK_PATTERN = r"^\s*more\b"  # the link after the truncated copy; case-insensitive
+    f"{hidden} {INSTRUCTIONS_COPY}" for hidden in (TOOLTIP, *HIDDEN.split(", ")))
+MORE_LINK_PATTERN = r"^\s*more\b"  # the link after the truncated copy (seen); case-insensitive
+
+
+# --- The Equipment tab -----------------------------------------------------------------------
+# Read by workfossa/equipment.py. Seen: equipment-dispensers.html (a fragment of the tab: the
+# Dispenser group, expanded, 8 dispensers, one without a Model line). The tab itself and the
+# page around it are unknown on the real site (WORKFOSSA_SITE.md: find the tab by its text).
+
+EQUIPMENT_TAB_TEXT = "Equipment"  # unknown markup: the tab is found by this text
+# Each equipment type is a group: a heading, then its items (seen: the heading and its items'
+# wrapper side by side in a div.mt-4; other types' groups: unknown, read to the next heading).
+EQUIPMENT_GROUP_HEADING = "div.group-heading"  # seen
+# The heading's toggle: "Hide equipment" while expanded (seen), "Show equipment" collapsed
+# (WORKFOSSA_SITE.md; not captured). It holds the type's name and the count "(8)".
+EQUIPMENT_EXPANDED_TITLE = "Hide equipment"  # seen
+EQUIPMENT_COLLAPSED_TITLE = "Show equipment"  # unknown (WORKFOSSA_SITE.md)
+EQUIPMENT_GROUP_EXPANDED = f'a[title="{EQUIPMENT_EXPANDED_TITLE}"]'
+EQUIPMENT_GROUP_COLLAPSED = f'a[title="{EQUIPMENT_COLLAPSED_TITLE}"]'  # click it to expand
+EQUIPMENT_GROUP_NAME = "span.bold"  # "Dispenser" (seen; styled capitalize: source text read)
+EQUIPMENT_GROUP_COUNT_PATTERN = r"\((\d+)\)"  # "(8)" (seen)
+DISPENSER_GROUP_NAME = "Dispenser"  # seen; compared case-insensitively
+# One piece of equipment: div.py-1.5 (every other one also .bg-gray-50), seen. The attribute
+# form, because "." in a class name needs escaping in CSS.
+EQUIPMENT_ITEM = 'div[class~="py-1.5"]'
+# The title line "1/2 - Regular, Plus, Diesel - Gilbarco": the direct text of this element
+# (seen), split at " - " into the fuelling positions, the grades (a comma list) and the make.
+EQUIPMENT_TITLE = ".px-2 > .flex > div"
+EQUIPMENT_TITLE_SEPARATOR = " - "  # seen
+EQUIPMENT_GRADE_SEPARATOR = ","  # seen
+EQUIPMENT_SERIAL = "div.muted.text-tiny"  # "S/N: SN60372" (seen)
+EQUIPMENT_SERIAL_PATTERN = r"^S/N:?\s*(.*)$"  # seen; case-insensitive
+# "Make: Gilbarco" and an optional "Model: NL3": a label span, the value after it (seen; one
+# of the 8 has no Model line). Styled upper-case: the source text is compared, case-folded.
+EQUIPMENT_SPEC_LABEL = "span.muted.uppercase"
+EQUIPMENT_MAKE_LABEL = "Make:"  # seen
+EQUIPMENT_MODEL_LABEL = "Model:"  # seen
+# The custom fields: label/value pairs (Grade, Stand Alone Code, Number of Nozzles (per side),
+# Meter Type; seen), the label's text styled upper-case (source text read).
+EQUIPMENT_FIELDS = ".custom-fields-view"  # seen
+EQUIPMENT_FIELD_LABEL = "div.muted.uppercase.text-xs"  # seen
+EQUIPMENT_FIELD_VALUE = "div.text-xs.mt-1"  # seen, beside its label
