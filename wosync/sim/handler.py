@@ -276,7 +276,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         label = "All visits completed" if show_all else "No visits completed"
         state = {"page": 1, "limit": limit, "pager": pager, "tooltipClass": site.tooltip_class,
                  "optionsAtRest": site.page_size_options == "at-rest",
-                 "options": render.select_options_for_script()}
+                 "options": render.select_options_for_script(with_page_size=not faults.no_page_size_menu)}
         if pager == "simple":
             state["hasMore"] = pages > 1
         else:

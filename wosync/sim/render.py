@@ -532,8 +532,11 @@ def list_page(user: str, rows: str, *, pager: str, page: int, pages: int, matche
     )
 
 
-def select_options_for_script() -> dict:
+def select_options_for_script(with_page_size: bool = True) -> dict:
     """Return each ks-select's items markup by its input name, for the open-only version's
-    script (which creates the li items when a menu opens)."""
-    return {"limit": markup.PAGE_SIZE_OPTIONS, "export_template_id": markup.EXPORT_TEMPLATE_OPTIONS,
-            "service_reason_id": markup.SERVICE_REASON_OPTIONS}
+    script (which creates the li items when a menu opens); without the page-size menu's."""
+    options = {"limit": markup.PAGE_SIZE_OPTIONS, "export_template_id": markup.EXPORT_TEMPLATE_OPTIONS,
+               "service_reason_id": markup.SERVICE_REASON_OPTIONS}
+    if not with_page_size:
+        del options["limit"]
+    return options
