@@ -17,7 +17,7 @@ import pytest
 from wosync.workfossa import paging, site
 from wosync.workfossa.paging import ListState
 
-from captures import capture_html, open_capture
+from captures import browser, capture_html, open_capture  # noqa: F401 - browser is a fixture
 
 pytestmark = pytest.mark.browser
 

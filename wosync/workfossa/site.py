@@ -259,6 +259,24 @@ INSTRUCTIONS_HIDDEN_COPY = ", ".join(
 MORE_LINK_PATTERN = r"^\s*more\b"  # the link after the truncated copy (seen); case-insensitive
 
 
+# Where each field of a row is read from, for messages (the layout-drift guard names the
+# block whose markup moved).
+FIELD_SELECTORS = {
+    "number": WORK_LINK_SHOWN, "work_id": WORK_LINK_SHOWN, "url": WORK_LINK_SHOWN,
+    "status": STATUS_BADGE, "category": CATEGORY_BAR,
+    "reason": LINE_LABEL, "project": LINE_LABEL,
+    "customer": CUSTOMER_BLOCK, "store_number": CUSTOMER_BLOCK, "brand": CUSTOMER_BLOCK,
+    "location_id": CUSTOMER_BLOCK,
+    "street": ADDRESS_INFO, "intersection": ADDRESS_INFO, "city": ADDRESS_INFO,
+    "state": ADDRESS_INFO, "zip": ADDRESS_INFO, "county": ADDRESS_INFO,
+    "contact": CONTACT_NAME, "items": ITEM_GROUP,
+    "visits_done": VISIT_COUNTER, "visits_planned": VISIT_COUNTER,
+    "next_visit_date": NEXT_VISIT_LINK, "time_window": NEXT_VISIT_LINK,
+    "due_date": NEXT_VISIT_LINK, "visit_url": NEXT_VISIT_LINK,
+    "instructions": INSTRUCTIONS_COPY, "created_by": CREATOR, "created_at": CREATOR,
+}
+
+
 # --- The Equipment tab -----------------------------------------------------------------------
 # Read by workfossa/equipment.py. Seen: equipment-dispensers.html (a fragment of the tab: the
 # Dispenser group, expanded, 8 dispensers, one without a Model line). The tab itself and the
