@@ -204,10 +204,11 @@ def test_match_count(text, expected):
     assert parse_match_count(text) == expected
 
 
-def test_every_row_the_simulated_site_draws_reads_back_as_its_expected_order():
+@pytest.mark.parametrize("tooltip_class", ["ks-tooltip", "ks-popover"])
+def test_every_row_the_simulated_site_draws_reads_back_as_its_expected_order(tooltip_class):
     """The simulated site's generator covers what the fragments above cannot list one by
-    one (every status, city, item and instruction shape); the expected dicts come from the
-    site's own data, not from the parser."""
+    one (every status, city, item and instruction shape), with the captured tooltip class and
+    another; the expected dicts come from the site's own data, not from the parser."""
     import datetime as dt
 
     from wosync.sim import render
@@ -215,7 +216,9 @@ def test_every_row_the_simulated_site_draws_reads_back_as_its_expected_order():
 
     orders, _ = generate_orders(400, seed=11, today=dt.date(2026, 4, 10))
     assert any(o.is_completed for o in orders) and any(o.contact_phone for o in orders)
-    parsed = parse_rows("\n".join(render.row_html(o) for o in orders), "http://127.0.0.1:9")
+    html = "\n".join(render.row_html(o, tooltip_class=tooltip_class) for o in orders)
+    assert (tooltip_class in html) and (tooltip_class == "ks-tooltip" or "ks-tooltip text-sm" not in html)
+    parsed = parse_rows(html, "http://127.0.0.1:9")
     assert len(parsed) == len(orders)
     for order, got in zip(orders, parsed):
         expected = {"location_id": order.location_id, **order.expected("http://127.0.0.1:9")}

@@ -37,9 +37,9 @@ _MATCHES = re.compile(site.MATCH_COUNT_PATTERN, re.IGNORECASE)
 # Labels compared as source text, case-folded: the site styles some labels upper-case, and a
 # version that spells them so in its source must still be read.
 _LABELS = {site.REASON_LABEL.casefold(): "reason", site.PROJECT_LABEL.casefold(): "project"}
-_WHITESPACE = re.compile(r"\s+")
-# Every element inside an element hidden at rest.
+# Every element inside an element hidden at rest; and the line labels outside them.
 _INSIDE_HIDDEN = ", ".join(f"{hidden} *" for hidden in site.HIDDEN.split(", "))
+_VISIBLE_LABEL = f"{site.LINE_LABEL}:not({_INSIDE_HIDDEN})"
 
 # HTML elements whose edges end a line on screen (HTML knowledge, not the site's): text on
 # either side must not run together.
@@ -88,7 +88,7 @@ def collapse(text: str | None) -> str | None:
     empty -> None."""
     if text is None:
         return None
-    return _WHITESPACE.sub(" ", text).strip() or None
+    return " ".join(text.split()) or None
 
 
 def _order(row: LexborNode, base: str) -> dict:
@@ -173,26 +173,27 @@ def _labelled(row: LexborNode) -> dict:
     """Return reason and project: the text after a "Reason:" / "Project:" label
     (<span class="muted">Reason:</span> AccuMeasure); None when a label is absent."""
     found = {"reason": None, "project": None}
-    hidden = None
-    for label in row.css(site.LINE_LABEL):
-        key = _LABELS.get(label.text().strip().casefold())
-        if key is None or found[key] is not None:
-            continue
-        if hidden is None:
-            hidden = _hidden_ids(row)
-        if label.mem_id in hidden:
-            continue
-        parent = label.parent
-        if parent is None:
-            continue
-        parts = []
-        for child in parent.iter(include_text=True):
-            if child.is_text_node:
-                parts.append(child.text_content)
-            elif child.is_element_node and child.mem_id != label.mem_id:
-                parts.append(child.text())
-        found[key] = collapse("".join(parts))
+    for label in row.css(_VISIBLE_LABEL):
+        label_text = label.text()
+        key = _LABELS.get(label_text.strip().casefold())
+        if key is not None and found[key] is None and label.parent is not None:
+            found[key] = _after_label(label, label_text)
     return found
+
+
+def _after_label(label: LexborNode, label_text: str) -> str | None:
+    """Return the text of the label's parent without the label: the labelled value."""
+    text = label.parent.text()
+    stripped = text.lstrip()
+    if stripped.startswith(label_text.lstrip()):  # the label leads its line (seen, always)
+        return collapse(stripped[len(label_text.lstrip()):])
+    parts = []
+    for child in label.parent.iter(include_text=True):
+        if child.is_text_node:
+            parts.append(child.text_content)
+        elif child.is_element_node and child.mem_id != label.mem_id:
+            parts.append(child.text())
+    return collapse("".join(parts))
 
 
 def _hidden_ids(row: LexborNode) -> set[int]:
@@ -346,9 +347,18 @@ def _visits(row: LexborNode, base: str) -> dict:
         next_visit_date=_iso_date(visit_date.group(0)) if visit_date else None,
         time_window=collapse(window.group(1)) if window else None,
         due_date=_iso_date(due.group(1)) if due else None,
-        visit_url=urljoin(base + "/", href) if href else None,
+        visit_url=_absolute(base, href),
     )
     return fields
+
+
+def _absolute(base: str, href: str | None) -> str | None:
+    """Given the base URL and a link's href, return the absolute URL (None without an href)."""
+    if not href:
+        return None
+    if href.startswith("/") and not href.startswith("//"):
+        return base + href  # the site's own links (seen); urljoin is slow by comparison
+    return urljoin(base + "/", href)
 
 
 def _instructions(row: LexborNode) -> str | None:
@@ -425,28 +435,32 @@ def _lines(node: LexborNode) -> list[str]:
     buffer: list[str] = []
 
     def flush() -> None:
-        line = collapse("".join(buffer))
+        line = " ".join("".join(buffer).split())
         buffer.clear()
         if line:
             lines.append(line)
 
     def walk(parent: LexborNode) -> None:
         for child in parent.iter(include_text=True):
-            if child.is_text_node:
+            tag = child.tag  # "-text", "-comment" for non-elements
+            if tag == "-text":
                 buffer.append(child.text_content)
-            elif not child.is_element_node:
-                continue  # a comment
-            elif child.tag == "br":
+            elif tag[0] == "-":
+                continue
+            elif tag == "br":
                 flush()
-            elif child.tag in _BLOCK_TAGS:
-                flush()
+            elif tag in _BLOCK_TAGS:
+                if buffer:
+                    flush()
                 walk(child)
-                flush()
+                if buffer:
+                    flush()
             else:
                 walk(child)  # inline: part of the current line
 
     walk(node)
-    flush()
+    if buffer:
+        flush()
     return lines
 
 
