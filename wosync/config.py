@@ -7,7 +7,6 @@ imports the heavy libraries (playwright, keyring, apprise).
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from wosync.errors import DiskFull, StorageError, is_disk_full
@@ -107,6 +106,8 @@ def system_browser() -> str | None:
             if os.access(candidate, os.X_OK):
                 return candidate
         else:
+            import shutil  # here, not at import: it loads bz2 and lzma, which `status --line` never needs
+
             found = shutil.which(candidate)
             if found:
                 return found
