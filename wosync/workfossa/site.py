@@ -194,26 +194,26 @@ WORK_LINK_SHOWN = 'a[href="/app/work/<id>/"]'  # how messages and errors name it
 WORK_PATH = "/app/work/{work_id}/"  # the order's page (seen: the links of the list)
 # Where elements hidden at rest are marked: every tooltip of a row (seen: work-list-length-
 # aware.html, `style="display: none;"` and `style="z-index: 9; display: none;"`).
-HIDDEN = '[style*="display: none"], [style*="display:none"]'
+HIDDEN = '[style*="display: none"], [style*="display:none"]'  # seen (the second: unknown)
 # The tooltips' class (seen: work-list-length-aware.html). Other versions may use another
 # (unknown): the parser never depends on it alone.
-TOOLTIP = ".ks-tooltip"
+TOOLTIP = ".ks-tooltip"  # seen: work-list-length-aware.html
 # The category: a colour bar, its name the text of the hidden tooltip inside it; without that
 # tooltip, the bar's own text (it holds nothing else, seen), then its title (unknown).
 CATEGORY_BAR = ".wo-category-show"  # seen: work-list-length-aware.html
 CATEGORY_TOOLTIP = TOOLTIP  # seen: work-list-length-aware.html
 # The status badge's wrapper (seen: work-list-length-aware.html), and the badge itself
 # (work-status-open, work-status-in-progress, seen), read when the wrapper is missing (unknown).
-STATUS_BADGE = ".work-status-badge"
-STATUS_KIND = '[class*="work-status-"]'
+STATUS_BADGE = ".work-status-badge"  # seen: work-list-length-aware.html
+STATUS_KIND = '[class*="work-status-"]'  # seen; as a fallback: unknown
 # "Reason: ..." and "Project: ..." lines: a span.muted label, the value after it
 # (seen: work-list-length-aware.html; one row has no Project line).
-LINE_LABEL = "span.muted"
+LINE_LABEL = "span.muted"  # seen: work-list-length-aware.html
 REASON_LABEL = "Reason:"  # seen
 PROJECT_LABEL = "Project:"  # seen
 # div.work-creator "Dana Ortiz • 11/29/2024 01:09pm" (seen: work-list-length-aware.html); its
 # title "Created by: <name>  MM/DD/YYYY hh:mmam" (seen) is read when the bullet is missing (unknown).
-CREATOR = ".work-creator"
+CREATOR = ".work-creator"  # seen: work-list-length-aware.html
 CREATOR_SEPARATOR = "•"  # seen
 CREATOR_TITLE_PREFIX = r"^Created by:\s*"  # seen; case-insensitive
 STAMP_PATTERN = r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*([ap])\.?m\.?"  # seen; case-insens.
@@ -229,19 +229,19 @@ LOCATION_LINK_PATTERN = r"/app/customers/locations/(\d+)/?$"  # seen
 ADDRESS_INFO = ".address-info"  # seen
 CITY_LINE_PATTERN = r"^(?P<city>.+?),?\s+(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$"  # seen
 # The contact block: unlabelled lines, the first is the contact (seen: work-list-length-aware.html).
-CONTACT_NAME = ".contact-name"
+CONTACT_NAME = ".contact-name"  # seen: work-list-length-aware.html
 
 # Items: groups, each a category line then lines "N x Name (CODE)", the code in span.muted
 # (seen: work-list-length-aware.html; an item without a code: unknown, tolerated).
-ITEM_GROUP = "div.text-xs.mb-2"
+ITEM_GROUP = "div.text-xs.mb-2"  # seen: work-list-length-aware.html
 ITEM_GROUP_SHOWN = "div.text-xs.mb-2 (item line)"  # how errors name an item line
-ITEM_CODE = "span.muted"
+ITEM_CODE = "span.muted"  # seen: work-list-length-aware.html
 ITEM_LINE_PATTERN = r"^(\d+)\s*x\s*(.*)$"  # seen; case-insensitive
 
 # Visits: the counter's title "0 / 1" (done / planned; seen: work-list-length-aware.html), or
 # its text "0 / 1 visits" when it has no title (unknown). The Next Visit link (seen) holds the
 # date, "(anytime)" and "Due: MM/DD/YYYY"; without its title, a visit's href (unknown).
-VISIT_COUNTER = '[title*="/"]'
+VISIT_COUNTER = '[title*="/"]'  # seen: work-list-length-aware.html (its title)
 COUNTER_PATTERN = r"^\s*(\d+)\s*/\s*(\d+)\s*(?:visits?)?\s*$"  # case-insensitive
 NEXT_VISIT_LINK = 'a[title="Next Visit"]'  # seen
 VISIT_LINK = 'a[href*="/visits/"]'  # unknown as a fallback (the href itself is seen)
@@ -253,8 +253,8 @@ WINDOW_PATTERN = r"\(([^()]*)\)"  # "(anytime)" (seen), "(8:00am - 12:00pm)" (un
 # visible truncated copy (also span.pre-wrap) followed by a "more..." link (seen: work-list-
 # length-aware.html, all 44 rows). The tooltip's class may differ elsewhere (unknown): the full
 # copy is a pre-wrap inside a TOOLTIP or HIDDEN element, or else one not followed by "more...".
-INSTRUCTIONS_COPY = ".pre-wrap"
-INSTRUCTIONS_HIDDEN_COPY = ", ".join(
+INSTRUCTIONS_COPY = ".pre-wrap"  # seen: work-list-length-aware.html
+INSTRUCTIONS_HIDDEN_COPY = ", ".join(  # seen (inside .ks-tooltip); other classes unknown
     f"{hidden} {INSTRUCTIONS_COPY}" for hidden in (TOOLTIP, *HIDDEN.split(", ")))
 MORE_LINK_PATTERN = r"^\s*more\b"  # the link after the truncated copy (seen); case-insensitive
 
@@ -290,24 +290,24 @@ EQUIPMENT_GROUP_HEADING = "div.group-heading"  # seen
 # (WORKFOSSA_SITE.md; not captured). It holds the type's name and the count "(8)".
 EQUIPMENT_EXPANDED_TITLE = "Hide equipment"  # seen
 EQUIPMENT_COLLAPSED_TITLE = "Show equipment"  # unknown (WORKFOSSA_SITE.md)
-EQUIPMENT_GROUP_EXPANDED = f'a[title="{EQUIPMENT_EXPANDED_TITLE}"]'
+EQUIPMENT_GROUP_EXPANDED = f'a[title="{EQUIPMENT_EXPANDED_TITLE}"]'  # seen
 EQUIPMENT_GROUP_COLLAPSED = f'a[title="{EQUIPMENT_COLLAPSED_TITLE}"]'  # click it to expand
 EQUIPMENT_GROUP_NAME = "span.bold"  # "Dispenser" (seen; styled capitalize: source text read)
 EQUIPMENT_GROUP_COUNT_PATTERN = r"\((\d+)\)"  # "(8)" (seen)
 DISPENSER_GROUP_NAME = "Dispenser"  # seen; compared case-insensitively
 # One piece of equipment: div.py-1.5 (every other one also .bg-gray-50), seen. The attribute
 # form, because "." in a class name needs escaping in CSS.
-EQUIPMENT_ITEM = 'div[class~="py-1.5"]'
+EQUIPMENT_ITEM = 'div[class~="py-1.5"]'  # seen: equipment-dispensers.html
 # The title line "1/2 - Regular, Plus, Diesel - Gilbarco": the direct text of this element
 # (seen), split at " - " into the fuelling positions, the grades (a comma list) and the make.
-EQUIPMENT_TITLE = ".px-2 > .flex > div"
+EQUIPMENT_TITLE = ".px-2 > .flex > div"  # seen: equipment-dispensers.html
 EQUIPMENT_TITLE_SEPARATOR = " - "  # seen
 EQUIPMENT_GRADE_SEPARATOR = ","  # seen
 EQUIPMENT_SERIAL = "div.muted.text-tiny"  # "S/N: SN60372" (seen)
 EQUIPMENT_SERIAL_PATTERN = r"^S/N:?\s*(.*)$"  # seen; case-insensitive
 # "Make: Gilbarco" and an optional "Model: NL3": a label span, the value after it (seen; one
 # of the 8 has no Model line). Styled upper-case: the source text is compared, case-folded.
-EQUIPMENT_SPEC_LABEL = "span.muted.uppercase"
+EQUIPMENT_SPEC_LABEL = "span.muted.uppercase"  # seen: equipment-dispensers.html
 EQUIPMENT_MAKE_LABEL = "Make:"  # seen
 EQUIPMENT_MODEL_LABEL = "Model:"  # seen
 # The custom fields: label/value pairs (Grade, Stand Alone Code, Number of Nozzles (per side),
