@@ -329,6 +329,7 @@ class Daemon:
         self._status = "starting"
         self._clock_reading: tuple[float, float] | None = None
         self.damaged: DatabaseDamaged | None = None  # set when a sync found the file damaged
+        self.abandoned_worker = False  # set when a sync did not stop within STOP_GRACE_SECONDS
         self._backup_retry_at = 0.0  # monotonic time before which no failed backup is retried
 
     # -- called from signal handlers (main thread, between bytecodes): set flags only
@@ -401,6 +402,7 @@ class Daemon:
             if self._worker.is_alive():
                 log.warning("the running sync did not stop within %g s; exiting anyway", STOP_GRACE_SECONDS)
                 self._abandon_running_runs()
+                self.abandoned_worker = True
         self.scheduler.clear()
         if self.store is not None:
             if self.damaged is None:
@@ -615,4 +617,11 @@ def serve(log_file: Path | None = None, verbose: bool = False) -> int:
             signal.signal(signum, handler)
         lock.release()
         notifier.close()
+        if daemon.abandoned_worker:
+            # The worker is stuck in a page load. Everything is recorded and the lock is free, but
+            # a normal interpreter exit would wait on the browser driver's threads and pipes (more
+            # than 3 s on a loaded machine, past systemd's and the README's 10 s): leave now. The
+            # driver sees its pipe close and takes the browser down with it.
+            logging.shutdown()
+            os._exit(int(daemon.damaged.exit_code) if daemon.damaged else 0)
     return 0
