@@ -245,8 +245,9 @@ class WorkFossa(BrowserSession):
             state = ListState.from_reader(self.read(site.LIST_STATE, {"sel": site.PAGE_SELECTORS}))
             if not state.login and (state.row_count > 0 or state.matches is not None):
                 return state
-        self.goto(path, what="the work list")
-        ready = self.wait_for(site.LIST_READY, {"sel": site.PAGE_SELECTORS}, what="the work list")
+        self.goto(path, what="page 1 of the work list")
+        ready = self.wait_for(site.LIST_READY, {"sel": site.PAGE_SELECTORS},
+                              what="page 1 of the work list")
         if ready is not None:
             return ListState.from_reader(ready)
         state = ListState.from_reader(self.read(site.LIST_STATE, {"sel": site.PAGE_SELECTORS}))
@@ -289,7 +290,7 @@ class WorkFossa(BrowserSession):
         self.click(option.first, f"\"{label}\" in the page-size menu", site.PAGE_SIZE_OPTION)
         applied = self.wait_for(site.SIZE_APPLIED, {"sel": site.PAGE_SELECTORS, "label": label,
                                                     "before": state.row_count},
-                                what=f"the work list at \"{label}\"")
+                                what=f"page 1 of the work list at \"{label}\"")
         after = ListState.from_reader(applied) if applied is not None else None
         if after is None or not paging.page_size_applied(state, after):
             now = ListState.from_reader(self.read(site.LIST_STATE, {"sel": site.PAGE_SELECTORS}))
