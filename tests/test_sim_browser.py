@@ -288,3 +288,34 @@ def test_the_equipment_tab_loads_on_click_and_a_collapsed_group_expands(sim, con
     finally:
         sim.equipment_collapsed = False
         sim.faults = Faults()
+
+
+def test_hostile_text_reaches_chromiums_dom_as_the_expected_orders_say(browser):
+    """The hostile switch's text, served escaped, is in Chromium's DOM exactly as expected()
+    says a correct scraper reads it (escapes, bidi controls and formulas as text)."""
+    import re
+
+    from wosync.sim import render
+    from wosync.sim.data import generate_orders
+    from wosync.sim.server import SIM_TODAY
+
+    orders = [o for o in generate_orders(40, seed=5, today=SIM_TODAY, hostile=True)[0] if o.customer.startswith("Acme ")]
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_content(f'<div class="mt-2 bg-white">{render.rows_html(orders)}</div>')
+        read = page.evaluate("""() => [...document.querySelectorAll('div.work-list-item')].map(row => ({
+            customer: row.querySelector('.address a').textContent,
+            street: row.querySelector('.address-info > div > div').textContent,
+            contact: row.querySelector('.contact-name > div').textContent,
+            status: row.querySelector('.work-status-badge > div').textContent,
+            instructions: row.querySelector('.med-10 > div:first-child span.pre-wrap').textContent,
+        }))""")
+    finally:
+        context.close()
+    assert len(read) == len(orders) >= 5
+    for got, order in zip(read, orders):
+        expected = order.expected("http://x")
+        for field in ("customer", "street", "contact", "status"):
+            assert re.sub(r"\s+", " ", got[field]).strip() == expected[field], (order.number, field)
+        assert got["instructions"].strip() == expected["instructions"]
