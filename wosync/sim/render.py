@@ -294,7 +294,7 @@ def _work_block(o: WorkOrder) -> str:
     return (
         '<div class="sm-6 med-3 mb-2"><div class="flex align-center wrap"><label class="ks-checkbox mb-1 mr-2">'
         f'<input type="checkbox" value="true" style=""> <div class="ks-checkbox-input-wrapper">{_CHECKMARK}</div> '
-        f'<div class="ks-checkbox-label-wrapper"><a href="/app/work/{wid_of(o)}/" class="">\n'
+        f'<div class="ks-checkbox-label-wrapper"><a href="/app/work/{o.work_id}/" class="">\n'
         f"                    {esc(o.number)}\n                </a></div></label> <!----> <!----> "
         '<div class="wo-category-show mb-1 mr-2"><div class="flex">'
         f'<div class="w-4 h-1.5" style="background: {colour};"><div class="ks-tooltip show-arrow" style="display: none;">'
@@ -306,11 +306,6 @@ def _work_block(o: WorkOrder) -> str:
         f'<div title="Created by: {esc(o.created_by)}  {created}" class="work-creator text-xs muted ellipsis mt-2.5">'
         f"{esc(o.created_by)} • {created}</div> <!----></div>"
     )
-
-
-def wid_of(o: WorkOrder) -> int:
-    """Return the id in the order's links (not always the number's digits)."""
-    return o.work_id
 
 
 def _customer_block(o: WorkOrder) -> str:
