@@ -141,4 +141,4 @@ def test_an_upgraded_store_fills_in_location_id_without_reporting_changes(tmp_pa
     record = json.loads(result.stdout)
     assert (record["added"], record["updated"], record["removed"]) == (0, 0, 0)
     assert all(o["location_id"] is not None for o in stored(home).values())
-    assert json.loads(run(home, sim, "changes", "--json").stdout) == []
+    assert json.loads(run(home, sim, "changes", "--run", str(record["id"]), "--json").stdout) == []
