@@ -182,10 +182,11 @@ def test_history_bad_options_are_one_error_line(cli, error_line, options, words)
     [(["--limit", "0"], ["--limit", "1"]), (["--limit", "abc"], ["--limit"]), (["--bogus"], ["--bogus"])],
 )
 def test_history_options_typer_rejects_are_one_usage_error_line(cli, error_line, options, words):
-    # These are rejected by Typer's own parser, before wosync's code runs: still one line, exit 2.
+    # These are rejected while the options are parsed, before the command runs: still one line, exit 2.
     message = error_line(cli("history", *options), ExitCode.USAGE)
     assert all(word in message for word in words) and "unexpected" not in message, message
-    assert "wosync history --help" in message
+    if options == ["--bogus"]:  # Typer's own: it names where to look
+        assert "wosync history --help" in message
 
 
 # ------------------------------------------------------------------------------- status

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -55,8 +56,34 @@ def test_commands_import_no_heavy_library(env, command):
     completed, _ = run_python(["-X", "importtime", "-m", "wosync", *command], env)
     assert completed.returncode == 0, completed.stderr[-2000:]
     modules = imported_modules(completed.stderr)
-    assert {"wosync.cli", "wosync.store", "typer"} <= modules  # the log is real and complete
+    assert {"wosync.cli", "typer"} <= modules  # the log is real and complete
     assert heavy_among(modules) == []
+
+
+def test_status_imports_only_its_own_command_module_and_no_rich(env):
+    # Commands are loaded on use (wosync.cli.root): `status` builds no other command, and draws
+    # its table without Rich, whose import alone would be most of its start-up.
+    script = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.stderr.write('MODULES ' + json.dumps(sorted(sys.modules)) + '\\n'))\n"
+        "sys.argv = ['wosync', 'status']\n"
+        "from wosync.cli import main\n"
+        "main()\n"
+    )
+    run_python(["-m", "wosync", "status"], env)  # the first run creates the database (with sqlite_utils)
+    completed, _ = run_python(["-c", script], env)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    modules = set(json.loads(completed.stderr.rsplit("MODULES ", 1)[1]))
+    assert "Daemon:" in completed.stdout
+    commands = sorted(m for m in modules if m.startswith("wosync.cli."))
+    assert commands == ["wosync.cli.common", "wosync.cli.root", "wosync.cli.status"]
+    assert sorted(m for m in modules if m.split(".")[0] in ("rich", "sqlite_utils", "icalendar")) == []
+
+
+def test_help_imports_no_command_module(env):
+    completed, _ = run_python(["-X", "importtime", "-m", "wosync", "--help"], env)
+    modules = imported_modules(completed.stderr)
+    assert [m for m in modules if m.startswith("wosync.cli.") and m != "wosync.cli.root"] == []
 
 
 def test_status_in_process_leaves_no_heavy_module_loaded(env):
@@ -78,10 +105,34 @@ def test_status_in_process_leaves_no_heavy_module_loaded(env):
 
 
 def test_help_lists_the_commands(env):
+    env = dict(env, COLUMNS="250")  # one line per command: its whole help text
     completed, _ = run_python(["-m", "wosync", "--help"], env)
     assert completed.returncode == 0
-    for command in ("schedule", "history", "status"):
-        assert command in completed.stdout
+    from wosync.cli.root import COMMANDS
+
+    listed = {}
+    for line in completed.stdout.splitlines():
+        match = re.match(r"^│ (\S+) +(.+?) *│$", line)
+        if match and match.group(1) in COMMANDS:
+            listed[match.group(1)] = match.group(2)
+    assert listed == {name: spec.help for name, spec in COMMANDS.items()}
+
+
+def test_the_command_table_agrees_with_the_modules():
+    # What `--help` shows (COMMANDS) is what each module registers, with the same help text.
+    from wosync.cli.root import COMMANDS, load_module_commands
+
+    for module in sorted({spec.module for spec in COMMANDS.values()}):
+        names = [name for name, spec in COMMANDS.items() if spec.module == module]
+        loaded = load_module_commands(module, names[0])
+        assert sorted(loaded) == sorted(names), module
+        for name, command in loaded.items():
+            assert (command.help or "").strip().split("\n")[0] == COMMANDS[name].help, name
+
+
+def test_an_unknown_command_is_one_error_line_with_a_suggestion(cli, error_line):
+    message = error_line(cli("statsu"), 2)
+    assert "No such command 'statsu'" in message and "'status'" in message
 
 
 @pytest.mark.parametrize("command", [[], ["schedule"]])

@@ -36,25 +36,13 @@ def status(
     if json_out:
         common.print_json(report)
         return
-    from wosync import render
-    from wosync.locks import pid_alive
+    import sys
 
-    console = common.stdout_console()
-    if report["schedules"]:
-        console.print(render.status_table(report))
-    else:
-        console.print("No schedules. Create one with `wosync schedule create --interval 1`.", markup=False)
-    for live in report["syncing"]:
-        if live["status"] == "in_progress":
-            console.print(render.syncing_line(live))
-    orders = report["orders"]
-    console.print(f"Work orders stored: {orders['active']} active, {orders['completed']} completed.", markup=False)
-    daemon = report["daemon"]
-    if daemon and pid_alive(daemon.get("pid")):
-        console.print(f"Daemon: running (pid {daemon['pid']}).", markup=False)
-    else:
-        console.print("Daemon: not running (start it with `wosync daemon`, or see `wosync install-service`).",
-                      markup=False)
+    from wosync import render
+
+    # Drawn without Rich (render.status_text): importing Rich would be most of this command's start-up.
+    sys.stdout.write(render.status_text(report, render.terminal_width(sys.stdout), render.colour_wanted(sys.stdout)))
+    sys.stdout.flush()
 
 
 def register(app: typer.Typer) -> None:
