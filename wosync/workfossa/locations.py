@@ -1,0 +1,176 @@
+"""The browser step of issue 10: read one location's dispensers from its Equipment tab.
+
+    dispensers = read_location_equipment(wf, 32951)   # wf: a logged-in WorkFossa
+
+Open the location page, choose the tab whose text is "Equipment" (its markup is unknown on the
+real site: WORKFOSSA_SITE.md says find it by its text), expand the Dispenser group when it is
+collapsed, and parse the tab with workfossa/equipment.py. Every wait is on the page itself:
+the tab, then the tab's content (a Dispenser group holding as many dispensers as its "(8)"
+says, another group only, or a "No equipment" line), never a sleep. A tab whose content stays
+unrecognisable once the page's requests are done holds no Dispenser group: zero dispensers.
+
+Errors are the scraper's typed ones, with a screenshot and the page's HTML saved: no Equipment
+tab is a LayoutNotRecognised naming what was looked for; the login form instead of the page
+means the session ended, and one fresh login is tried before SessionExpired.
+"""
+
+from __future__ import annotations
+
+from wosync.workfossa import site
+from wosync.workfossa.browser import LandedOnLogin
+from wosync.workfossa.equipment import parse_dispensers
+from wosync.workfossa.errors import LayoutNotRecognised
+
+# What can be a tab (unknown markup): links, buttons, ARIA tabs and list items; the innermost
+# of those whose whole text is the tab's text is the one clicked.
+TAB_CANDIDATES = 'a, button, [role="tab"], li'
+# Preferred, in this order, over a same-named link elsewhere (a menu entry "Equipment" in the
+# top bar would navigate away): an ARIA tab, then one inside something tab-like.
+TAB_LIKE = ['[role="tab"], [role="tablist"] *', '[class*="tab"] *, [class*="tab"]']
+# Where the tab is shown once found, for messages (it is found by its text, not a selector).
+TAB_SHOWN = f'a link, button or tab whose text is "{site.EQUIPMENT_TAB_TEXT}"'
+# A tab with no equipment at all (unknown text on the real site; the simulated site's): read
+# as "no Dispenser group" at once instead of after the page has been quiet for a while.
+NO_EQUIPMENT_PATTERN = r"^\s*no equipment\b"
+# Set on the tab the page's reader chose, so that Playwright clicks exactly that element.
+TAB_MARK = "data-wosync-tab"
+
+SELECTORS = {
+    "loginForm": site.LOGIN_FORM,
+    "tabText": site.EQUIPMENT_TAB_TEXT,
+    "candidates": TAB_CANDIDATES,
+    "tabLike": TAB_LIKE,
+    "mark": TAB_MARK,
+    "heading": site.EQUIPMENT_GROUP_HEADING,
+    "name": site.EQUIPMENT_GROUP_NAME,
+    "dispenser": site.DISPENSER_GROUP_NAME,
+    "expanded": site.EQUIPMENT_GROUP_EXPANDED,
+    "collapsed": site.EQUIPMENT_GROUP_COLLAPSED,
+    "countPattern": site.EQUIPMENT_GROUP_COUNT_PATTERN,
+    "item": site.EQUIPMENT_ITEM,
+    "empty": NO_EQUIPMENT_PATTERN,
+}
+
+# Finds the Equipment tab and marks it: {found: n candidates} or false while there is none;
+# {login: true} on the login form.
+TAB_FOUND = r"""(arg) => {
+  const sel = arg.sel;
+  if (document.querySelector(sel.loginForm)) return {login: true};
+  const want = sel.tabText.trim().toLowerCase();
+  const own = (el) => (el.textContent || '').replace(/\s+/g, ' ').trim().toLowerCase();
+  const shown = (el) => el.getClientRects().length > 0;
+  const hits = [...document.querySelectorAll(sel.candidates)].filter((el) => own(el) === want && shown(el));
+  // The innermost: an li holding the matching link gives way to the link.
+  const inner = hits.filter((el) => !hits.some((other) => other !== el && el.contains(other)));
+  if (!inner.length) return false;
+  const rank = (el) => { const i = sel.tabLike.findIndex((s) => el.matches(s)); return i < 0 ? sel.tabLike.length : i; };
+  inner.sort((a, b) => rank(a) - rank(b));
+  document.querySelectorAll('[' + sel.mark + ']').forEach((el) => el.removeAttribute(sel.mark));
+  inner[0].setAttribute(sel.mark, '1');
+  return {found: inner.length};
+}"""
+
+# The Equipment tab's content, once it is there: {group: "expanded" | "collapsed" | "none"},
+# with the Dispenser group's count, the dispensers it holds and (expanded) its HTML; false
+# while nothing is shown (or an expanded group holds fewer dispensers than its count: still
+# loading).
+# `arg.expanding`: only an expanded group will do (after clicking "Show equipment").
+CONTENT_SHOWN = r"""(arg) => {
+  const sel = arg.sel;
+  if (document.querySelector(sel.loginForm)) return {login: true};
+  const headings = [...document.querySelectorAll(sel.heading)];
+  const named = (h) => { const n = h.querySelector(sel.name); return n && n.textContent.trim().toLowerCase() === sel.dispenser.toLowerCase(); };
+  const heading = headings.find(named);
+  if (heading) {
+    const toggle = heading.querySelector(sel.expanded + ', ' + sel.collapsed);
+    const found = ((toggle || heading).textContent || '').match(new RegExp(sel.countPattern));
+    const count = found ? parseInt(found[1], 10) : null;
+    // The group's items: after its heading, up to the next heading (as workfossa/equipment.py reads them).
+    let items = 0;
+    for (let node = heading.nextElementSibling; node; node = node.nextElementSibling) {
+      if (node.matches(sel.heading)) break;
+      items += (node.matches(sel.item) ? 1 : 0) + node.querySelectorAll(sel.item).length;
+    }
+    const collapsed = toggle && toggle.matches(sel.collapsed);
+    if (collapsed) return arg.expanding ? false : {group: 'collapsed', count, items};
+    if (count !== null && items < count) return false;
+    // The group's own container holds its heading and items: all the parser reads.
+    return {group: 'expanded', count, items, html: heading.parentElement.outerHTML};
+  }
+  if (arg.expanding) return false;
+  if (headings.length) return {group: 'none', headings: headings.length};
+  const empty = new RegExp(sel.empty, 'i');
+  const lines = document.querySelectorAll('div, p, span, td, li');
+  for (const el of lines) {
+    if (el.children.length === 0 && empty.test(el.textContent || '') && el.getClientRects().length > 0)
+      return {group: 'none', empty: true};
+  }
+  return false;
+}"""
+
+
+def read_location_equipment(wf, location_id: int) -> list[dict]:
+    """Given a logged-in WorkFossa and a location id, open the location's Equipment tab and
+    return its dispensers (the `dispensers` shape of DESIGN.md, in page order; [] when the tab
+    has no Dispenser group). Raises the scraper's typed errors, with artefacts saved."""
+    with wf.errors_with_artefacts():
+        try:
+            return _read(wf, location_id)
+        except LandedOnLogin:
+            # The session ended between two locations: one fresh login, then the same page
+            # again; the login form a second time is SessionExpired (errors_with_artefacts).
+            wf.login()
+            return _read(wf, location_id)
+
+
+def _read(wf, location_id: int) -> list[dict]:
+    """Open the page, click the Equipment tab, expand the Dispenser group, parse the tab."""
+    path = site.LOCATION_PATH.format(location_id=location_id)
+    what = f"the page of location {location_id}"
+    wf.goto(path, what=what)
+    if _shown(wf, TAB_FOUND, {"sel": SELECTORS}, what) is None:
+        raise LayoutNotRecognised(
+            f"the page of location {location_id} ({wf.page.url}) has no Equipment tab "
+            f"(looked for {TAB_SHOWN})", TAB_SHOWN)
+    wf.net.start_step()  # the tab's own requests: their errors are this step's
+    wf.click(wf.page.locator(f"[{TAB_MARK}]").first, f'the "{site.EQUIPMENT_TAB_TEXT}" tab', TAB_SHOWN)
+    what = f"the Equipment tab of location {location_id}"
+    shown = _shown(wf, CONTENT_SHOWN, {"sel": SELECTORS, "expanding": False}, what)
+    if shown is not None and shown.get("group") == "collapsed":
+        shown = _expand(wf, location_id)
+    if shown is None:
+        # Quiet, and nothing recognised (the page's requests all succeeded): the parser's
+        # reading of the whole page decides; no Dispenser group there is zero dispensers.
+        return parse_dispensers(wf.page.content())
+    if shown["group"] == "none":
+        return []  # other groups only, or "No equipment": no Dispenser group
+    return parse_dispensers(shown["html"])
+
+
+def _shown(wf, reader: str, arg: dict, what: str) -> dict | None:
+    """Return what the in-page `reader` sees: at once when the page already shows it (one
+    call instead of a wait's three), else once it shows (None: it never did, see wait_for)."""
+    value = wf.read(reader, arg)
+    if isinstance(value, dict) and value.get("login"):
+        raise LandedOnLogin()
+    return value if value else wf.wait_for(reader, arg, what=what)
+
+
+def _expand(wf, location_id: int) -> dict:
+    """Click the collapsed Dispenser group's "Show equipment", wait until it holds its
+    dispensers; return what CONTENT_SHOWN then reads."""
+    import re
+
+    heading = wf.page.locator(site.EQUIPMENT_GROUP_HEADING).filter(
+        has=wf.page.locator(site.EQUIPMENT_GROUP_NAME, has_text=re.compile(
+            rf"^\s*{re.escape(site.DISPENSER_GROUP_NAME)}\s*$", re.IGNORECASE)))
+    wf.net.start_step()
+    wf.click(heading.first.locator(site.EQUIPMENT_GROUP_COLLAPSED).first, "the Dispenser group's toggle",
+             f"{site.EQUIPMENT_GROUP_HEADING} {site.EQUIPMENT_GROUP_COLLAPSED}")
+    shown = _shown(wf, CONTENT_SHOWN, {"sel": SELECTORS, "expanding": True},
+                   f"the Dispenser group of location {location_id}")
+    if shown is None:
+        raise LayoutNotRecognised(
+            f"clicking the Dispenser group's toggle ({site.EQUIPMENT_GROUP_COLLAPSED}) did not show "
+            f"its dispensers ({site.EQUIPMENT_ITEM}) at location {location_id}", site.EQUIPMENT_GROUP_COLLAPSED)
+    return shown
