@@ -6,8 +6,8 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from wosync.fields import ORDER_JSON_KEYS
-from wosync.sim import SimulatedWorkFossa
 from wosync.store import Store
+from stored_orders import make_order
 
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
 
@@ -24,8 +24,7 @@ def store_orders(store: Store, orders: list[dict], now: datetime, to_complete=()
 
 
 def test_orders_json_equals_the_stored_records_key_for_key(cli, wosync_home):
-    with SimulatedWorkFossa(count=60, seed=21) as sim:
-        orders = sim.expected_orders()
+    orders = [make_order(n) for n in range(60)]  # through the store, not the (changing) simulated site
     # The awkward texts: quotes, backslashes, line breaks, tabs, unicode, an empty items list.
     orders[0]["instructions"] = 'Say "hello"\\ then\n\tleave — ✓ 日本'
     orders[1]["items"] = []
