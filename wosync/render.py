@@ -94,8 +94,6 @@ def duration_text(seconds: float | None) -> str:
     return f"{minutes} min {secs:02d} s"
 
 
-_duration = duration_text  # the name the older callers use
-
 
 def window_text(window: str | None, compact: bool = False) -> str:
     """Given the site's time window ("8:00am - 12:00pm", "anytime"), return it for display;
@@ -332,36 +330,6 @@ def status_text(report: dict[str, Any], width: int, colour: bool) -> str:
     else:
         parts.append("Daemon: not running (start it with `wosync daemon`, or see `wosync install-service`).\n")
     return "".join(parts)
-
-
-def status_table(report: dict[str, Any]):
-    """Given status_report(), return the schedules table coloured by state (as a Rich table)."""
-    from rich.table import Table
-
-    table = Table(title="wosync status")
-    for column in ("ID", "Account", "State", "Every", "Active hours", "Next run (local)", "Last result"):
-        table.add_column(column)
-    for item in report["schedules"]:
-        style = STATE_STYLE.get(item["state"], "")
-        state_text = item["state"] if item["detail"] in (item["state"], None) else f"{item['state']}: {item['detail']}"
-        last = item["last_result"] or "never run"
-        table.add_row(
-            str(item["id"]), safe(item["account"] or "(default)"), safe(ellipsis(clean(state_text), 300), style),
-            f"{item['interval_hours']:g} h", safe(item["window"]),
-            local_text(item["next_run"]) if item["enabled"] else "-",
-            safe(last, RESULT_STYLE.get(last, "")),
-        )
-    return table
-
-
-def syncing_line(live: dict[str, Any]):
-    """Given one entry of status_report()["syncing"], return "Syncing ACCOUNT: 45% (scraping) MESSAGE"."""
-    from rich.text import Text
-
-    return Text(
-        f"Syncing {clean(live['account'])}: {live['percentage']}% ({clean(live['phase'])}) {clean(live['message'])}",
-        style="blue",
-    )
 
 
 # The history table shows this much of an error; `history --json` has all of it.
@@ -639,8 +607,6 @@ def order_card(order: dict[str, Any]):
     return Panel(Group(*parts), title=title, title_align="left", expand=False, padding=(0, 1))
 
 
-order_detail = order_card  # the older name
-
 
 # --- the history as a picture -----------------------------------------------------------------------
 
@@ -828,11 +794,6 @@ class SyncProgressView:
         if self.live is not None:
             self.live.__exit__(None, None, None)
             self.live = None
-
-
-def plain_lines(lines: Iterable[Any]) -> str:
-    """Given lines of text from the store (doctor, notify list), return them cleaned, one per line."""
-    return "".join(clean(line) + "\n" for line in lines)
 
 
 # --- dispensers per location (issue 10) -------------------------------------------------------
