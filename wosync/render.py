@@ -12,7 +12,7 @@ draw, so `clean` is cheap to import (the status-bar line uses it without loading
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from wosync.clock import from_iso, local_text
 
