@@ -87,9 +87,11 @@ def test_the_table_shows_each_location_and_says_when_it_was_not_read(cli, filled
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Location 32951 · Wawa #5154 · 100 Main St, Tampa · W-100, W-101" in out
-    for text in ("Position", "Grades", "Serial", "Meter Type", "Number of Nozzles (per side)", "SN60372", "Mechanical"):
-        assert text in out
-    assert "Grade " not in out.replace("Grades", ""), "the Grade field repeats the grades: not shown twice"
+    assert "1/2  Gilbarco NL3 · S/N SN60372" in out and "Regular, Plus, Diesel" in out
+    assert "Stand Alone Code: 0128 · Number of Nozzles (per side): 3 · Meter Type: Electronic" in out
+    assert "3/4  Wayne (no model) · S/N SN51254" in out
+    assert "Grade:" not in out, "the Grade field repeats the grades: not shown twice"
+    assert "2 dispensers, read 2026-11-29" in out
     assert "Location 40000" in out and "Equipment not read yet" in out
     assert "2 dispensers at 2 locations (1 not read yet" in out
 
@@ -131,3 +133,9 @@ def test_changes_show_dispenser_changes_with_an_order_at_that_location(cli, fill
     assert "dispenser updated" in table and "1/2 model: NL3 -> NL2" in table
     assert "3/4: Regular - Wayne, S/N SN51254" in table
     assert "5/6: Regular, Plus, Diesel - Gilbarco NL3, S/N SN9" in table
+
+
+def test_a_location_id_is_a_positive_whole_number(cli, filled, error_line):
+    assert "--location must be a whole number written with the digits 0-9" in error_line(
+        cli("dispensers", "--location", "12a"), 2)
+    assert "--location must be a positive whole number" in error_line(cli("dispensers", "--location", "-3"), 2)

@@ -233,3 +233,23 @@ def test_a_stop_request_or_a_bug_ends_the_step_without_failing_the_run(store):
     site.fail[2] = KeyError("position")
     run, _ = step(store, site, Clock())
     assert run["status"] == "success" and run["equipment_error"] == "unexpected KeyError: 'position'"
+
+
+def test_the_digest_lists_dispenser_changes_under_their_own_headings(store):
+    from wosync import notify
+
+    save_orders(store, [order("W-1", 10)])
+    site = FakeSite({10: [dispenser("1/2"), dispenser("3/4", model="NL2")]})
+    clock = Clock()
+    step(store, site, clock)
+    site.equipment[10] = [dispenser("1/2", model="NL2"), dispenser("5/6")]
+    clock.now += timedelta(days=8)
+    run, _ = step(store, site, clock)
+    message = notify.digest_message(run, store.list_changes(run["id"]))
+    assert message.title == "wosync: 0 new, 0 updated, 0 completed, 3 dispenser changes"
+    body = message.body.split("\n")
+    start = body.index("Dispensers added:")
+    assert body[start:start + 3] == ["Dispensers added:", "- L-10  Fuel W-1 #1, no next visit",
+                                     "    5/6: Regular, Plus - Gilbarco NL3, S/N SN56"]
+    assert "    1/2 model: NL3 -> NL2" in body and "Dispensers changed:" in body
+    assert "Dispensers removed:" in body and "    3/4: Regular, Plus - Gilbarco NL2, S/N SN34" in body

@@ -212,3 +212,16 @@ def test_a_missing_tab_names_what_was_looked_for_and_saves_the_page(site_and_bro
         read_location_equipment(wf, sim.location_ids()[0])
     assert 'has no Equipment tab (looked for a link, button or tab whose text is "Equipment")' in caught.value.message
     assert sorted(p.suffix for p in caught.value.artefacts) == [".html", ".png"]
+
+
+def test_the_demo_ends_with_one_order_and_its_dispensers(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WOSYNC_")}
+    result = subprocess.run([sys.executable, "-m", "wosync", "demo", "--orders", "30", "--home", str(tmp_path / "demo")],
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Equipment read at" in out
+    tail = out[out.index("One stop: the next visit at a location whose dispensers were read"):]
+    assert re.search(r"W-\d+ · ", tail) and "Location " in tail and " · S/N " in tail
+    count_line = re.search(r"\d+ dispensers?, read [^\n]*\n", tail)
+    assert count_line and tail[count_line.end():].strip().startswith("Look around:"), "then only the hint"

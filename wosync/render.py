@@ -796,6 +796,7 @@ class SyncProgressView:
             self.live = None
 
 
+
 # --- dispensers per location (issue 10) -------------------------------------------------------
 
 
@@ -810,9 +811,10 @@ def location_title(location: dict[str, Any]) -> str:
 
 
 def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any]]):
-    """Given a location and its stored dispensers, return a titled table of them: position,
-    grades, make, model, serial and each custom field (the Grade field only where it says
-    more than the grades), or a line saying it has none or was not read yet."""
+    """Given a location and its stored dispensers, return them under the location's title, one
+    block each, readable at any width: the position, then make and model with the serial, the
+    grades, and the custom fields (the Grade field only where it says more than the grades);
+    or a line saying it has none or was not read yet."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -825,21 +827,19 @@ def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any
     when = f"read {local_text(checked)}"
     if not dispensers:
         return Group(title, Text(f"  No dispensers ({when}).", style="grey50"))
-    labels: list[str] = []
+    grid = Table.grid(padding=(0, 2), pad_edge=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
     for dispenser in dispensers:
-        labels += [label for label in dispenser.get("fields") or {} if label not in labels]
-    if all(clean((d.get("fields") or {}).get("Grade")) in ("", clean(", ".join(d.get("grades") or [])))
-           for d in dispensers):
-        labels = [label for label in labels if label != "Grade"]  # the Grades column says it
-    table = Table(title=title, title_justify="left", caption=Text(when, style="dim"), caption_justify="left",
-                  show_edge=False, pad_edge=False)
-    for header in ("Position", "Grades", "Make", "Model", "Serial", *labels):
-        table.add_column(safe(header), overflow="fold", header_style="bold")
-    for dispenser in dispensers:
-        fields = dispenser.get("fields") or {}
-        table.add_row(
-            safe(dispenser.get("position"), "bold"), safe(", ".join(dispenser.get("grades") or [])),
-            safe(dispenser.get("make")), safe(dispenser.get("model")) if dispenser.get("model") else Text("-", "grey50"),
-            safe(dispenser.get("serial")), *(safe(fields.get(label)) for label in labels),
-        )
-    return table
+        grades = clean(", ".join(dispenser.get("grades") or []))
+        machine = Text(" ".join(x for x in (clean(dispenser.get("make")), clean(dispenser.get("model"))) if x))
+        if not dispenser.get("model"):
+            machine.append(" (no model)" if machine else "(no make or model)", style="grey50")
+        if dispenser.get("serial"):
+            machine.append(f" · S/N {clean(dispenser['serial'])}")
+        fields = [(clean(k), clean(v)) for k, v in (dispenser.get("fields") or {}).items()]
+        shown = " · ".join(f"{k}: {v}" for k, v in fields if not (k == "Grade" and v == grades))
+        lines = [machine] + [Text(grades)] * bool(grades) + [Text(shown, style="dim")] * bool(shown)
+        grid.add_row(safe(dispenser.get("position")), Text("\n").join(lines))
+    count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
+    return Group(title, grid, Text(f"  {count}", style="dim"))

@@ -106,12 +106,35 @@ def demo(
             out.print(render.changes_table(changes, runs[-1]["id"]))
             out.print(render.history_table([run_record(r) for r in reversed(runs)]))
             logins = sim.login_count
+            out.print(f"Logged in {logins} time(s) for {len(runs)} syncs (the saved session was reused).",
+                      highlight=False)
+            _show_one_stop(out, store)
     out.print(
-        f"Logged in {logins} time(s) for {len(runs)} syncs (the saved session was reused).\n"
-        f"Look around: WOSYNC_HOME={folder} {_command_name()} orders   (or changes, history, status)",
+        f"\nLook around: WOSYNC_HOME={folder} {_command_name()} orders   (or dispensers, changes, history, status)",
         highlight=False,
     )
     return 0
+
+
+def _show_one_stop(out, store) -> None:
+    """Print how many locations' equipment the syncs read, then the first order (by next
+    visit) at a location with dispensers: its card and the dispensers waiting there."""
+    from wosync import render
+    from wosync.cli.dispensers import locations_with_dispensers
+    from wosync.cli.orders import order_record
+    from wosync.equipment import per_run
+
+    located = {loc["location_id"]: loc for loc in locations_with_dispensers(store)}
+    read = sum(1 for loc in located.values() if loc["equipment_checked_at"])
+    out.print(f"\nEquipment read at {read} of {len(located)} locations (at most {per_run()} a sync; "
+              "`wosync sync-now --equipment` reads every one that is due).", highlight=False)
+    for order in store.list_orders():
+        location = located.get(order.get("location_id"))
+        if location and location["dispensers"]:
+            out.print("\n[bold]One stop: the next visit at a location whose dispensers were read[/]")
+            out.print(render.order_card(order_record(order)))
+            out.print(render.location_dispensers(location, location["dispensers"]))
+            return
 
 
 def register(app: typer.Typer) -> None:

@@ -70,8 +70,10 @@ def dispensers(
     number: Optional[str] = typer.Argument(None, metavar="[NUMBER]",
                                            help="A work order number (W-129651): the dispensers at its location."),
     location: Optional[int] = typer.Option(None, "--location", metavar="ID",
+                                           parser=common.int_parser("--location", hint="; see `wosync dispensers`"),
                                            help="A location id (the id in /app/customers/locations/<id>/)."),
-    username: Optional[str] = typer.Option(None, "--username", help="Only this account's locations."),
+    username: Optional[str] = typer.Option(None, "--username", metavar="EMAIL", parser=common.parse_username,
+                                           help="Only this account's locations."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON: one object per location, with its dispensers."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV: one line per dispenser."),
 ) -> None:
