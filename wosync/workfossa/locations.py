@@ -21,25 +21,16 @@ from wosync.workfossa.browser import LandedOnLogin
 from wosync.workfossa.equipment import parse_dispensers
 from wosync.workfossa.errors import LayoutNotRecognised
 
-# What can be a tab (unknown markup): links, buttons, ARIA tabs and list items; the innermost
-# of those whose whole text is the tab's text is the one clicked.
-TAB_CANDIDATES = 'a, button, [role="tab"], li'
-# Preferred, in this order, over a same-named link elsewhere (a menu entry "Equipment" in the
-# top bar would navigate away): an ARIA tab, then one inside something tab-like.
-TAB_LIKE = ['[role="tab"], [role="tablist"] *', '[class*="tab"] *, [class*="tab"]']
 # Where the tab is shown once found, for messages (it is found by its text, not a selector).
 TAB_SHOWN = f'a link, button or tab whose text is "{site.EQUIPMENT_TAB_TEXT}"'
-# A tab with no equipment at all (unknown text on the real site; the simulated site's): read
-# as "no Dispenser group" at once instead of after the page has been quiet for a while.
-NO_EQUIPMENT_PATTERN = r"^\s*no equipment\b"
 # Set on the tab the page's reader chose, so that Playwright clicks exactly that element.
 TAB_MARK = "data-wosync-tab"
 
 SELECTORS = {
     "loginForm": site.LOGIN_FORM,
     "tabText": site.EQUIPMENT_TAB_TEXT,
-    "candidates": TAB_CANDIDATES,
-    "tabLike": TAB_LIKE,
+    "candidates": site.EQUIPMENT_TAB_CANDIDATES,
+    "tabLike": site.EQUIPMENT_TAB_PREFERRED,
     "mark": TAB_MARK,
     "heading": site.EQUIPMENT_GROUP_HEADING,
     "name": site.EQUIPMENT_GROUP_NAME,
@@ -48,7 +39,7 @@ SELECTORS = {
     "collapsed": site.EQUIPMENT_GROUP_COLLAPSED,
     "countPattern": site.EQUIPMENT_GROUP_COUNT_PATTERN,
     "item": site.EQUIPMENT_ITEM,
-    "empty": NO_EQUIPMENT_PATTERN,
+    "empty": site.NO_EQUIPMENT_PATTERN,
 }
 
 # Finds the Equipment tab and marks it: {found: n candidates} or false while there is none;

@@ -315,3 +315,12 @@ EQUIPMENT_MODEL_LABEL = "Model:"  # seen
 EQUIPMENT_FIELDS = ".custom-fields-view"  # seen
 EQUIPMENT_FIELD_LABEL = "div.muted.uppercase.text-xs"  # seen
 EQUIPMENT_FIELD_VALUE = "div.text-xs.mt-1"  # seen, beside its label
+# The tab in the browser (workfossa/locations.py). Unknown markup: what can be a tab (links,
+# buttons, ARIA tabs, list items; the innermost whose whole text is EQUIPMENT_TAB_TEXT is
+# clicked), preferred in this order over a same-named link elsewhere (a top-bar menu entry
+# "Equipment" would navigate away): an ARIA tab, then one inside something tab-like.
+EQUIPMENT_TAB_CANDIDATES = 'a, button, [role="tab"], li'
+EQUIPMENT_TAB_PREFERRED = ['[role="tab"], [role="tablist"] *', '[class*="tab"] *, [class*="tab"]']
+# A tab with no equipment at all (unknown text on the real site; the simulated site's "No
+# equipment found."): read as no Dispenser group at once, instead of once the page is quiet.
+NO_EQUIPMENT_PATTERN = r"^\s*no equipment\b"  # JavaScript and Python regex alike; case-insensitive
