@@ -22,6 +22,7 @@ from wosync.daemon import (
     Daemon, clock_jump, due_schedules, plan_after_run, run_schedule, status_line, when_text,
 )
 from wosync.locks import FileLock, account_lock_path
+from wosync.sdnotify import Notifier
 from wosync.store import Store
 from wosync.sync import run_sync
 from wosync.workfossa.errors import CredentialsRejected, SiteUnreachable
@@ -301,11 +302,21 @@ def test_the_status_line_says_what_the_daemon_does():
 # --- the real loop, in a thread, without a browser ------------------------------------------
 
 
+# How long a test waits for the daemon to do what it must do within a second or two. Generous
+# on purpose: on a loaded CI machine a thread can wait seconds for a CPU, and a deadline is only
+# there to end a test that would otherwise hang; the waits end on the event itself, not on a poll.
+DEADLINE = 60
+
+
 class GatedSource:
-    """A source that waits until the test opens its gate, counting how many run at once."""
+    """A source that waits until the test opens its gate, counting how many run at once.
+
+    `started` is set the moment a sync reaches the source (the signal a test waits on).
+    """
 
     def __init__(self):
         self.gate = threading.Event()
+        self.started = threading.Event()
         self.lock = threading.Lock()
         self.running = 0
         self.most_at_once = 0
@@ -316,6 +327,7 @@ class GatedSource:
             self.running += 1
             self.calls += 1
             self.most_at_once = max(self.most_at_once, self.running)
+        self.started.set()
         try:
             while not self.gate.wait(0.05):
                 if cancel is not None and cancel.is_set():
@@ -329,17 +341,42 @@ class GatedSource:
 
 
 
+class ReadyNotifier(Notifier):
+    """A Notifier without systemd that records READY=1 as an event (the daemon's own "I serve")."""
+
+    def __init__(self):
+        super().__init__(environ={})
+        self.is_ready = threading.Event()
+
+    def ready(self, status=None):
+        self.is_ready.set()
+        return super().ready(status)
+
+
+def start_daemon(source: "GatedSource", poll_seconds: float) -> tuple[Daemon, threading.Thread]:
+    """Start a Daemon (real clock, real store, `source`) in a thread; return once it serves.
+
+    Waiting for READY=1 first is what keeps a test's deadline for "the sync starts" from also
+    counting the daemon's start-up (creating and migrating the database, which the test's own
+    store races it for), which on a loaded machine can take seconds.
+    """
+    notifier = ReadyNotifier()
+    daemon = Daemon(notifier=notifier, sync=functools.partial(run_sync, source=source), poll_seconds=poll_seconds)
+    thread = threading.Thread(target=daemon.run, daemon=True)
+    thread.start()
+    assert notifier.is_ready.wait(DEADLINE), "the daemon did not start"
+    return daemon, thread
+
+
 @pytest.fixture
 def loop(wosync_home):
     """Start a Daemon (real clock, real store, a gated source) in a thread; stop it afterwards."""
     source = GatedSource()
-    daemon = Daemon(sync=functools.partial(run_sync, source=source), poll_seconds=0.2)
-    thread = threading.Thread(target=daemon.run, daemon=True)
-    thread.start()
+    daemon, thread = start_daemon(source, poll_seconds=0.2)
     yield daemon, source
     source.gate.set()
     daemon.request_stop("test over")
-    thread.join(10)
+    thread.join(DEADLINE)
     assert not thread.is_alive()
 
 
@@ -349,10 +386,10 @@ def test_the_loop_runs_one_sync_at_a_time_across_schedules(loop, store):
     for account in ("a@example.com", "b@example.com", "c@example.com"):
         add_schedule(store, now, account=account)
 
-    wait_for(lambda: source.calls == 1, 10, "the first sync to start")
-    assert len(store.running_runs()) == 1
+    assert source.started.wait(DEADLINE), "the first sync did not start"
+    assert source.calls == 1 and len(store.running_runs()) == 1
     source.gate.set()
-    wait_for(lambda: len([r for r in store.list_runs() if r["status"] == "success"]) == 3, 10, "three syncs")
+    wait_for(lambda: len([r for r in store.list_runs() if r["status"] == "success"]) == 3, DEADLINE, "three syncs")
     assert source.most_at_once == 1
     assert {r["account"] for r in store.list_runs()} == {"a@example.com", "b@example.com", "c@example.com"}
 
@@ -360,33 +397,31 @@ def test_the_loop_runs_one_sync_at_a_time_across_schedules(loop, store):
 def test_the_loop_stops_a_running_sync_and_records_it_interrupted(loop, store):
     daemon, source = loop
     row = add_schedule(store, datetime.now(UTC))
-    wait_for(lambda: source.calls == 1, 10, "the sync to start")
+    assert source.started.wait(DEADLINE), "the sync did not start"
 
     daemon.request_stop("SIGTERM")
 
     run = wait_for(lambda: (store.latest_run() or {}).get("status") == "interrupted" and store.latest_run(),
-                   10, "the run to be recorded interrupted")
+                   DEADLINE, "the run to be recorded interrupted")
     assert run["schedule_id"] == row["id"]
     # Due again at once, so the next start of the daemon runs it (once).
     assert next_run_of(store, row["id"]) <= datetime.now(UTC)
-    assert wait_for(lambda: (store.get_daemon_state() or {}).get("status") == "stopped", 10, "the stopped state")
+    assert wait_for(lambda: (store.get_daemon_state() or {}).get("status") == "stopped", DEADLINE, "the stopped state")
 
 
 def test_a_reload_request_sighup_replans_at_once_without_waiting_for_the_poll(wosync_home, store):
     source = GatedSource()
     source.gate.set()
-    daemon = Daemon(sync=functools.partial(run_sync, source=source), poll_seconds=3600)  # no polling
-    thread = threading.Thread(target=daemon.run, daemon=True)
-    thread.start()
+    daemon, thread = start_daemon(source, poll_seconds=3600)  # no polling: only the reload can tell it
     try:
-        wait_for(lambda: (store.get_daemon_state() or {}).get("status") == "idle; no schedule enabled", 10,
-                 "the daemon to start")
+        assert (store.get_daemon_state() or {}).get("status") == "idle; no schedule enabled"
         add_schedule(store, datetime.now(UTC))
         daemon.request_reload()
-        wait_for(lambda: source.calls == 1, 10, "the new schedule to run after the reload")
+        assert source.started.wait(DEADLINE), "the new schedule did not run after the reload"
     finally:
         daemon.request_stop("test over")
-        thread.join(10)
+        thread.join(DEADLINE)
+    assert not thread.is_alive()
 
 
 # --- logging ---------------------------------------------------------------------------------
@@ -425,3 +460,28 @@ def test_the_log_file_rotates_and_stays_private(tmp_path):
     assert "INFO schedule 1: success: line 199" in current
     assert current.rstrip().endswith("ERROR schedule 1: failed\nSiteUnreachable: cannot reach WorkFossa")
     assert "Traceback" not in current
+
+
+# --- a damaged database ------------------------------------------------------------------------
+
+
+def test_a_sync_that_finds_the_database_damaged_stops_the_daemon_without_another_write(wosync_home, store):
+    from wosync.errors import DatabaseDamaged
+
+    def damaged_sync(store_, account, clock, options, cancel=None):
+        raise DatabaseDamaged(store_.path, "quick_check: Page 7: btreeInitPage() returns error code 11")
+
+    notifier = ReadyNotifier()
+    daemon = Daemon(notifier=notifier, sync=damaged_sync, poll_seconds=0.2)
+    thread = threading.Thread(target=daemon.run, daemon=True)
+    thread.start()
+    assert notifier.is_ready.wait(DEADLINE)
+    row = add_schedule(store, datetime.now(UTC))
+
+    thread.join(DEADLINE)  # it stops on its own
+
+    assert not thread.is_alive()
+    assert daemon.damaged is not None and "restore" in daemon.damaged.message
+    after = store.get_schedule(row["id"])
+    assert (after["consecutive_failures"], after["next_run"]) == (row["consecutive_failures"], row["next_run"])
+    assert store.get_daemon_state()["status"] != "stopped"  # not even the stopped state was written
