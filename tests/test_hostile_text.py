@@ -196,6 +196,19 @@ def test_csv_neutralises_formulas_unless_raw(cli, hostile_store):
     assert list(csv.DictReader(io.StringIO(cli("history", "--csv", "--raw").stdout)))[0]["error_message"] == FORMULA
 
 
+def test_calendar_feed_carries_no_control_characters(cli, hostile_store):
+    import icalendar
+
+    result = cli("calendar")
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    assert b"\x1b" not in data and "\u202e".encode() not in data
+    events = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert len(events) == 4
+    summary = next(str(e["SUMMARY"]) for e in events if str(e["SUMMARY"]).startswith("W-110230"))
+    assert "[/] [bold red]x[/bold red] [link=http://x]y[/link] redevil" in summary
+
+
 def test_json_keeps_the_text_as_stored(cli, hostile_store):
     orders = {o["number"]: o for o in json.loads(cli("orders", "--json").stdout)}
     assert orders["W-110230"]["customer"] == HOSTILE + " again"
@@ -245,3 +258,62 @@ def test_watch_shows_a_hostile_progress_message_and_error_as_text(wosync_home, h
     assert "\x1b" not in shown, repr(shown[-2000:])
     assert "[/] [bold red]x[/bold red] [link=http://x]y[/link] redevil" in shown
     assert f"Run {run_id}" in shown and LIMIT_ERROR in shown
+
+
+# ------------------------------------------------------------- the simulated site's hostile data
+
+READABLE_COMMANDS = [["orders"], ["orders", "--all"], ["changes"], ["history"], ["history", "--report"],
+                     ["status"], ["status", "--line"], ["status", "--line", "--format", "waybar"]]
+
+
+def assert_readable_everywhere(cli, numbers: list[str]) -> None:
+    """Run every readable command (and `orders show` of each order): exit 0, no escape byte, no bidi."""
+    for command in READABLE_COMMANDS + [["orders", "show", n] for n in numbers]:
+        result = cli(*command)
+        assert result.exit_code == 0, (command, result.output[-2000:])
+        assert "\x1b" not in result.output and "\x9b" not in result.output, command
+        assert not any(ch in result.output for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), command
+
+
+def test_the_simulated_sites_hostile_orders_through_every_command(cli, wosync_home):
+    from wosync.sim import SimulatedWorkFossa
+
+    with SimulatedWorkFossa(count=24, seed=3, hostile=True) as sim:
+        orders = sim.expected_orders()
+    hostile = [o for o in orders if "[/]" in json.dumps(o) or "\\u001b" in json.dumps(o)]
+    assert hostile, "the hostile switch made no hostile order"
+    with Store() as store:
+        store.create_schedule(ACCOUNT, 1.0, None, None, "UTC", True, T0 + timedelta(hours=1), T0)
+        store_sync(store, orders, T0, schedule_id=1)
+        edited = [dict(o, customer=hostile[0]["customer"], instructions=hostile[-1]["instructions"]) for o in orders]
+        store_sync(store, edited, T0 + timedelta(hours=1), schedule_id=1)
+    assert_readable_everywhere(cli, [o["number"] for o in hostile])
+    shown = cli("orders", "show", hostile[0]["number"]).stdout
+    assert "[bold red]x[/bold red]" in shown or "[/]" in shown or "[link=http://evil]x[/link]" in shown
+    import icalendar
+
+    feed = icalendar.Calendar.from_ical(cli("calendar").stdout_bytes)
+    for event in feed.walk("VEVENT"):
+        for key in ("SUMMARY", "LOCATION", "DESCRIPTION"):
+            if key in event:
+                text = str(event[key])
+                assert not any(ord(ch) < 0x20 and ch != "\n" or 0x7F <= ord(ch) < 0xA0 for ch in text), repr(text)
+                assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.browser
+def test_a_real_sync_of_the_hostile_site_then_every_command(cli, wosync_home, monkeypatch):
+    # The whole way: Chromium reads the hostile rows, the store keeps them as read, the commands show text.
+    from wosync.sim import SimulatedWorkFossa
+
+    with SimulatedWorkFossa(count=12, seed=5, hostile=True, username=ACCOUNT, password="hostile-pw-1") as sim:
+        monkeypatch.setenv("WOSYNC_BASE_URL", sim.base_url)
+        monkeypatch.setenv("WOSYNC_USERNAME", ACCOUNT)
+        monkeypatch.setenv("WOSYNC_PASSWORD", "hostile-pw-1")
+        result = cli("sync-now", "--quiet")
+        assert result.exit_code == 0, result.output[-3000:]
+        expected = {o["number"]: o for o in sim.expected_orders()}
+    stored = {o["number"]: o for o in json.loads(cli("orders", "--json").stdout)}
+    for number, order in expected.items():
+        assert stored[number]["customer"] == order["customer"]  # stored as read
+    assert_readable_everywhere(cli, list(expected))

@@ -83,22 +83,21 @@ def description_text(order: dict[str, Any]) -> str:
     kind = " · ".join(x for x in (clean(order.get("category")), clean(order.get("reason"))) if x)
     if kind:
         lines.append(kind)
-    if order.get("due_date"):
-        lines.append(f"Due: {clean(order['due_date'])}")
-    if order.get("time_window"):
-        lines.append(f"Time window: {clean(order['time_window'])}")
+    for label, key in (("Due", "due_date"), ("Time window", "time_window")):
+        if clean(order.get(key)):
+            lines.append(f"{label}: {clean(order[key])}")
     if order.get("visits_planned"):
         lines.append(f"Visit {(order.get('visits_done') or 0) + 1} of {order['visits_planned']}")
-    if order.get("intersection"):
-        lines.append(f"At: {clean(order['intersection'])}")
-    if order.get("contact"):
-        lines.append(f"Contact: {clean(order['contact'])}")
-    items = order.get("items") or []
+    for label, key in (("At", "intersection"), ("Contact", "contact")):
+        if clean(order.get(key)):  # a value that was nothing but escape codes is left out
+            lines.append(f"{label}: {clean(order[key])}")
+    items = [item_text(item) for item in order.get("items") or []]
     if items:
-        lines += ["", "Items:"] + [item_text(item) for item in items]
-    if order.get("instructions"):
-        lines += ["", "Instructions:", clean(order["instructions"], multiline=True)]
-    if order.get("url"):
+        lines += ["", "Items:"] + items
+    instructions = clean(order.get("instructions"), multiline=True).strip()
+    if instructions:
+        lines += ["", "Instructions:", instructions]
+    if clean(order.get("url")):
         lines += ["", f"Work order: {clean(order['url'])}"]
     return "\n".join(lines)
 
@@ -121,6 +120,8 @@ def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str,
     from zoneinfo import ZoneInfo
 
     from icalendar import Calendar, Event
+
+    from wosync.render import clean  # calendar apps show text too: no control characters
 
     zone = ZoneInfo(zone_name)
     calendar = Calendar()
@@ -156,11 +157,11 @@ def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str,
         if location:
             event.add("location", location)
         event.add("description", description_text(order))
-        link = order.get("visit_url") or order.get("url")
+        link = clean(order.get("visit_url") or order.get("url"))
         if link:
             event.add("url", link)
-        if order.get("status"):
-            event.add("categories", [order["status"]])
+        if clean(order.get("status")):
+            event.add("categories", [clean(order["status"])])
         calendar.add_component(event)
     if days:
         # The zone's rules around the visits only (the default span, 1970-2038, is 13 kB of dates).
