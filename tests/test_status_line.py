@@ -121,6 +121,8 @@ def test_the_line_of_each_state(cli, wosync_home, at_nine):
         assert line(cli) == "● wosync 45% scraping page 2 of 3\n"
     with LiveSync(schedule_id=1, percentage=15, phase="logging_in", message="Logging in to WorkFossa..."):
         assert line(cli) == "● wosync 15% logging in\n"
+    with LiveSync(schedule_id=1, percentage=94, phase="equipment", message="Reading equipment 4 of 12..."):
+        assert line(cli) == "● wosync 94% equipment 4 of 12\n"
 
     with Store() as store:
         run_id = store.start_run(ACCOUNT, "scheduled", 1, 1, datetime(2026, 11, 29, 2, 20, tzinfo=UTC))

@@ -125,8 +125,9 @@ REASON = {
     "disk_full": "disk full",
 }
 PHASE_WORDS = {"initializing": "starting", "logging_in": "logging in", "scraping": "scraping",
-               "saving": "saving", "completed": "done", "failed": "failed"}
-_PAGE = re.compile(r"page (\d+)(?: of (\d+))?")
+               "saving": "saving", "equipment": "equipment", "completed": "done", "failed": "failed"}
+# "Scraping work orders page 2 of 3...", "Reading equipment 4 of 12...": the step, for the line.
+_STEP = {"scraping": re.compile(r"page (\d+)(?: of (\d+))?"), "equipment": re.compile(r"(\d+) of (\d+)")}
 
 
 def when_text(moment: datetime, now: datetime, zone: tzinfo | None = None) -> str:
@@ -183,9 +184,10 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
         percentage = int(current.get("percentage") or 0)
         phase = current.get("phase") or "initializing"
         words = PHASE_WORDS.get(phase, "syncing")
-        page = _PAGE.search(current.get("message") or "") if phase == "scraping" else None
-        if page:
-            words += f" page {page.group(1)}" + (f" of {page.group(2)}" if page.group(2) else "")
+        step = _STEP[phase].search(current.get("message") or "") if phase in _STEP else None
+        if step:
+            words += (" page " if phase == "scraping" else " ") + step.group(1) + (
+                f" of {step.group(2)}" if step.group(2) else "")
         state, text = "syncing", f"{SYMBOL['syncing']} wosync {percentage}% {words}"
         syncing = {k: current.get(k) for k in ("account", "schedule_id", "run_id", "phase", "percentage", "message")}
         tooltip.insert(0, f"syncing {clean(current['account'])}: {clean(current.get('message'))}")
