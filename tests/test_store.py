@@ -285,3 +285,76 @@ def test_list_runs_filters_by_failure_start_and_count_newest_first(store):
     assert [r["status"] for r in store.list_runs(failed_only=True, since=T0 + timedelta(days=2), limit=1)] == [
         "interrupted"
     ]
+
+
+# ------------------------------------------------------------------- 0006: one account per address
+
+
+def database_before_0006(path: Path) -> sqlite3.Connection:
+    """Create a database with every migration before 0006 (what an older wosync left); return a connection."""
+    import sqlite_utils
+
+    path.parent.mkdir(mode=0o700, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    SCHEMA_MIGRATIONS.migrations().apply(db, stop_before="0006_lowercase_usernames")
+    index = [name for name, _ in SCHEMA_MIGRATIONS.steps].index("0006_lowercase_usernames")
+    db.execute(f"PRAGMA user_version = {index}")
+    db.execute("PRAGMA journal_mode = WAL")
+    return db.conn
+
+
+def test_migration_0006_merges_accounts_that_differ_only_in_case(tmp_path):
+    path = tmp_path / "data" / "wosync.db"
+    conn = database_before_0006(path)
+    upper, lower = "TECH@EXAMPLE.COM", "tech@example.com"
+    stamp = lambda hours: (T0 + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    conn.executemany("INSERT INTO accounts(username, base_url, created_at) VALUES (?, ?, ?)",
+                     [(lower, "https://old.example", stamp(0)), (upper, "https://new.example", stamp(1))])
+    columns = ", ".join(SCRAPED_FIELDS)
+    marks = ", ".join("?" * len(SCRAPED_FIELDS))
+
+    def put(account, number, customer, first, last):
+        values = [order(number, customer=customer)[f] for f in SCRAPED_FIELDS]
+        values[SCRAPED_FIELDS.index("items")] = "[]"
+        conn.execute(f"INSERT INTO work_orders(account, {columns}, first_seen_at, last_seen_at) "
+                     f"VALUES (?, {marks}, ?, ?)", (account, *values, stamp(first), stamp(last)))
+
+    put(lower, "W-1", "seen first, older copy", 0, 1)   # both accounts have W-1 and W-2
+    put(upper, "W-1", "seen last, newer copy", 2, 5)
+    put(lower, "W-2", "newer under lower-case", 1, 6)
+    put(upper, "W-2", "older under upper-case", 0, 2)
+    put(upper, "W-3", "only upper-case", 3, 5)
+    for account, started in ((lower, 0), (upper, 5)):
+        conn.execute("INSERT INTO runs(account, trigger_type, started_at, status) VALUES (?, 'manual', ?, 'success')",
+                     (account, stamp(started)))
+    conn.execute("INSERT INTO changes(run_id, account, number, kind) VALUES (2, ?, 'W-3', 'new')", (upper,))
+    conn.execute("INSERT INTO schedules(account, interval_hours, timezone, created_at, updated_at) "
+                 "VALUES (?, 1, 'UTC', ?, ?)", (upper, stamp(0), stamp(0)))
+    conn.execute("INSERT INTO alert_state(account, last_alert_at) VALUES (?, ?), (?, ?)", (upper, stamp(4), lower, stamp(1)))
+    conn.execute("INSERT INTO progress(account, status) VALUES (?, 'idle'), (?, 'idle')", (upper, lower))
+    conn.execute("INSERT INTO locations(account, location_id, equipment_checked_at) VALUES (?, 7, ?), (?, 7, ?)",
+                 (upper, stamp(1), lower, stamp(3)))
+    for account, last in ((upper, 4), (lower, 2)):
+        conn.execute("INSERT INTO dispensers(account, location_id, position, make, first_seen_at, last_seen_at) "
+                     "VALUES (?, 7, '1/2', ?, ?, ?)", (account, account, stamp(0), stamp(last)))
+    conn.commit()
+    conn.close()
+
+    with Store(path) as store:  # opening applies 0006
+        assert [(a.username, a.base_url) for a in store.list_accounts()] == [(lower, "https://new.example")]
+        orders = {o["number"]: o for o in store.list_orders(include_completed=True)}
+        assert {n: o["customer"] for n, o in orders.items()} == {
+            "W-1": "seen last, newer copy", "W-2": "newer under lower-case", "W-3": "only upper-case"}
+        assert orders["W-1"]["first_seen_at"] == stamp(0) and orders["W-2"]["first_seen_at"] == stamp(0)
+        assert store.count_orders(lower) == {"active": 3, "completed": 0}
+        assert {r["account"] for r in store.list_runs()} == {lower} and len(store.list_runs()) == 2
+        assert [c["account"] for c in store.list_changes(2)] == [lower]
+        assert [s["account"] for s in store.list_schedules()] == [lower]
+        assert store.get_alert_state(lower)["last_alert_at"] == stamp(4)
+        assert len(store.get_progress()) == 1
+        rows = store.conn.execute("SELECT account, equipment_checked_at FROM locations").fetchall()
+        assert rows == [(lower, stamp(3))]
+        rows = store.conn.execute("SELECT account, make FROM dispensers").fetchall()
+        assert rows == [(lower, upper)]  # the dispenser seen last (under the upper-case name)
+        assert store.integrity_check() == "ok"
+        assert store.find_account("Tech@Example.Com").username == lower
