@@ -84,11 +84,21 @@ PAGE_SELECTORS = {
     "appPrefix": APP_PATH_PREFIX,
 }
 
-# One JS function shared by the readers below: the page's state, cheaply (they are polled).
-# `signature` identifies the rows shown (each row's classes, which hold its id, and its first
-# link), so a change of page is seen when it happens. `pagerKind` is "length-aware",
-# "simple", "unknown" (a .pagination of another kind) or null (none).
+# One JS function shared by the readers below: the page's state. `signature` identifies the
+# rows shown (their number, and the first and last row's classes, which hold the order's id,
+# and first link), so a change of page is seen when it happens. `pagerKind` is
+# "length-aware", "simple", "unknown" (a .pagination of another kind) or null (none).
+# The waits are polled on every animation frame: each first makes a cheap check that cannot
+# force a layout, and reads the whole state only once that check passes.
 _STATE = r"""
+const rowsSignature = (rows) => {
+  const one = (row) => {
+    if (!row) return '';
+    const a = row.querySelector('a[href]');
+    return row.className + '#' + (a ? a.getAttribute('href') : '');
+  };
+  return rows.length + '|' + one(rows[0]) + '|' + one(rows[rows.length - 1]);
+};
 const listState = (sel) => {
   const visible = (el) => !!el && el.getClientRects().length > 0
       && getComputedStyle(el).visibility !== 'hidden';
@@ -111,10 +121,7 @@ const listState = (sel) => {
     page: current ? parseInt(current.textContent.trim(), 10) || null : null,
     matches: found ? parseInt(found[1].replace(/,/g, ''), 10) : null,
     rowCount: rows.length,
-    signature: rows.map((row) => {
-      const a = row.querySelector('a[href]');
-      return row.className + '#' + (a ? a.getAttribute('href') : '');
-    }).join('|'),
+    signature: rowsSignature(rows),
     pagerKind,
     pagerVisible: visible(pager),
     nextFound: !!next,
@@ -146,6 +153,8 @@ LIST_STATE = "(arg) => {" + _STATE + " return listState(arg.sel); }"
 # state, or false to keep waiting (a list with neither is judged by the caller once the page
 # has gone quiet: an empty page of the simple pager, or a layout it does not know).
 LIST_READY = "(arg) => {" + _STATE + r"""
+  if (!document.querySelector(arg.sel.loginForm) && !document.querySelector(arg.sel.rows)
+      && !document.querySelector(arg.sel.count)) return false;
   const s = listState(arg.sel);
   if (s.login) return s;
   return (s.rowCount > 0 || s.matches === 0) ? s : false;
@@ -154,6 +163,8 @@ LIST_READY = "(arg) => {" + _STATE + r"""
 # Ready when the list shows rows other than `arg.before` (and page `arg.page` where the pager
 # numbers its pages). An emptied list is not ready unless its count says 0.
 PAGE_SHOWN = "(arg) => {" + _STATE + r"""
+  if (!document.querySelector(arg.sel.loginForm)
+      && rowsSignature(document.querySelectorAll(arg.sel.rows)) === arg.before) return false;
   const s = listState(arg.sel);
   if (s.login) return s;
   if (s.signature === arg.before) return false;
@@ -165,6 +176,9 @@ PAGE_SHOWN = "(arg) => {" + _STATE + r"""
 # more rows than `arg.before` (or every row the count promises). Never judged by the menu's
 # li.selected-item: on the real site it stays on "Show 25" (seen: work-list-length-aware.html).
 SIZE_APPLIED = "(arg) => {" + _STATE + r"""
+  if (!document.querySelector(arg.sel.loginForm)
+      && document.querySelectorAll(arg.sel.rows).length <= arg.before
+      && !document.querySelector(arg.sel.count)) return false;
   const s = listState(arg.sel);
   if (s.login) return s;
   if (s.sizeLabel !== arg.label) return false;
