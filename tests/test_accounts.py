@@ -81,3 +81,40 @@ def test_history_and_changes_filter_by_username(cli, wosync_home):
     assert [(c["number"], c["kind"]) for c in changes] == [("W-1", "new")]
     newest = json.loads(cli("changes", "--json").stdout)
     assert [(c["number"], c["kind"]) for c in newest] == [("W-2", "new")]
+
+
+# ------------------------------------------------------------------ e-mail addresses, any case
+
+
+@pytest.mark.parametrize("typed, stored", [("TECH@EXAMPLE.COM", "tech@example.com"), (" Tech@Example.com ", "tech@example.com"),
+                                           ("first.last+wo@sub.example.co.uk", "first.last+wo@sub.example.co.uk")])
+def test_a_username_is_an_email_address_kept_lower_case(typed, stored):
+    from wosync.accounts import normalize_username
+
+    assert normalize_username(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["", "tech", "tech@", "@example.com", "tech@example", "a b@example.com",
+                                   "a@b@example.com", "tech@exa\nmple.com", "tech@.com"])
+def test_anything_else_is_a_usage_error_naming_what_is_expected(typed):
+    from wosync.accounts import normalize_username
+
+    with pytest.raises(UsageError, match="e-mail address you log in to WorkFossa with"):
+        normalize_username(typed, "--username")
+
+
+def test_the_same_address_in_another_case_is_the_same_account(store, monkeypatch):
+    store.ensure_account("tech@example.com", "https://app.workfossa.com", NOW)
+    assert resolve_account(store, NOW, "TECH@Example.COM").username == "tech@example.com"
+    monkeypatch.setenv("WOSYNC_USERNAME", "Tech@Example.com")
+    monkeypatch.setenv("WOSYNC_PASSWORD", "pw")
+    assert resolve_account(store, NOW).username == "tech@example.com"
+    assert [a.username for a in store.list_accounts()] == ["tech@example.com"]
+
+
+def test_a_bad_wosync_username_is_refused_unless_an_explicit_username_is_given(store, monkeypatch):
+    monkeypatch.setenv("WOSYNC_USERNAME", "just-a-name")
+    with pytest.raises(UsageError, match="WOSYNC_USERNAME must be"):
+        resolve_account(store, NOW)
+    store.ensure_account("tech@example.com", "https://app.workfossa.com", NOW)
+    assert resolve_account(store, NOW, "tech@example.com").username == "tech@example.com"

@@ -139,3 +139,91 @@ def test_bad_base_urls_are_usage_errors(url):
 
     with pytest.raises(UsageError):
         credentials.check_base_url(url)
+
+
+# ------------------------------------------------------------------ a rejected password
+
+
+def test_the_origin_of_the_password_follows_the_look_up_order(plaintext, monkeypatch, tmp_path):
+    assert credentials.password_origin(USERNAME) is None
+    credentials.store_password(USERNAME, Secret("in-the-keyring"))
+    assert credentials.password_origin(USERNAME) == credentials.ORIGIN_KEYRING
+    monkeypatch.setenv("WOSYNC_PASSWORD", "from-the-environment")
+    assert credentials.password_origin(USERNAME) == credentials.ORIGIN_ENVIRONMENT
+    (tmp_path / "creds").mkdir()
+    (tmp_path / "creds" / "wosync-password").write_text("from-systemd\n")
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(tmp_path / "creds"))
+    assert credentials.password_origin(USERNAME) == credentials.ORIGIN_SYSTEMD
+
+
+def test_the_rejection_message_names_where_the_password_came_from_and_its_fix(monkeypatch):
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", "/run/credentials/wosync.service")
+    environment = credentials.rejected_message(USERNAME, credentials.ORIGIN_ENVIRONMENT)
+    assert "from WOSYNC_PASSWORD" in environment and "set WOSYNC_PASSWORD" in environment
+    assert "wosync login" not in environment  # it would not help: the variable comes first
+    systemd = credentials.rejected_message(USERNAME, credentials.ORIGIN_SYSTEMD)
+    assert "/run/credentials/wosync.service/wosync-password" in systemd and "LoadCredential=" in systemd
+    assert "wosync login" not in systemd
+    keyring = credentials.rejected_message(USERNAME, credentials.ORIGIN_KEYRING)
+    assert "stored in the keyring" in keyring and f"run `wosync login --username {USERNAME}`" in keyring
+
+
+def test_login_with_a_rejected_environment_password_says_to_fix_the_variable(clean_env, monkeypatch, use_backend):
+    """`wosync login` without a keyring checks $WOSYNC_PASSWORD: a rejection names the variable."""
+    from keyring.backends import fail
+
+    import wosync.workfossa.client
+    from wosync.workfossa.errors import CredentialsRejected
+
+    class RejectingSite:
+        def __init__(self, base_url, username, *args, **kwargs):
+            self.username = username
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def login(self):
+            raise CredentialsRejected(self.username)
+
+    use_backend(fail.Keyring(), opted_in=False)
+    monkeypatch.setattr(wosync.workfossa.client, "WorkFossa", RejectingSite)
+    monkeypatch.setenv("WOSYNC_PASSWORD", "wrong-one")
+    with pytest.raises(CredentialsError) as raised:
+        credentials.verify_login("http://127.0.0.1:9", USERNAME, Secret("wrong-one"),
+                                 origin=credentials.password_origin(USERNAME))
+    assert raised.value.exit_code == ExitCode.CREDENTIALS
+    assert "from WOSYNC_PASSWORD; set WOSYNC_PASSWORD to the right password" in raised.value.message
+    assert raised.value.message.endswith("nothing was stored")
+
+
+def test_wosync_login_names_the_variable_whose_password_was_rejected(cli, monkeypatch, use_backend):
+    from keyring.backends import fail
+
+    import wosync.workfossa.client
+    from wosync.workfossa.errors import CredentialsRejected
+
+    class RejectingSite:
+        def __init__(self, base_url, username, *args, **kwargs):
+            self.username = username
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def login(self):
+            raise CredentialsRejected(self.username)
+
+    use_backend(fail.Keyring(), opted_in=False)
+    monkeypatch.setattr(wosync.workfossa.client, "WorkFossa", RejectingSite)
+    monkeypatch.setenv("WOSYNC_PASSWORD", "wrong-one")
+    result = cli("login", "--username", USERNAME, "--base-url", "http://127.0.0.1:9")
+    assert result.exit_code == ExitCode.CREDENTIALS
+    assert result.stderr.splitlines()[0] == "Checking the password with a login to http://127.0.0.1:9..."
+    assert result.stderr.splitlines()[-1] == (f"Error: WorkFossa (http://127.0.0.1:9) rejected the password for {USERNAME} from "
+                       "WOSYNC_PASSWORD; set WOSYNC_PASSWORD to the right password where it is defined (your "
+                       "shell, or the service's EnvironmentFile=); nothing was stored")
