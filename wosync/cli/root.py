@@ -12,7 +12,7 @@ The root group is also the one place where errors become one `Error: ...` line a
 from __future__ import annotations
 
 import importlib
-import logging
+import sys
 from difflib import get_close_matches
 from typing import NamedTuple
 
@@ -55,6 +55,11 @@ COMMANDS: dict[str, CommandSpec] = {
     "restore": CommandSpec("wosync.cli.backup", "Put a backup in place of the database, after checking it; the current one is kept beside it."),
     "demo": CommandSpec("wosync.cli.demo", "Run the whole flow against a simulated WorkFossa on 127.0.0.1: sync, change the site, sync again."),
 }
+
+
+# Commands that never drive a browser (see WosyncGroup.main).
+NO_BROWSER_COMMANDS = frozenset({"status", "history", "orders", "changes", "calendar", "schedule", "dispensers",
+                                 "watch", "logout", "install-service", "backup", "restore"})
 
 
 def load_module_commands(module_name: str, name: str | None = None) -> dict:
@@ -115,8 +120,13 @@ class WosyncGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         # Playwright's driver runs on asyncio; when Ctrl-C stops it first, asyncio would print
-        # "Future exception was never retrieved" noise after our own one-line message.
-        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        # "Future exception was never retrieved" noise after our own one-line message. Commands
+        # that never start a browser skip importing logging for it (start-up, issue 11).
+        given = list(sys.argv[1:] if args is None else args)
+        if not given or given[0] not in NO_BROWSER_COMMANDS:
+            import logging
+
+            logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         try:
             with hidden_environment_password():  # no child process (the browser) inherits it
                 result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
@@ -139,8 +149,6 @@ class WosyncGroup(TyperGroup):
         else:
             code = result if isinstance(result, int) else 0
         if standalone_mode:
-            import sys
-
             sys.exit(code)
         return code
 
