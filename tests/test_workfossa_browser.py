@@ -176,6 +176,23 @@ def test_reads_every_order_with_every_field(growing, growing_home, count):
     assert PASSWORD not in state.read_text()
 
 
+@pytest.mark.parametrize("pager, options, tooltip", [
+    ("length-aware", "open-only", "ks-tooltip"),
+    ("simple", "open-only", "ks-popover"),
+    ("length-aware", "at-rest", "ks-popover"),
+])
+def test_reads_every_version_the_contract_leaves_open(tmp_path, pager, options, tooltip):
+    # The page-size items existing only while the menu is open, and another class on the
+    # instructions' hidden tooltip: neither is captured, both are left open by the contract.
+    with SimulatedWorkFossa(count=150, seed=4, username=USER, password=PASSWORD, pager=pager,
+                            page_size_options=options, tooltip_class=tooltip) as sim:
+        with scraper(sim, tmp_path) as wf:
+            result = wf.read_work_orders()
+        assert result.orders == sim.expected_orders()
+        assert result.completeness == ("count" if pager == "length-aware" else "pager")
+        assert sum(1 for o in result.orders if o["instructions"]) > 50
+
+
 def test_two_scrapes_in_a_row_log_in_once(faulty, tmp_path):
     before = faulty.login_count
     with scraper(faulty, tmp_path) as wf:
