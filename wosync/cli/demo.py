@@ -95,7 +95,7 @@ def demo(
                     run = run_sync(store, account, common.clock, SyncOptions(trigger="manual", notify=False),
                                    password=lambda: password, on_progress=view)
                 runs.append(run)
-                out.print(summary_line(run), highlight=False)
+                out.print(render.safe(summary_line(run)), highlight=False)  # an error may quote the site
                 if run["status"] != "success":
                     typer.echo(f"Error: the demo sync did not succeed: {run['error_message']}", err=True)
                     return int(exit_code_for(run))
