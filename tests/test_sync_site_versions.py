@@ -38,7 +38,7 @@ def sim(request):
 def run(home: Path, sim: SimulatedWorkFossa, *args: str) -> subprocess.CompletedProcess:
     """Run `wosync ARGS` as a user would, the account given by the environment."""
     env = dict(os.environ, WOSYNC_HOME=str(home), WOSYNC_BASE_URL=sim.base_url,
-               WOSYNC_USERNAME=USERNAME, WOSYNC_PASSWORD=PASSWORD)
+               WOSYNC_USERNAME=USERNAME, WOSYNC_PASSWORD=PASSWORD, COLUMNS="120")
     env.pop("CREDENTIALS_DIRECTORY", None)
     return subprocess.run([sys.executable, "-m", "wosync", *args], env=env, capture_output=True,
                           text=True, timeout=180)
@@ -60,6 +60,8 @@ def test_sync_now_reads_all_250_orders_with_either_pager(tmp_path, sim):
     assert record["completeness"] == expected_completeness
     history = json.loads(run(home, sim, "history", "--json").stdout)
     assert history[0]["completeness"] == expected_completeness
+    table = run(home, sim, "history").stdout  # COLUMNS=120: wide enough for the Read column
+    assert "Read" in table and expected_completeness in table
     orders = json.loads(run(home, sim, "orders", "--json").stdout)
     expected = {o["number"]: o for o in sim.expected_orders()}
     assert {o["number"] for o in orders} == set(expected)

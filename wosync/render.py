@@ -340,8 +340,15 @@ def status_text(report: dict[str, Any], width: int, colour: bool) -> str:
 ERROR_SHOWN_CHARS = 500
 
 
-def history_table(runs: list[dict[str, Any]]):
-    """Given run records, return the history table (started, duration, trigger, result, items, changes, error)."""
+# The history table needs this many columns to show how each read was known complete
+# beside the rest without squeezing the result (at 80 columns it is left to --json).
+HISTORY_READ_COLUMN_WIDTH = 90
+
+
+def history_table(runs: list[dict[str, Any]], width: int | None = None):
+    """Given run records and the terminal's width (None: wide), return the history table
+    (started, duration, trigger, result, items, how the read was known complete when the
+    width allows, changes, error)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -352,6 +359,11 @@ def history_table(runs: list[dict[str, Any]]):
     table.add_column("Trigger")
     table.add_column("Result")
     table.add_column("Items", justify="right")
+    # "count": the orders equal the site's "N matches"; "pager": the last page was reached
+    # (the simple pager shows no count); blank: not known complete.
+    show_read = width is None or width >= HISTORY_READ_COLUMN_WIDTH
+    if show_read:
+        table.add_column("Read", no_wrap=True)
     table.add_column("New/Upd/Done", no_wrap=True)
     show_errors = any(run["error_message"] for run in runs)  # no empty column eating the width
     if show_errors:
@@ -360,7 +372,7 @@ def history_table(runs: list[dict[str, Any]]):
         table.add_row(
             str(run["id"]), local_text(run["started_at"], "%Y-%m-%d %H:%M"), duration_text(run["duration_seconds"]),
             safe(run["trigger_type"]), safe(run["status"], RESULT_STYLE.get(run["status"], "")),
-            str(run["items_processed"]),
+            str(run["items_processed"]), *([safe(run.get("completeness") or "")] if show_read else []),
             Text.assemble((f"+{run['added']}", "green"), " ", (f"~{run['updated']}", "yellow"), " ",
                           (f"-{run['removed']}", "grey50")),
             *([safe(ellipsis(clean(run["error_message"]), ERROR_SHOWN_CHARS))] if show_errors else []),

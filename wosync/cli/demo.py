@@ -104,7 +104,7 @@ def demo(
             ]
             out.print()
             out.print(render.changes_table(changes, runs[-1]["id"]))
-            out.print(render.history_table([run_record(r) for r in reversed(runs)]))
+            out.print(render.history_table([run_record(r) for r in reversed(runs)], out.width))
             logins = sim.login_count
             out.print(f"Logged in {logins} time(s) for {len(runs)} syncs (the saved session was reused).",
                       highlight=False)

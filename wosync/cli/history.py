@@ -61,7 +61,8 @@ def history(
     else:
         from wosync import render
 
-        common.stdout_console().print(render.history_table(runs))
+        console = common.stdout_console()
+        console.print(render.history_table(runs, console.width))
 
 
 def _report(days: int, username: Optional[str], json_out: bool) -> None:
