@@ -99,7 +99,8 @@ FLOOR_SHOWN = """(collapsed) => {
   if (!headings.length) return !!document.querySelector('.tab-content .muted.text-sm');
   return true;
 }"""
-FLOOR_EXPANDED = "() => !document.querySelector('div.group-heading a[title=\"Show equipment\"]')"
+FLOOR_TOGGLE = 'div.group-heading:has(span.bold:text-is("Dispenser")) a[title="Show equipment"]'
+FLOOR_EXPANDED = "() => !!document.querySelector('div.group-heading a[title=\"Hide equipment\"]')"
 
 
 @measured
@@ -120,9 +121,8 @@ def run_floor(base_url: str, browser: str, ids: list[int], collapsed: bool) -> f
             page.goto(base_url + site.LOCATION_PATH.format(location_id=location_id), wait_until="domcontentloaded")
             page.click("ul.tabs a:text-is('Equipment')")
             page.wait_for_function(FLOOR_SHOWN, arg=collapsed)
-            if collapsed:
-                for toggle in page.locator('div.group-heading a[title="Show equipment"]').all():
-                    toggle.click()
+            if collapsed and page.locator(FLOOR_TOGGLE).count():  # the Dispenser group, as wosync
+                page.locator(FLOOR_TOGGLE).click()
                 page.wait_for_function(FLOOR_EXPANDED)
         chromium.close()
     return time.perf_counter() - start
