@@ -44,7 +44,7 @@ def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON
         typer.echo("No notification targets. Add one with `wosync notify add URL`.")
         return
     for target in targets:
-        typer.echo(clean(f"{target['id']}  {target['url']}"))  # stored text: no escape sequences
+        typer.echo(f"{target['id']}  {clean(target['url'])}")  # stored text: no escape sequences (the columns keep their spaces)
 
 
 @app.command("remove", context_settings=common.ID_COMMAND_SETTINGS)
@@ -70,9 +70,9 @@ def test() -> None:
     for delivery in deliveries:
         if delivery.error:
             failed += 1
-            typer.echo(clean(f"FAILED  {delivery.target_id}  {delivery.shown_url}: {delivery.error}"), err=True)
+            typer.echo(f"FAILED  {delivery.target_id}  {clean(delivery.shown_url)}: {clean(delivery.error)}", err=True)
         else:
-            typer.echo(clean(f"sent    {delivery.target_id}  {delivery.shown_url}"))
+            typer.echo(f"sent    {delivery.target_id}  {clean(delivery.shown_url)}")
     if failed:
         typer.echo(f"Error: {failed} of {len(deliveries)} notification targets failed", err=True)
         raise typer.Exit(int(ExitCode.SYNC_FAILED))
