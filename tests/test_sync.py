@@ -156,10 +156,13 @@ def test_a_rejected_password_exits_3_and_is_recorded(home, sim):
     result = wosync("sync-now", "--quiet", env=env)
     assert result.returncode == 3, result.stderr
     assert result.stderr.startswith("Error:") and len(result.stderr.splitlines()) == 1
-    assert "wosync login" in result.stderr
+    # The password came from WOSYNC_PASSWORD: `wosync login` would not help, the variable must change.
+    assert "from WOSYNC_PASSWORD" in result.stderr and "set WOSYNC_PASSWORD" in result.stderr
+    assert PASSWORD not in result.stderr
     with Store(home / "wosync.db") as store:
         run = store.latest_run()
         assert run["status"] == "failed" and run["error_kind"].startswith("credentials")
+        assert "WOSYNC_PASSWORD" in run["error_message"]
 
 
 def test_no_password_anywhere_exits_3_naming_login(home, sim):

@@ -240,7 +240,10 @@ def _locked_run(store, account, clock, options, source, password, on_progress, c
         elif is_disk_full(exc):
             run = _fail_disk_full(store, run_id, clock, options, started, tracker)
         elif isinstance(exc, WosyncError):
-            run = _fail(store, run_id, clock, options, started, tracker, "failed", exc.kind, exc.message)
+            message = exc.message
+            if exc.kind == "credentials_rejected" and password is None:
+                message = _rejected_password_message(account.username, exc)
+            run = _fail(store, run_id, clock, options, started, tracker, "failed", exc.kind, message)
         else:
             message = f"unexpected {type(exc).__name__}: {exc}"
             run = _fail(store, run_id, clock, options, started, tracker, "failed", "unexpected", message)
@@ -300,6 +303,17 @@ def _show_finished(tracker, run) -> None:
     """Record a saved run's final progress: completed (or failed, for a partial run), 100%."""
     state = "completed" if run["status"] == "success" else "failed"
     tracker.update(state, state, 100, summary_line(run))
+
+
+def _rejected_password_message(username: str, exc: WosyncError) -> str:
+    """Given the account and the scraper's CredentialsRejected, return its message naming
+    where the rejected password came from (WOSYNC_PASSWORD, the systemd credential or the
+    keyring) and that place's fix, with the saved artefacts."""
+    from wosync import credentials
+
+    message = credentials.rejected_message(username, credentials.password_origin(username))
+    saved = getattr(exc, "artefacts", None) or []
+    return message + (f" (saved: {', '.join(str(p) for p in saved)})" if saved else "")
 
 
 def read_completeness(outcome: ScrapeOutcome, distinct: int) -> str | None:
