@@ -85,10 +85,11 @@ def open_capture(browser, name: str | None = None, *, html: str | None = None,
     return page
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """A headless Chromium for the session (or for each module that imports this fixture),
-    closed at the end; skips the test when there is no Chromium."""
+    """A headless Chromium for the module that imports this fixture, closed at its end (one
+    Playwright may run at a time in a thread: a longer-lived one would make every later
+    `sync_playwright()` of the run fail); skips the test when there is no Chromium."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}")
