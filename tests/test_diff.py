@@ -71,3 +71,12 @@ def test_mass_removal_guard():
         active=3, completing=3, rows_read=0)
     assert "all 4" in mass_removal_reason(active=4, completing=4, rows_read=2)
     assert "no work orders" in mass_removal_reason(active=100, completing=1, rows_read=0)
+
+
+def test_a_backfilled_field_filled_in_is_stored_but_not_reported():
+    stored = {"W-1": order("W-1", location_id=None), "W-2": order("W-2", location_id=7)}
+    scraped = [order("W-1", location_id=5), order("W-2", location_id=8)]
+    diff = compare(stored, scraped)
+    assert diff.refreshed == ["W-1"] and "W-1" not in diff.updated
+    # A location that really changes is a change like any other.
+    assert diff.updated == {"W-2": {"location_id": [7, 8]}}

@@ -58,6 +58,13 @@ def _same_values(old: dict[str, Any], new: dict[str, Any]) -> bool:
         return False
 
 
+def _backfills(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Given a stored and a scraped record, return True when the scrape fills in a backfilled
+    field the store does not have yet (see fields.BACKFILLED_FIELDS)."""
+    return any(_normalise(old.get(name)) is None and _normalise(new.get(name)) is not None
+               for name in BACKFILLED_FIELDS)
+
+
 def compare(stored: dict[str, dict[str, Any]], scraped: list[dict[str, Any]]) -> OrderDiff:
     """Given stored orders {number: record} and scraped records, return their OrderDiff.
 
@@ -82,7 +89,7 @@ def compare(stored: dict[str, dict[str, Any]], scraped: list[dict[str, Any]]) ->
             result.reopened[number] = changes
         elif changes:
             result.updated[number] = changes
-        elif not _same_values(before, order):
+        elif _backfills(before, order):
             result.refreshed.append(number)
         else:
             result.unchanged += 1
