@@ -137,7 +137,10 @@ def test_orders_all_and_changes(cli, hostile_store):
     assert_safe(cli("changes", "--run", str(hostile_store["changes_run"])), "[bold red]x[/bold red]")
 
 
-def test_history_shows_stored_errors_exactly(cli, hostile_store):
+def test_history_shows_stored_errors_exactly(cli, hostile_store, monkeypatch):
+    # Wide enough that the error column holds each quoted piece on one line (a table wraps
+    # what does not fit; that is not what this test is about).
+    monkeypatch.setenv("COLUMNS", "240")
     output = assert_safe(cli("history"), LIMIT_ERROR, *MARKUP, FORMULA)
     assert "LLLL" in output
     from wosync.cli import common
