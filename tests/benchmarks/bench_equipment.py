@@ -19,18 +19,13 @@ figures are the steadier ones. Not collected by pytest.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run from anywhere
@@ -40,42 +35,16 @@ from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME  # noqa: E402
 from wosync.workfossa import WorkFossa, find_browser, site  # noqa: E402
 from wosync.workfossa.locations import read_location_equipment  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _browser_bench import measured, print_ratios, simulated_site  # noqa: E402
+
 GOAL = 1.3
-
-
-@contextlib.contextmanager
-def simulated_site(orders: int, collapsed: bool):
-    """Run the simulated site in its own process; yield its base URL."""
-    command = [sys.executable, "-m", "wosync.sim", "--orders", str(orders)]
-    server = subprocess.Popen(command + (["--equipment-collapsed"] if collapsed else []),
-                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def control(base_url: str, path: str):
     """GET one of the simulated site's control endpoints; return its JSON."""
     with urllib.request.urlopen(base_url + path) as response:
         return json.loads(response.read())
-
-
-def _cpu_seconds() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
-def measured(run) -> Callable:
-    """Given a benchmark run, return it wrapped to return (wall seconds, CPU seconds): this
-    process plus its finished children (Playwright's driver and the browser it started)."""
-    def wrapper(*args) -> tuple[float, float]:
-        cpu_before = _cpu_seconds()
-        wall = run(*args)
-        return wall, _cpu_seconds() - cpu_before
-    return wrapper
 
 
 @measured
@@ -137,7 +106,8 @@ def main() -> None:
 
     browser = find_browser()
     # About 2.3 orders share a location on the simulated site: enough orders for the locations.
-    with simulated_site(args.locations * 3, args.collapsed) as base_url:
+    options = ["--orders", str(args.locations * 3)] + (["--equipment-collapsed"] if args.collapsed else [])
+    with simulated_site(*options) as base_url:
         ids = control(base_url, "/__sim__/locations")[:args.locations]
         assert len(ids) == args.locations, f"the site has only {len(ids)} locations"
         expected = {i: control(base_url, f"/__sim__/dispensers?location_id={i}") for i in ids}
@@ -149,15 +119,7 @@ def main() -> None:
     dispensers = sum(len(d) for d in expected.values())
     print(f"locations: {len(ids)} ({dispensers} dispensers{', groups collapsed' if args.collapsed else ''}), "
           f"repetitions: {args.repeat}, load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    for label, unit, index in (("wall", "s", 0), ("CPU", "s of CPU", 1)):
-        floor = statistics.median(t[index] for t in floor_times)
-        ours = statistics.median(t[index] for t in wosync_times)
-        print(f"  {label}: floor (bare Playwright) median {floor:.2f} {unit}, runs "
-              + ", ".join(f"{t[index]:.2f}" for t in floor_times))
-        print(f"  {label}: wosync (read_location_equipment) median {ours:.2f} {unit}, runs "
-              + ", ".join(f"{t[index]:.2f}" for t in wosync_times))
-        print(f"  {label}: ratio wosync / floor {ours / floor:.2f} (goal <= {GOAL})")
-
+    print_ratios("read_location_equipment", floor_times, wosync_times, goals=(GOAL, GOAL))
 
 if __name__ == "__main__":
     main()

@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import contextlib
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run from anywhere
@@ -35,38 +30,10 @@ from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME  # noqa: E402
 from wosync.workfossa import WorkFossa, find_browser  # noqa: E402
 from wosync.workfossa import site  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _browser_bench import measured, print_ratios, simulated_site  # noqa: E402
+
 PAGERS = ("length-aware", "simple")
-
-
-@contextlib.contextmanager
-def simulated_site(orders: int, pager: str):
-    """Run the simulated site in its own process (as a real site is: its work must not
-    share this process's interpreter with the scraper); yield its base URL."""
-    server = subprocess.Popen([sys.executable, "-m", "wosync.sim", "--orders", str(orders),
-                               "--pager", pager],
-                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        yield server.stdout.readline().strip()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def measured(run) -> Callable:
-    """Given a benchmark run, return it wrapped to return (wall seconds, CPU seconds): the
-    CPU of this process plus its finished children (Playwright's driver and the browser it
-    started), which the machine's other load does not inflate the way it does wall time."""
-    def wrapper(*args) -> tuple[float, float]:
-        cpu_before = _cpu_seconds()
-        wall = run(*args)
-        return wall, _cpu_seconds() - cpu_before
-    return wrapper
-
-
-def _cpu_seconds() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 @measured
@@ -124,7 +91,7 @@ def main() -> None:
 
     browser = find_browser()
     for pager in [args.pager] if args.pager else PAGERS:
-        with simulated_site(args.orders, pager) as base_url:
+        with simulated_site("--orders", str(args.orders), "--pager", pager) as base_url:
             expected = args.orders
             run_floor(base_url, browser, expected)  # warm-up: disk caches, page cache
             wosync_times, floor_times = [], []
@@ -134,15 +101,7 @@ def main() -> None:
         print(f"pager: {pager}, orders: {expected}, pages: {-(-expected // 100)}, "
               f"repetitions: {args.repeat}, load average at the end: {os.getloadavg()[0]:.1f} "
               f"on {os.cpu_count()} CPUs")
-        for label, unit, index, goal in (("wall", "s", 0, 1.2), ("CPU", "s of CPU", 1, 1.15)):
-            floor = statistics.median(t[index] for t in floor_times)
-            ours = statistics.median(t[index] for t in wosync_times)
-            print(f"  {label}: floor (bare Playwright) median {floor:.2f} {unit}, runs "
-                  + ", ".join(f"{t[index]:.2f}" for t in floor_times))
-            print(f"  {label}: wosync (read_work_orders) median {ours:.2f} {unit}, runs "
-                  + ", ".join(f"{t[index]:.2f}" for t in wosync_times))
-            print(f"  {label}: ratio wosync / floor {ours / floor:.2f} (goal <= {goal})")
-
+        print_ratios("read_work_orders", floor_times, wosync_times, goals=(1.2, 1.15))
 
 if __name__ == "__main__":
     main()
