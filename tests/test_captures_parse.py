@@ -78,6 +78,24 @@ def test_instructions_read_when_the_tooltip_is_hidden_by_its_class_alone():
     assert_orders_equal(parse_rows(html, BASE), capture_expected(LIST))
 
 
+@pytest.mark.parametrize("variant", ["as captured", "ks-popover", "hidden by a wrapper"])
+def test_the_hidden_copy_selector_finds_what_one_selector_per_hiding_element_finds(variant):
+    # INSTRUCTIONS_HIDDEN_COPY is written `.pre-wrap:is(A *, B *)` for lexbor's sake: it must
+    # find exactly the elements of `A .pre-wrap, B .pre-wrap`, the copy's parent hidden or not.
+    html = capture_html(LIST)
+    if variant == "ks-popover":
+        html = html.replace("ks-tooltip", "ks-popover")
+    elif variant == "hidden by a wrapper":
+        html = re.sub(r'(<div class="ks-tooltip text-sm shadow-lg p-3")[^>]*>', r'\1><div style="display: none;">',
+                      html).replace("Close</a></div>", "Close</a></div></div>")
+    comma_list = ", ".join(f"{hidden} {site.INSTRUCTIONS_COPY}"
+                           for hidden in (site.TOOLTIP, *site.HIDDEN.split(", ")))
+    for row in LexborHTMLParser(html).css(site.ROWS):
+        found = [node.mem_id for node in row.css(site.INSTRUCTIONS_HIDDEN_COPY)]
+        assert len(found) == 1
+        assert set(found) == {node.mem_id for node in row.css(comma_list)}
+
+
 def test_the_truncated_preview_is_never_taken_for_the_instructions():
     html = re.sub(r'<div class="ks-tooltip text-sm shadow-lg p-3"[^>]*>.*?Close</a></div>', "",
                   capture_html(LIST), flags=re.S)

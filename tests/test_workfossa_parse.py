@@ -196,6 +196,56 @@ def test_item_line_that_is_not_quantity_x_name_is_a_layout_error():
         parse_row(html, BASE)
 
 
+def test_each_item_line_takes_the_first_code_span_inside_it_and_the_heading_none():
+    # The codes are found with one query per group (not one per line): a span in the heading
+    # is no line's code, and a second span in a line stays part of the name.
+    html = (row("appendix.html")
+            .replace("<div>Combo</div>", '<div>Combo <span class="muted">(X-1)</span></div>')
+            .replace('<span class="muted">(CAL-SERV)</span>',
+                     '<span class="muted">(CAL-SERV)</span> <span class="muted">(SECOND)</span>'))
+    assert parse_row(html, BASE)["items"] == [
+        {"category": "Combo (X-1)", "quantity": 1, "name": "Calibration Services (SECOND)", "code": "CAL-SERV"},
+        {"category": "Meter Calibration", "quantity": 6, "name": "All Dispensers", "code": "2861"},
+    ]
+
+
+def test_instructions_with_a_br_read_it_as_a_line_break():
+    html = row("appendix.html").replace("change filters.\nPut stickers", "change filters.<br>Put stickers")
+    assert parse_row(html, BASE)["instructions"] == ("Calibrate all dispensers and change filters.\n"
+                                                     "Put stickers on the inner side of the uprights.")
+
+
+def test_no_brand_when_the_line_after_the_location_holds_the_address():
+    html = row("appendix.html").replace(
+        '<div class="mb-1"> Northstar </div>\n    <div class="address-info text-sm">',
+        '<div class="mb-1"> <div class="address-info text-sm">').replace(
+        "Hillsborough County</div></div></div></div></div>", "Hillsborough County</div></div></div></div></div></div>")
+    order = parse_row(html, BASE)
+    assert order["brand"] is None
+    assert (order["street"], order["city"], order["county"]) == (
+        "802 East Harbor Boulevard", "Tampa", "Hillsborough County")
+
+
+def test_no_brand_when_the_customer_block_ends_with_the_location_and_the_address_follows_it():
+    # The line after the location's is past the block: it is the address, so no brand; and the
+    # address is read inside the block only, so none.
+    html = row("appendix.html").replace(
+        '<div class="mb-1"> Northstar </div>\n    <div class="address-info text-sm"><div><div>802 East Harbor '
+        'Boulevard</div>\n      <div class="mt-1">Tampa FL 33603</div><div class="mt-1">Hillsborough County'
+        '</div></div></div></div></div>',
+        '</div></div><div class="address-info text-sm"><div><div>802 East Harbor Boulevard</div></div></div>')
+    order = parse_row(html, BASE)
+    assert order["store_number"] == "#31072" and order["brand"] is None
+    assert order["street"] is None and order["city"] is None
+
+
+def test_an_address_line_with_inline_markup_reads_as_one_line():
+    html = row("appendix.html").replace('<div class="mt-1">Tampa FL 33603</div>',
+                                        '<div class="mt-1">Tampa <span>FL</span> <!---->33603</div>')
+    order = parse_row(html, BASE)
+    assert (order["city"], order["state"], order["zip"]) == ("Tampa", "FL", "33603")
+
+
 @pytest.mark.parametrize("text, expected", [
     (" 244 matches ", 244), ("1 match", 1), ("0 matches", 0), ("1,234 matches", 1234),
     ("", None), ("Show 25", None),

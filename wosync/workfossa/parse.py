@@ -12,6 +12,7 @@ may differ (an optional line missing) the field is None; a row without its work-
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from urllib.parse import urljoin
 
@@ -38,6 +39,7 @@ _MATCHES = re.compile(site.MATCH_COUNT_PATTERN, re.IGNORECASE)
 # version that spells them so in its source must still be read.
 _LABELS = {site.REASON_LABEL.casefold(): "reason", site.PROJECT_LABEL.casefold(): "project"}
 # Every element inside an element hidden at rest; and the line labels outside them.
+# (Not `:is(...) *`: lexbor reads `:is(X) Y` as X being Y's parent.)
 _INSIDE_HIDDEN = ", ".join(f"{hidden} *" for hidden in site.HIDDEN.split(", "))
 _VISIBLE_LABEL = f"{site.LINE_LABEL}:not({_INSIDE_HIDDEN})"
 
@@ -95,10 +97,11 @@ def _order(row: LexborNode, base: str) -> dict:
     """Given one row's node and the base URL (no trailing slash), return its order dict."""
     number, work_id = _number(row)
     block = row.css_first(site.CUSTOMER_BLOCK) or row
-    customer = _customer(block)
-    address = _address(block)
-    labelled = _labelled(row)
-    visits = _visits(row, base)
+    infos = block.css(site.ADDRESS_INFO)  # the address, and where the brand's lines end
+    customer, store_number, brand, location_id = _customer(block, infos)
+    street, intersection, city, state, zip_code, county = _address(infos)
+    reason, project = _labelled(row)
+    done, planned, visit_date, window, due_date, visit_url = _visits(row, base)
     created_by, created_at = _creator(row)
     # Built in SCRAPED_FIELDS order directly (a test holds it to that order).
     return {
@@ -106,45 +109,56 @@ def _order(row: LexborNode, base: str) -> dict:
         "work_id": work_id,
         "status": _status(row),
         "category": _category(row),
-        "reason": labelled["reason"],
-        "project": labelled["project"],
-        "customer": customer["customer"],
-        "store_number": customer["store_number"],
-        "brand": customer["brand"],
-        "street": address["street"],
-        "intersection": address["intersection"],
-        "city": address["city"],
-        "state": address["state"],
-        "zip": address["zip"],
-        "county": address["county"],
+        "reason": reason,
+        "project": project,
+        "customer": customer,
+        "store_number": store_number,
+        "brand": brand,
+        "street": street,
+        "intersection": intersection,
+        "city": city,
+        "state": state,
+        "zip": zip_code,
+        "county": county,
         "contact": _contact(row),
         "items": _items(row),
-        "visits_done": visits["visits_done"],
-        "visits_planned": visits["visits_planned"],
-        "next_visit_date": visits["next_visit_date"],
-        "time_window": visits["time_window"],
-        "due_date": visits["due_date"],
+        "visits_done": done,
+        "visits_planned": planned,
+        "next_visit_date": visit_date,
+        "time_window": window,
+        "due_date": due_date,
         "instructions": _instructions(row),
         "created_by": created_by,
         "created_at": created_at,
         "url": base + site.WORK_PATH.format(work_id=work_id),
-        "visit_url": visits["visit_url"],
-        "location_id": customer["location_id"],
+        "visit_url": visit_url,
+        "location_id": location_id,
     }
 
 
 def _number(row: LexborNode) -> tuple[str, int]:
     """Return the order's number and work id from its link; LayoutNotRecognised without one."""
-    for link in row.css(site.WORK_LINK):
-        found = _WORK_LINK.match(link.attributes.get("href") or "")
-        if found:
-            number = collapse(link.text())
-            if number:
-                return number, int(found.group(1))
+    # The order's link comes first in every row seen: one cheap look for it, and the full
+    # list only when the first candidate is not it (the visit link also matches WORK_LINK).
+    first = row.css_first(site.WORK_LINK)
+    found = _number_of(first) if first is not None else None
+    if found is None and first is not None:
+        found = next(filter(None, map(_number_of, row.css(site.WORK_LINK))), None)
+    if found is not None:
+        return found
     raise LayoutNotRecognised(
         f"a work-list row has no work-order link ({site.WORK_LINK_SHOWN} with the number)",
         selector=site.WORK_LINK_SHOWN,
     )
+
+
+def _number_of(link: LexborNode) -> tuple[str, int] | None:
+    """Return (number, work id) when the link is the order's link, else None."""
+    found = _WORK_LINK.match(link.attrs.get("href") or "")
+    if found is None:
+        return None
+    number = collapse(link.text())
+    return (number, int(found.group(1))) if number else None
 
 
 def _status(row: LexborNode) -> str | None:
@@ -166,29 +180,29 @@ def _category(row: LexborNode) -> str | None:
     else:
         name = next((collapse(node.text_content) for node in bar.traverse(include_text=True)
                      if node.is_text_node and node.text_content.strip()), None)
-    return name or collapse(bar.attributes.get("title"))
+    return name or collapse(bar.attrs.get("title"))
 
 
-def _labelled(row: LexborNode) -> dict:
-    """Return reason and project: the text after a "Reason:" / "Project:" label
+def _labelled(row: LexborNode) -> tuple[str | None, str | None]:
+    """Return (reason, project): the text after a "Reason:" / "Project:" label
     (<span class="muted">Reason:</span> AccuMeasure); None when a label is absent."""
     found = {"reason": None, "project": None}
     for label in row.css(_VISIBLE_LABEL):
         label_text = label.text()
         key = _LABELS.get(label_text.strip().casefold())
-        if key is not None and found[key] is None and label.parent is not None:
-            found[key] = _after_label(label, label_text)
-    return found
+        if key is not None and found[key] is None and (parent := label.parent) is not None:
+            found[key] = _after_label(label, label_text, parent)
+    return found["reason"], found["project"]
 
 
-def _after_label(label: LexborNode, label_text: str) -> str | None:
+def _after_label(label: LexborNode, label_text: str, parent: LexborNode) -> str | None:
     """Return the text of the label's parent without the label: the labelled value."""
-    text = label.parent.text()
-    stripped = text.lstrip()
-    if stripped.startswith(label_text.lstrip()):  # the label leads its line (seen, always)
-        return collapse(stripped[len(label_text.lstrip()):])
+    stripped = parent.text().lstrip()
+    label_text = label_text.lstrip()
+    if stripped.startswith(label_text):  # the label leads its line (seen, always)
+        return collapse(stripped[len(label_text):])
     parts = []
-    for child in label.parent.iter(include_text=True):
+    for child in parent.iter(include_text=True):
         if child.is_text_node:
             parts.append(child.text_content)
         elif child.is_element_node and child.mem_id != label.mem_id:
@@ -202,64 +216,69 @@ def _hidden_ids(row: LexborNode) -> set[int]:
     return {node.mem_id for node in row.css(_INSIDE_HIDDEN)}
 
 
-def _customer(block: LexborNode) -> dict:
-    """Return customer, store_number, brand and location_id from the customer block."""
+def _customer(block: LexborNode, infos: list[LexborNode]
+              ) -> tuple[str | None, str | None, str | None, int | None]:
+    """Given the customer block and its ADDRESS_INFO elements, return (customer, store_number,
+    brand, location_id)."""
     customer = location = None
     location_id = None
     for link in block.css(site.CUSTOMER_LINK):
-        href = link.attributes.get("href") or ""
+        href = link.attrs.get("href") or ""
         if location is None and (found := _LOCATION_LINK.search(href)):
             location, location_id = link, int(found.group(1))
         elif customer is None and _CUSTOMER_LINK.search(href):
             customer = link
-    return {
-        "customer": collapse(customer.text()) if customer is not None else None,
-        "store_number": collapse(location.text()) if location is not None else None,
-        "brand": _brand(location),
-        "location_id": location_id,
-    }
+        if customer is not None and location is not None:
+            break  # later links can change neither
+    return (collapse(customer.text()) if customer is not None else None,
+            collapse(location.text()) if location is not None else None,
+            _brand(location, block, infos), location_id)
 
 
-def _brand(location_link: LexborNode | None) -> str | None:
+def _brand(location_link: LexborNode | None, block: LexborNode,
+           infos: list[LexborNode]) -> str | None:
     """Return the line right after the location link's line (the brand); None when the next
-    line is already the address."""
+    line is already the address (an ADDRESS_INFO, or holds one: `infos` are the block's)."""
     if location_link is None:
         return None
-    node = location_link
+    node, block_id, left_block = location_link, block.mem_id, False
     # Climb out of the wrappers that hold only the link, to the link's own line.
-    while node.parent is not None and _next_element(node) is None:
-        node = node.parent
     following = _next_element(node)
-    if following is None or following.css_matches(site.ADDRESS_INFO):  # it, or inside it
+    while following is None and node.parent is not None:
+        left_block = left_block or node.mem_id == block_id
+        node = node.parent
+        following = _next_element(node)
+    if following is None:
         return None
-    return collapse(following.text())
+    # Inside the block, the block's own address-info elements tell (no new query); a line
+    # found past the block's end (never seen) is asked directly.
+    if left_block or node.mem_id == block_id:
+        holds_address = following.css_matches(site.ADDRESS_INFO)
+    else:
+        holds_address = any(_within(info, following, block) for info in infos)
+    return None if holds_address else collapse(following.text())
 
 
-def _address(block: LexborNode) -> dict:
-    """Return street, intersection, city, state, zip and county from .address-info.
+def _address(infos: list[LexborNode]) -> tuple[str | None, ...]:
+    """Given the customer block's ADDRESS_INFO elements, return (street, intersection, city,
+    state, zip, county) from the first.
 
     The "City ST 12345" line anchors the rest: the first line before it is the street, any
     line between them the intersection, the line after it the county.
     """
-    info = block.css_first(site.ADDRESS_INFO)
-    lines = _lines(info) if info is not None else []
-    fields = dict.fromkeys(("street", "intersection", "city", "state", "zip", "county"))
-    anchor = next((i for i, line in enumerate(lines) if _CITY_LINE.match(line)), None)
-    if anchor is None:
+    lines = _lines(infos[0]) if infos else []
+    for anchor, line in enumerate(lines):
+        city = _CITY_LINE.match(line)
+        if city is not None:
+            break
+    else:
         # Unknown shape: keep what is safe to say, and no guessed city.
-        if lines:
-            fields["street"] = lines[0]
-        fields["county"] = next((line for line in lines[1:] if line.endswith("County")), None)
-        return fields
-    city = _CITY_LINE.match(lines[anchor])
-    fields.update(city=city["city"], state=city["state"], zip=city["zip"])
-    if anchor >= 1:
-        fields["street"] = lines[0]
-    if anchor >= 2:
-        fields["intersection"] = " ".join(lines[1:anchor])
-    if anchor + 1 < len(lines):
-        fields["county"] = lines[anchor + 1]
-    return fields
+        county = next((line for line in lines[1:] if line.endswith("County")), None)
+        return lines[0] if lines else None, None, None, None, None, county
+    return (lines[0] if anchor >= 1 else None,
+            " ".join(lines[1:anchor]) if anchor >= 2 else None,
+            city["city"], city["state"], city["zip"],
+            lines[anchor + 1] if anchor + 1 < len(lines) else None)
 
 
 def _contact(row: LexborNode) -> str | None:
@@ -287,69 +306,77 @@ def _items(row: LexborNode) -> list[dict]:
         if heading is None or not lines:
             continue
         category = collapse(heading.text())
-        for line in lines:
-            text = line.text(separator=" ")
-            code_span = line.css_first(site.ITEM_CODE)
-            code = None
-            if code_span is not None:
-                code_text = code_span.text(separator=" ")
-                before, _, after = text.rpartition(code_text)
-                text = before + after
-                code = collapse(code_text.strip().strip("()"))
-            quantity_and_name = _ITEM_LINE.match(collapse(text) or "")
-            if quantity_and_name is None:
-                raise LayoutNotRecognised(
-                    f"an item line does not read 'N x Name': {collapse(text)!r}",
-                    selector=site.ITEM_GROUP_SHOWN,
-                )
-            items.append({
-                "category": category,
-                "quantity": int(quantity_and_name.group(1)),
-                "name": collapse(quantity_and_name.group(2)),
-                "code": code,
-            })
+        codes = _first_in_each(lines, group.css(site.ITEM_CODE), group)
+        for line, code_span in zip(lines, codes):
+            items.append(_item(category, line, code_span))
     return items
 
 
-def _visits(row: LexborNode, base: str) -> dict:
-    """Return visits_done/planned (from the counter's title "0 / 1") and the Next Visit fields
-    (date, time window, due date, absolute visit URL; all None without a Next Visit link)."""
-    done = planned = None
-    for counter in row.css(site.VISIT_COUNTER):
-        found = _COUNTER.match(counter.attributes.get("title") or "")
-        if found:
-            done, planned = int(found.group(1)), int(found.group(2))
-            break
-    else:  # a counter without its title: read its visible text ("1 / 1 visits")
-        hidden = _hidden_ids(row)
-        for node in row.traverse():
-            if node.is_element_node and node.mem_id != row.mem_id and node.mem_id not in hidden:
-                found = _COUNTER.match(collapse(node.text(separator=" ")) or "")
-                if found:
-                    done, planned = int(found.group(1)), int(found.group(2))
-                    break
+def _item(category: str | None, line: LexborNode, code_span: LexborNode | None) -> dict:
+    """Return one item from its line ("6 x All Dispensers (2861)") and the line's code span."""
+    text = line.text(separator=" ")
+    code = None
+    if code_span is not None:
+        code_text = code_span.text(separator=" ")
+        before, _, after = text.rpartition(code_text)
+        text = before + after
+        code = collapse(code_text.strip().strip("()"))
+    text = collapse(text) or ""
+    quantity_and_name = _ITEM_LINE.match(text)
+    if quantity_and_name is None:
+        raise LayoutNotRecognised(
+            f"an item line does not read 'N x Name': {text or None!r}",
+            selector=site.ITEM_GROUP_SHOWN,
+        )
+    # Read from collapsed text, the name is collapsed already.
+    return {"category": category, "quantity": int(quantity_and_name.group(1)),
+            "name": quantity_and_name.group(2) or None, "code": code}
 
-    fields = {"visits_done": done, "visits_planned": planned, "next_visit_date": None,
-              "time_window": None, "due_date": None, "visit_url": None}
+
+def _visits(row: LexborNode, base: str) -> tuple:
+    """Return (visits_done, visits_planned, next_visit_date, time_window, due_date, visit_url):
+    the counts from the counter's title "0 / 1", the rest from the Next Visit link (the
+    absolute visit URL; all None without a Next Visit link)."""
+    return (*_counter(row), *_next_visit(row, base))
+
+
+def _counter(row: LexborNode) -> tuple[int | None, int | None]:
+    """Return (done, planned) from the first counter whose title reads "0 / 1", else from the
+    first visible element whose text reads so ("1 / 1 visits"); (None, None) without one."""
+    for counter in row.css(site.VISIT_COUNTER):
+        found = _COUNTER.match(counter.attrs.get("title") or "")
+        if found:
+            return int(found.group(1)), int(found.group(2))
+    # A counter without its title: read its visible text ("1 / 1 visits").
+    hidden = _hidden_ids(row)
+    for node in row.traverse():
+        if node.is_element_node and node.mem_id != row.mem_id and node.mem_id not in hidden:
+            found = _COUNTER.match(collapse(node.text(separator=" ")) or "")
+            if found:
+                return int(found.group(1)), int(found.group(2))
+    return None, None
+
+
+def _next_visit(row: LexborNode, base: str) -> tuple[str | None, ...]:
+    """Return (next_visit_date, time_window, due_date, visit_url) from the Next Visit link;
+    all None without one."""
     link = row.css_first(site.NEXT_VISIT_LINK)
     if link is None:
         link = next((a for a in row.css(site.VISIT_LINK)
-                     if _VISIT_LINK.search(a.attributes.get("href") or "")), None)
+                     if _VISIT_LINK.search(a.attrs.get("href") or "")), None)
     if link is None:
-        return fields
-    text = link.text(separator=" ")
+        return None, None, None, None
+    # Searched collapsed: the link's text is mostly indentation, and whitespace runs (one
+    # space or many) are all the patterns look at.
+    text = " ".join(link.text(separator=" ").split())
     due = _DUE.search(text)
     before_due = text[: due.start()] if due else text
     visit_date = _DATE.search(before_due)
     window = _WINDOW.search(before_due)
-    href = link.attributes.get("href")
-    fields.update(
-        next_visit_date=_iso_date(visit_date.group(0)) if visit_date else None,
-        time_window=collapse(window.group(1)) if window else None,
-        due_date=_iso_date(due.group(1)) if due else None,
-        visit_url=_absolute(base, href),
-    )
-    return fields
+    return (_iso_day(*visit_date.groups()) if visit_date else None,
+            collapse(window.group(1)) if window else None,
+            _iso_date(due.group(1)) if due else None,
+            _absolute(base, link.attrs.get("href")))
 
 
 def _absolute(base: str, href: str | None) -> str | None:
@@ -394,7 +421,7 @@ def _creator(row: LexborNode) -> tuple[str | None, str | None]:
     name, bullet, stamp_text = text.rpartition(site.CREATOR_SEPARATOR)
     if not bullet:
         # No bullet: fall back to the title, "Created by: <name> MM/DD/YYYY hh:mmam".
-        title = collapse(block.attributes.get("title")) or text
+        title = collapse(block.attrs.get("title")) or text
         stamp = _STAMP.search(title)
         name = _CREATED_BY.sub("", title[: stamp.start()] if stamp else title)
         stamp_text = stamp.group(0) if stamp else ""
@@ -408,6 +435,40 @@ def _elements(node: LexborNode) -> list[LexborNode]:
     return [child for child in node.iter() if child.is_element_node]
 
 
+def _within(node: LexborNode, ancestor: LexborNode, limit: LexborNode) -> bool:
+    """Return True when `ancestor` is the node or one of its ancestors, looking no higher than
+    `limit` (an ancestor of both)."""
+    target, stop = ancestor.mem_id, limit.mem_id
+    while node is not None:
+        node_id = node.mem_id
+        if node_id == target:
+            return True
+        if node_id == stop:
+            return False
+        node = node.parent
+    return False
+
+
+def _first_in_each(parts: list[LexborNode], found: list[LexborNode],
+                   container: LexborNode) -> list[LexborNode | None]:
+    """Given child elements of `container` and elements found in it (document order), return
+    for each part the first found element that is the part or inside it (None without one):
+    what part.css_first() gives, from one query of the container."""
+    index = {part.mem_id: i for i, part in enumerate(parts)}
+    stop = container.mem_id
+    firsts: list[LexborNode | None] = [None] * len(parts)
+    for element in found:
+        node = element
+        while node is not None and node.mem_id != stop:
+            i = index.get(node.mem_id)
+            if i is not None:  # the part holding it: the ancestor that is a child of container
+                if firsts[i] is None:
+                    firsts[i] = element
+                break
+            node = node.parent
+    return firsts
+
+
 def _next_element(node: LexborNode) -> LexborNode | None:
     """Return the next sibling that is an element (skipping text and comments), or None."""
     following = node.next
@@ -419,6 +480,9 @@ def _next_element(node: LexborNode) -> LexborNode | None:
 def _source_text(node: LexborNode) -> str:
     """Return the text exactly as in the source (DOM textContent), a <br> read as a line
     break: what a pre-wrap element shows."""
+    only = node.first_child
+    if only is not None and only.next is None and only.is_text_node:
+        return only.text_content  # one text, no <br> (every copy seen)
     parts = []
     for child in node.traverse(include_text=True):
         if child.is_text_node:
@@ -433,45 +497,60 @@ def _lines(node: LexborNode) -> list[str]:
     line collapsed and trimmed; empty lines dropped."""
     lines: list[str] = []
     buffer: list[str] = []
-
-    def flush() -> None:
-        line = " ".join("".join(buffer).split())
-        buffer.clear()
-        if line:
-            lines.append(line)
-
-    def walk(parent: LexborNode) -> None:
-        for child in parent.iter(include_text=True):
-            tag = child.tag  # "-text", "-comment" for non-elements
-            if tag == "-text":
-                buffer.append(child.text_content)
-            elif tag[0] == "-":
-                continue
-            elif tag == "br":
-                flush()
-            elif tag in _BLOCK_TAGS:
-                if buffer:
-                    flush()
-                walk(child)
-                if buffer:
-                    flush()
-            else:
-                walk(child)  # inline: part of the current line
-
-    walk(node)
+    _walk_lines(node, lines, buffer)
     if buffer:
-        flush()
+        _end_line(lines, buffer)
     return lines
 
 
+def _walk_lines(parent: LexborNode, lines: list[str], buffer: list[str]) -> None:
+    """Add the text under `parent` to the line being built (`buffer`), ending lines (into
+    `lines`) at the edges of block elements and at <br>."""
+    for child in parent.iter(include_text=True):
+        text = child.text_content  # None but for text
+        if text is not None:
+            buffer.append(text)
+            continue
+        tag = child.tag
+        if tag[0] == "-":  # "-comment", ...
+            continue
+        block = tag in _BLOCK_TAGS
+        if block or tag == "br":
+            if buffer:
+                _end_line(lines, buffer)
+            if not block:
+                continue
+        only = child.first_child  # (an inline element is part of the current line)
+        if only is not None and only.next is None and only.is_text_node:
+            buffer.append(only.text_content)  # one text (most lines): no walk below
+        elif only is not None:
+            _walk_lines(child, lines, buffer)
+        if block and buffer:
+            _end_line(lines, buffer)
+
+
+def _end_line(lines: list[str], buffer: list[str]) -> None:
+    """End the line being built: add it to `lines` collapsed (unless blank), empty `buffer`."""
+    line = " ".join("".join(buffer).split())
+    buffer.clear()
+    if line:
+        lines.append(line)
+
+
+# The rows of a page share a handful of visit, due and creation days: each is worked out once.
+@functools.lru_cache(maxsize=4096)
 def _iso_date(text: str) -> str | None:
     """Given "MM/DD/YYYY", return "YYYY-MM-DD" (None when it is not a real date)."""
     found = _DATE.search(text)
-    if not found:
-        return None
-    month, day, year = map(int, found.groups())
+    return _iso_day(*found.groups()) if found else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_day(month: str, day: str, year: str) -> str | None:
+    """Given the digits of a month, day and year, return "YYYY-MM-DD" (None when it is not a
+    real date)."""
     try:
-        return dt.date(year, month, day).isoformat()
+        return dt.date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return None
 
@@ -481,12 +560,11 @@ def _iso_stamp(text: str) -> str | None:
     found = _STAMP.search(text or "")
     if not found:
         return None
-    month, day, year, hour, minute = map(int, found.groups()[:5])
-    if not 1 <= hour <= 12:
+    month, day, year, hour, minute, meridiem = found.groups()
+    hour, minute = int(hour), int(minute)
+    day_iso = _iso_day(month, day, year)
+    if day_iso is None or not 1 <= hour <= 12 or minute > 59:
         return None
-    hour = hour % 12 + (12 if found.group(6).lower() == "p" else 0)  # 12am -> 0, 12pm -> 12
-    try:
-        return dt.datetime(year, month, day, hour, minute).isoformat(timespec="seconds")
-    except ValueError:
-        return None
+    hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)  # 12am -> 0, 12pm -> 12
+    return f"{day_iso}T{hour:02d}:{minute:02d}:00"
 

@@ -268,8 +268,12 @@ WINDOW_PATTERN = r"\(([^()]*)\)"  # "(anytime)" (seen), "(8:00am - 12:00pm)" (un
 # length-aware.html, all 44 rows). The tooltip's class may differ elsewhere (unknown): the full
 # copy is a pre-wrap inside a TOOLTIP or HIDDEN element, or else one not followed by "more...".
 INSTRUCTIONS_COPY = ".pre-wrap"  # seen: work-list-length-aware.html
-INSTRUCTIONS_HIDDEN_COPY = ", ".join(  # seen (inside .ks-tooltip); other classes unknown
-    f"{hidden} {INSTRUCTIONS_COPY}" for hidden in (TOOLTIP, *HIDDEN.split(", ")))
+# The copy inside a TOOLTIP or HIDDEN element (seen: inside .ks-tooltip; other classes unknown).
+# Written `.pre-wrap:is(A *, B *)`, the same elements as `A .pre-wrap, B .pre-wrap` at a third
+# less cost in lexbor (which walks the row once per entry of a list); not `:is(A, B) .pre-wrap`:
+# lexbor reads `:is(A) B` as A being B's parent.
+INSTRUCTIONS_HIDDEN_COPY = INSTRUCTIONS_COPY + ":is({})".format(
+    ", ".join(f"{hidden} *" for hidden in (TOOLTIP, *HIDDEN.split(", "))))
 MORE_LINK_PATTERN = r"^\s*more\b"  # the link after the truncated copy (seen); case-insensitive
 
 
