@@ -302,11 +302,11 @@ def main(argv: list[str] | None = None) -> int:
         return daemon
 
     finished: set[int] = set()
-    daemon = start_daemon()
     next_kill = args.kill_every
     kill_at: float | None = None  # monotonic moment of the next kill, once its sync runs
     last_force = 0.0
-    try:
+    try:  # every daemon started is killed in `finally`, whatever goes wrong
+        daemon = start_daemon()
         while True:
             rows = runs()
             syncs = len(rows)
