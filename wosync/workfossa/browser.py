@@ -30,6 +30,7 @@ from wosync.workfossa.errors import (
     SiteUnreachable,
 )
 from wosync.workfossa.network import AUTH_STATUSES, NetworkWatch
+from wosync.workfossa.transfer import packing_reader, unpack_text
 
 HOW_TO_GET_ONE = (
     "install one with `apt-get install chromium` or `playwright install chromium`, "
@@ -247,6 +248,15 @@ class BrowserSession:
     def read(self, reader: str, arg) -> dict:
         """Run an in-page reader once (no waiting) with its argument; return what it returns."""
         return self.page.evaluate(reader, arg)
+
+    def read_packed(self, reader: str, arg, key: str) -> dict:
+        """Like read, for a reader whose result holds a large text under `key` (a page of
+        rows' HTML): the text crosses from the page gzip-compressed, and is returned as the
+        same str. See transfer.py for why and how."""
+        try:
+            return unpack_text(self.page.evaluate(packing_reader(reader, key), arg), key)
+        except ValueError:  # a page script broke the packing: read it unpacked
+            return self.read(reader, arg)
 
     def wait_for(self, predicate: str, arg, what: str, login_form: str | None = None) -> dict | None:
         """Wait until the in-page `predicate` returns a value (not false); return it.

@@ -193,7 +193,7 @@ class WorkFossa(BrowserSession):
     def read_shown_page(self) -> tuple[ListState, list[dict], str]:
         """Return the list's state, the orders of the page shown and its rows' HTML."""
         with self.errors_with_artefacts():
-            raw = self.read(site.READ_PAGE, {"sel": site.PAGE_SELECTORS})
+            raw = self.read_packed(site.READ_PAGE, {"sel": site.PAGE_SELECTORS}, "rowsHtml")
             return ListState.from_reader(raw), parse_rows(raw["rowsHtml"], self.base_url), raw["rowsHtml"]
 
     def _read_all_pages(self, path: str, orders: dict, result: ScrapeResult,
@@ -211,7 +211,7 @@ class WorkFossa(BrowserSession):
         page_no = state.page or 1
         while True:
             self.check_cancel()
-            raw = self.read(site.READ_PAGE, {"sel": site.PAGE_SELECTORS})
+            raw = self.read_packed(site.READ_PAGE, {"sel": site.PAGE_SELECTORS}, "rowsHtml")
             state = ListState.from_reader(raw)
             if state.login:
                 raise LandedOnLogin()
