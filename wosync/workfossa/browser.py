@@ -7,6 +7,7 @@ Playwright's own, or the system's); `BrowserSession` is one headless page on one
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -101,6 +102,29 @@ SLICE_MS = 200
 # A wait gives up early (and explains why) when the page's own requests have all finished
 # this long ago and the page still does not show what we wait for.
 QUIET_SECONDS = 1.5
+
+
+# One slice of a wait, run in the page: the predicate on every animation frame (or every
+# 50 ms, should frames stop) until it returns a value, or `ms` passed (then false). One call
+# per slice; Playwright's wait_for_function takes three (the wait, reading the value,
+# releasing its handle), which cost more than the predicate itself. The predicate is
+# written into the source, never built from a string in the page (a site's CSP may forbid that).
+_POLLING_SLICE = """async ({arg, ms}) => {
+  const predicate = (%s);
+  const end = performance.now() + ms;
+  for (;;) {
+    const value = predicate(arg);
+    if (value || performance.now() >= end) return value || false;
+    await new Promise((resolve) => { requestAnimationFrame(resolve); setTimeout(resolve, 50); });
+  }
+}"""
+
+
+@functools.lru_cache(maxsize=64)
+def polling_slice(predicate: str) -> str:
+    """Given an in-page predicate's source (a function of one argument), return the source
+    of one polling slice of it (see _POLLING_SLICE), taking {arg, ms}."""
+    return _POLLING_SLICE % predicate
 
 
 class LandedOnLogin(Exception):
@@ -269,22 +293,20 @@ class BrowserSession:
         show what we wait for. SiteUnreachable (or the HTTP error seen) when timeout_ms
         passes first.
         """
-        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
+        from playwright.sync_api import Error as PlaywrightError
 
         deadline = time.monotonic() + self.timeout_ms / 1000
+        poll = polling_slice(predicate)
         while True:
             self.check_cancel()
             remaining_ms = (deadline - time.monotonic()) * 1000
             try:
-                handle = self.page.wait_for_function(
-                    predicate, arg=arg, timeout=max(1.0, min(SLICE_MS, remaining_ms)))
-                value = handle.json_value()
-                handle.dispose()
-                if isinstance(value, dict) and value.get("login"):
-                    raise LandedOnLogin()
-                return value
-            except PlaywrightTimeout:
-                pass
+                value = self.page.evaluate(
+                    poll, {"arg": arg, "ms": max(1.0, min(SLICE_MS, remaining_ms))})
+                if value:
+                    if isinstance(value, dict) and value.get("login"):
+                        raise LandedOnLogin()
+                    return value
             except PlaywrightError as exc:
                 # A navigation (to the login form, say) replaced the page mid-poll: poll again.
                 if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
