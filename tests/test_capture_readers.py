@@ -127,7 +127,10 @@ def test_the_simple_pager_has_no_count_and_pages_by_its_links(browser):
     state = state_of(page)
     assert (state.pager_kind, state.pager_visible, state.matches, state.page) == ("simple", True, None, None)
     assert (state.next_disabled, state.prev_disabled) == (False, True)
-    assert paging.wants_page_size(state) is True  # next-page enabled: more than one page
+    # Next-page enabled: more than one page, resized unless the selection shows Show 100 already
+    # (as the captured one does).
+    assert paging.wants_page_size(state) is False
+    assert paging.wants_page_size(ListState(**{**vars(state), "size_label": "Show 25"})) is True
     assert paging.stop_reason(state, 44, 44, 1) is None
 
 
@@ -145,7 +148,8 @@ def test_a_shown_length_aware_pager_reads_its_page_and_count(browser):
     page = open_capture(browser, html=list_variant(_SHOWN_LENGTH_AWARE, simple=False))
     state = state_of(page)
     assert (state.pager_kind, state.pager_visible, state.page, state.matches) == ("length-aware", True, 1, 244)
-    assert paging.wants_page_size(state) is True
+    assert paging.wants_page_size(state) is False  # the captured selection shows Show 100
+    assert paging.wants_page_size(ListState(**{**vars(state), "size_label": "Show 25"})) is True
     assert paging.stop_reason(state, 44, 44, 1) is None
 
 

@@ -22,11 +22,11 @@ CAPTURED = ListState(url="https://app.workfossa.com/app/work/list", layout=True,
                      size_menu_found=True, size_label="Show 100")
 
 
-def length_aware(page: int, rows: int, matches: int, last: bool) -> ListState:
+def length_aware(page: int, rows: int, matches: int, last: bool, label: str = "Show 100") -> ListState:
     """A visible length-aware pager on `page` (its next-page disabled on the last page)."""
     return ListState(page=page, matches=matches, row_count=rows, pager_kind="length-aware",
                      pager_visible=True, next_found=True, next_disabled=last,
-                     prev_disabled=page == 1, size_menu_found=True, size_label="Show 100")
+                     prev_disabled=page == 1, size_menu_found=True, size_label=label)
 
 
 def simple(rows: int, first: bool, last: bool, label: str = "Show 100") -> ListState:
@@ -43,11 +43,22 @@ def test_a_single_page_is_not_resized_even_though_its_hidden_next_page_looks_ena
 
 
 def test_more_matches_than_rows_asks_for_show_100():
-    assert paging.wants_page_size(length_aware(1, 25, 244, last=False)) is True
+    assert paging.wants_page_size(length_aware(1, 25, 244, last=False, label="Show 25")) is True
+
+
+@pytest.mark.parametrize("state", [
+    length_aware(1, 100, 244, last=False),
+    simple(100, first=True, last=False),
+], ids=["length-aware", "simple"])
+def test_a_list_already_at_show_100_is_not_resized_again(state):
+    # A site that remembers the choice opens the next sync's list at Show 100: choosing it
+    # again would reload nothing, and the wait for "more rows" would fail.
+    assert paging.wants_page_size(state) is False
 
 
 def test_simple_pager_is_resized_only_when_next_page_is_enabled():
     assert paging.wants_page_size(simple(25, first=True, last=False, label="Show 25")) is True
+    assert paging.wants_page_size(simple(25, first=True, last=True, label="Show 25")) is False
     assert paging.wants_page_size(simple(7, first=True, last=True, label="Show 25")) is False
 
 
@@ -81,6 +92,15 @@ def test_the_captured_page_stops_on_its_count():
 def test_a_hidden_pager_stops_even_short_of_the_count():
     short = ListState(**{**vars(CAPTURED), "matches": 45})
     assert paging.stop_reason(short, rows_read=44, new_rows=44, page_number=1) == paging.PAGER_HIDDEN
+
+
+def test_a_hidden_pager_whose_next_page_is_disabled_is_at_its_last_page():
+    # The simple pager stays visible on a single page (seen); a version that hides it there
+    # still says, by the disabled link, that this is the last page: complete by the pager.
+    hidden = ListState(**{**vars(simple(7, first=True, last=True)), "pager_visible": False})
+    reason = paging.stop_reason(hidden, rows_read=7, new_rows=7, page_number=1)
+    assert reason == paging.LAST_PAGE
+    assert paging.completeness(None, 7, reason, empty_page_seen=False) == "pager"
 
 
 def test_length_aware_pages_go_on_until_the_count_is_reached():

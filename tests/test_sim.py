@@ -463,7 +463,7 @@ def test_subprocess_prints_its_url_and_obeys_the_control_endpoints():
     process = subprocess.Popen(
         [sys.executable, "-m", "wosync.sim", "--orders", "12", "--seed", "4", "--port", "0",
          "--pager", "simple", "--page-size-options", "open-only", "--tooltip-class", "ks-popover",
-         "--equipment-collapsed", "--hostile"],
+         "--equipment-collapsed", "--page-size-remembered", "--hostile"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
     try:
         base = process.stdout.readline().strip()
@@ -474,7 +474,7 @@ def test_subprocess_prints_its_url_and_obeys_the_control_endpoints():
 
         assert _control(base, "/__sim__/switches") == (200, {
             "pager": "simple", "page_size_options": "open-only", "tooltip_class": "ks-popover",
-            "equipment_collapsed": True})
+            "equipment_collapsed": True, "page_size_remembered": True})
         assert _control(base, "/__sim__/state") == (200, {
             "login_count": 1, "list_requests": 0, "matches": 12, "location_page_loads": {}, "equipment_loads": {}})
         expected = _control(base, "/__sim__/expected")[1]
@@ -533,7 +533,9 @@ def test_switches_are_checked_and_listed():
     sim = SimulatedWorkFossa(count=1, pager="simple", page_size_options="open-only", tooltip_class="ks-popover",
                              equipment_collapsed=True)
     assert sim.switches() == {"pager": "simple", "page_size_options": "open-only", "tooltip_class": "ks-popover",
-                              "equipment_collapsed": True}
+                              "equipment_collapsed": True, "page_size_remembered": False}
+    with pytest.raises(ValueError, match="page_size_remembered must be true or false"):
+        sim.set_switches(page_size_remembered="yes")
     with pytest.raises(ValueError, match="page_size_options"):
         sim.set_switches(pager="length-aware", page_size_options="sometimes")
     assert sim.pager == "simple"  # nothing changed by a refused call

@@ -193,6 +193,20 @@ def test_reads_every_version_the_contract_leaves_open(tmp_path, pager, options, 
         assert sum(1 for o in result.orders if o["instructions"]) > 50
 
 
+@pytest.mark.parametrize("pager", PAGERS)
+def test_a_site_that_remembers_show_100_is_read_whole_on_the_next_sync(tmp_path, pager):
+    # Left open by the contract: a site may keep the chosen page size in the session, so the
+    # next sync's list opens at "Show 100" already; choosing it again would reload nothing.
+    with SimulatedWorkFossa(count=250, seed=4, username=USER, password=PASSWORD, pager=pager,
+                            page_size_remembered=True) as sim:
+        for _ in range(2):
+            with scraper(sim, tmp_path) as wf:
+                result = wf.read_work_orders()
+            assert result.orders == sim.expected_orders()
+            assert result.completeness == ("count" if pager == "length-aware" else "pager")
+        assert sim.chosen_page_size == {USER: 100} and sim.login_count == 1
+
+
 def test_two_scrapes_in_a_row_log_in_once(faulty, tmp_path):
     before = faulty.login_count
     with scraper(faulty, tmp_path) as wf:

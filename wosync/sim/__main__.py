@@ -1,6 +1,6 @@
 """`python -m wosync.sim --orders 250 --seed 1 [--port 0] [--username U] [--password P]
 [--pager length-aware|simple] [--page-size-options at-rest|open-only] [--tooltip-class NAME]
-[--equipment-collapsed] [--hostile]`
+[--equipment-collapsed] [--page-size-remembered] [--hostile]`
 
 Runs the simulated site in the foreground and prints exactly one line, its base URL, once
 it is listening. The version switches choose which version of the real site's pages it
@@ -37,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="class of the instructions' hidden full-text tooltip (default ks-tooltip)")
     parser.add_argument("--equipment-collapsed", action="store_true",
                         help="equipment groups start collapsed ('Show equipment')")
+    parser.add_argument("--page-size-remembered", action="store_true",
+                        help="each user's list opens at the page size last chosen")
     parser.add_argument("--hostile", action="store_true",
                         help="some orders carry hostile text (markup, escapes, bidi, formulas) in every text field")
     args = parser.parse_args(argv)
@@ -50,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                                  password=password, port=args.port, pager=args.pager,
                                  page_size_options=args.page_size_options,
                                  tooltip_class=args.tooltip_class,
-                                 equipment_collapsed=args.equipment_collapsed, hostile=args.hostile)
+                                 equipment_collapsed=args.equipment_collapsed,
+                                 page_size_remembered=args.page_size_remembered, hostile=args.hostile)
     except ValueError as error:
         parser.error(str(error))
     sim.start()

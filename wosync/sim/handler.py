@@ -231,7 +231,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         site, faults = self.site, self.site.faults
         pager = site.pager
         try:
-            limit = int((query.get("limit") or [INITIAL_PAGE_SIZE])[0]) if rows_only else INITIAL_PAGE_SIZE
+            opening = site.chosen_page_size.get(session.user, INITIAL_PAGE_SIZE) \
+                if site.page_size_remembered else INITIAL_PAGE_SIZE
+            limit = int((query.get("limit") or [INITIAL_PAGE_SIZE])[0]) if rows_only else opening
             page = int((query.get("page") or ["1"])[0]) if rows_only else 1
         except ValueError:
             return self._json(400, {"message": "limit and page must be numbers"})
@@ -241,6 +243,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         with site.lock:
             site.list_requests += 1
             session.list_requests += 1
+            if rows_only:
+                site.chosen_page_size[session.user] = limit
             expires = faults.session_expires(session.list_requests)
         if expires:
             # This request is still served; the next one finds the session gone.

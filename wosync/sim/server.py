@@ -95,6 +95,9 @@ SWITCHES = {
     "page_size_options": PAGE_SIZE_OPTION_MODES,  # li items in the DOM at rest (seen) or only while open
     "tooltip_class": None,  # the instructions' hidden tooltip class: "ks-tooltip" (seen) or another
     "equipment_collapsed": (False, True),  # the Dispenser group starts collapsed ("Show equipment")
+    # The contract leaves open whether the site remembers the page size chosen: with this,
+    # each user's list opens at the size last chosen (selection "Show 100", 100 rows).
+    "page_size_remembered": (False, True),
 }
 
 
@@ -108,9 +111,9 @@ def check_switch(name: str, value):
         if not isinstance(value, str) or not value or not value.replace("-", "").replace("_", "").isalnum():
             raise ValueError(f"tooltip_class must be a CSS class name, not {value!r}")
         return value
-    if name == "equipment_collapsed":
+    if name in ("equipment_collapsed", "page_size_remembered"):
         if not isinstance(value, bool):
-            raise ValueError(f"equipment_collapsed must be true or false, not {value!r}")
+            raise ValueError(f"{name} must be true or false, not {value!r}")
         return value
     if value not in choices:
         raise ValueError(f"{name} takes {' or '.join(map(repr, choices))}, not {value!r}")
@@ -131,13 +134,16 @@ class SimulatedWorkFossa:
         menu is closed) or "open-only" (created on opening, removed on closing).
     tooltip_class: the class of the instructions' hidden full-text tooltip ("ks-tooltip").
     equipment_collapsed: the Equipment tab's groups start collapsed ("Show equipment").
+    page_size_remembered: the list opens at the page size the user last chose (default: at
+        "Show 25" every time).
     hostile: (data, constructor only) some orders carry hostile text in every text field.
     """
 
     def __init__(self, count: int = 250, seed: int = 1, username: str = DEFAULT_USERNAME,
                  password=DEFAULT_PASSWORD, port: int = 0, *, pager: str = "length-aware",
                  page_size_options: str = "at-rest", tooltip_class: str = "ks-tooltip",
-                 equipment_collapsed: bool = False, hostile: bool = False):
+                 equipment_collapsed: bool = False, page_size_remembered: bool = False,
+                 hostile: bool = False):
         self.username = username
         # Accept a wosync.secret.Secret too; keep only what the login check needs.
         self._password = password.reveal() if hasattr(password, "reveal") else str(password)
@@ -147,6 +153,8 @@ class SimulatedWorkFossa:
         self.page_size_options = page_size_options
         self.tooltip_class = tooltip_class
         self.equipment_collapsed = equipment_collapsed
+        self.page_size_remembered = page_size_remembered
+        self.chosen_page_size: dict[str, int] = {}  # by user, with page_size_remembered
         self.hostile = bool(hostile)
         self.login_count = 0
         self.list_requests = 0

@@ -95,8 +95,11 @@ def wants_page_size(state: ListState) -> bool:
     count) next-page is enabled. On a single page nothing would reload (WORKFOSSA_SITE.md).
 
     A hidden length-aware pager keeps its next-page link unmarked (seen): only a visible
-    pager's link is believed.
+    pager's link is believed. A list whose selection already shows "Show 100" is not resized
+    (a site may remember the choice in the session, and choosing it again reloads nothing).
     """
+    if state.size_label == site.PAGE_SIZE_LABEL:
+        return False
     if state.matches is not None:
         return state.matches > state.row_count
     return state.next_enabled
@@ -136,14 +139,14 @@ def stop_reason(state: ListState, rows_read: int, new_rows: int, page_number: in
         raise LayoutNotRecognised(
             f"the work list has {state.matches} matches but only {rows_read} rows were read "
             f"and it has no pager ({site.LIST_PAGER})", site.LIST_PAGER)
+    if state.next_found and state.next_disabled:
+        return LAST_PAGE  # hidden or not: a pager that marks next-page disabled says so
     if not state.pager_visible:
         return PAGER_HIDDEN
     if not state.next_found:
         raise LayoutNotRecognised(
             f"the work list's pager has no next-page link ({site.LIST_PAGER} {site.NEXT_PAGE})",
             site.NEXT_PAGE)
-    if state.next_disabled:
-        return LAST_PAGE
     if page_number > 1 and new_rows == 0:
         return STALLED
     return None
