@@ -144,6 +144,19 @@ def test_the_simple_pager_on_its_last_page_stops_and_is_complete(browser):
     assert paging.completeness(state.matches, 244, reason, empty_page_seen=False) == "pager"
 
 
+@pytest.mark.parametrize("marked", [
+    '<li class="disabled"><a href="#" class="next-page">',
+    '<li><a href="#" class="next-page" aria-disabled="true">',
+], ids=["on-the-list-item", "aria-disabled"])
+def test_a_next_page_marked_disabled_another_way_is_the_last_page(browser, marked):
+    # Not captured, tolerated: Bootstrap-style pagers mark the li, others aria-disabled.
+    last = _SIMPLE_PAGER.replace('<li><a href="#" class="next-page">', marked)
+    assert last != _SIMPLE_PAGER
+    state = state_of(open_capture(browser, html=list_variant(last, simple=True)))
+    assert state.next_disabled is True
+    assert paging.stop_reason(state, 244, 44, 3) == paging.LAST_PAGE
+
+
 def test_a_shown_length_aware_pager_reads_its_page_and_count(browser):
     page = open_capture(browser, html=list_variant(_SHOWN_LENGTH_AWARE, simple=False))
     state = state_of(page)

@@ -51,6 +51,8 @@ NEXT_PAGE = "a.next-page"  # inside LIST_PAGER (seen)
 PREV_PAGE = "a.prev-page"  # inside LIST_PAGER (seen)
 CURRENT_PAGE = "a.current-page"  # inside LIST_PAGER; length-aware only (seen)
 DISABLED_CLASS = "disabled"  # on the link itself (seen: simple pager per WORKFOSSA_SITE.md)
+# Also read as disabled (unknown, tolerated): the class on the link's list item (Laravel's
+# Bootstrap pagers mark the li), or aria-disabled="true" on the link.
 # "44 matches" (seen), beside the length-aware pager; the simple pager has none. The element
 # carries sm-hide tab-hide: the browser must use a desktop-size viewport.
 MATCH_COUNT = ".paginator-wrapper div.text-right.muted"
@@ -105,6 +107,9 @@ const listState = (sel) => {
   const pager = document.querySelector(sel.pager);
   const link = (css) => pager ? pager.querySelector(css) : null;
   const next = link(sel.next), prev = link(sel.prev), current = link(sel.current);
+  const disabled = (a) => a.classList.contains(sel.disabled)
+      || a.getAttribute('aria-disabled') === 'true'
+      || (a.parentElement?.tagName === 'LI' && a.parentElement.classList.contains(sel.disabled));
   const countRe = new RegExp(sel.countPattern, 'i');
   const countEl = [...document.querySelectorAll(sel.count)]
       .find((el) => countRe.test(el.textContent));
@@ -125,8 +130,8 @@ const listState = (sel) => {
     pagerKind,
     pagerVisible: visible(pager),
     nextFound: !!next,
-    nextDisabled: next ? next.classList.contains(sel.disabled) : null,
-    prevDisabled: prev ? prev.classList.contains(sel.disabled) : null,
+    nextDisabled: next ? disabled(next) : null,
+    prevDisabled: prev ? disabled(prev) : null,
     sizeMenuFound: !!sizeMenu,
     sizeLabel: selection ? selection.textContent.replace(/\s+/g, ' ').trim() : null,
   };
