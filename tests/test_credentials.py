@@ -168,62 +168,37 @@ def test_the_rejection_message_names_where_the_password_came_from_and_its_fix(mo
     assert "stored in the keyring" in keyring and f"run `wosync login --username {USERNAME}`" in keyring
 
 
-def test_login_with_a_rejected_environment_password_says_to_fix_the_variable(clean_env, monkeypatch, use_backend):
-    """`wosync login` without a keyring checks $WOSYNC_PASSWORD: a rejection names the variable."""
+@pytest.fixture
+def site_rejecting_the_env_password(use_backend, monkeypatch):
+    """A machine without a keyring, WOSYNC_PASSWORD set to a password the (simulated, real
+    Chromium) site rejects; yields the site's base URL."""
     from keyring.backends import fail
 
-    import wosync.workfossa.client
-    from wosync.workfossa.errors import CredentialsRejected
-
-    class RejectingSite:
-        def __init__(self, base_url, username, *args, **kwargs):
-            self.username = username
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def login(self):
-            raise CredentialsRejected(self.username)
+    from wosync.sim import SimulatedWorkFossa
 
     use_backend(fail.Keyring(), opted_in=False)
-    monkeypatch.setattr(wosync.workfossa.client, "WorkFossa", RejectingSite)
     monkeypatch.setenv("WOSYNC_PASSWORD", "wrong-one")
+    with SimulatedWorkFossa(count=1, username=USERNAME, password="the-right-one") as site:
+        yield site.base_url
+
+
+@pytest.mark.browser
+def test_login_with_a_rejected_environment_password_says_to_fix_the_variable(site_rejecting_the_env_password):
+    """`wosync login` without a keyring checks $WOSYNC_PASSWORD: a rejection names the variable."""
     with pytest.raises(CredentialsError) as raised:
-        credentials.verify_login("http://127.0.0.1:9", USERNAME, Secret("wrong-one"),
+        credentials.verify_login(site_rejecting_the_env_password, USERNAME, Secret("wrong-one"),
                                  origin=credentials.password_origin(USERNAME))
     assert raised.value.exit_code == ExitCode.CREDENTIALS
     assert "from WOSYNC_PASSWORD; set WOSYNC_PASSWORD to the right password" in raised.value.message
     assert raised.value.message.endswith("nothing was stored")
 
 
-def test_wosync_login_names_the_variable_whose_password_was_rejected(cli, monkeypatch, use_backend):
-    from keyring.backends import fail
-
-    import wosync.workfossa.client
-    from wosync.workfossa.errors import CredentialsRejected
-
-    class RejectingSite:
-        def __init__(self, base_url, username, *args, **kwargs):
-            self.username = username
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def login(self):
-            raise CredentialsRejected(self.username)
-
-    use_backend(fail.Keyring(), opted_in=False)
-    monkeypatch.setattr(wosync.workfossa.client, "WorkFossa", RejectingSite)
-    monkeypatch.setenv("WOSYNC_PASSWORD", "wrong-one")
-    result = cli("login", "--username", USERNAME, "--base-url", "http://127.0.0.1:9")
+@pytest.mark.browser
+def test_wosync_login_names_the_variable_whose_password_was_rejected(cli, site_rejecting_the_env_password):
+    base = site_rejecting_the_env_password
+    result = cli("login", "--username", USERNAME, "--base-url", base)
     assert result.exit_code == ExitCode.CREDENTIALS
-    assert result.stderr.splitlines()[0] == "Checking the password with a login to http://127.0.0.1:9..."
-    assert result.stderr.splitlines()[-1] == (f"Error: WorkFossa (http://127.0.0.1:9) rejected the password for {USERNAME} from "
+    assert result.stderr.splitlines()[0] == f"Checking the password with a login to {base}..."
+    assert result.stderr.splitlines()[-1] == (f"Error: WorkFossa ({base}) rejected the password for {USERNAME} from "
                        "WOSYNC_PASSWORD; set WOSYNC_PASSWORD to the right password where it is defined (your "
                        "shell, or the service's EnvironmentFile=); nothing was stored")
