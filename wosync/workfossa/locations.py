@@ -119,14 +119,14 @@ def _read(wf, location_id: int) -> list[dict]:
     path = site.LOCATION_PATH.format(location_id=location_id)
     what = f"the page of location {location_id}"
     wf.goto(path, what=what)
-    if _shown(wf, TAB_FOUND, {"sel": SELECTORS}, what) is None:
+    if wf.wait_for(TAB_FOUND, {"sel": SELECTORS}, what=what) is None:
         raise LayoutNotRecognised(
             f"the page of location {location_id} ({wf.page.url}) has no Equipment tab "
             f"(looked for {TAB_SHOWN})", TAB_SHOWN)
     wf.net.start_step()  # the tab's own requests: their errors are this step's
     wf.click(wf.page.locator(f"[{TAB_MARK}]").first, f'the "{site.EQUIPMENT_TAB_TEXT}" tab', TAB_SHOWN)
     what = f"the Equipment tab of location {location_id}"
-    shown = _shown(wf, CONTENT_SHOWN, {"sel": SELECTORS, "expanding": False}, what)
+    shown = wf.wait_for(CONTENT_SHOWN, {"sel": SELECTORS, "expanding": False}, what=what)
     if shown is not None and shown.get("group") == "collapsed":
         shown = _expand(wf, location_id)
     if shown is None:
@@ -136,15 +136,6 @@ def _read(wf, location_id: int) -> list[dict]:
     if shown["group"] == "none":
         return []  # other groups only, or "No equipment": no Dispenser group
     return parse_dispensers(shown["html"])
-
-
-def _shown(wf, reader: str, arg: dict, what: str) -> dict | None:
-    """Return what the in-page `reader` sees: at once when the page already shows it (one
-    call instead of a wait's three), else once it shows (None: it never did, see wait_for)."""
-    value = wf.read(reader, arg)
-    if isinstance(value, dict) and value.get("login"):
-        raise LandedOnLogin()
-    return value if value else wf.wait_for(reader, arg, what=what)
 
 
 def _expand(wf, location_id: int) -> dict:
@@ -158,8 +149,8 @@ def _expand(wf, location_id: int) -> dict:
     wf.net.start_step()
     wf.click(heading.first.locator(site.EQUIPMENT_GROUP_COLLAPSED).first, "the Dispenser group's toggle",
              f"{site.EQUIPMENT_GROUP_HEADING} {site.EQUIPMENT_GROUP_COLLAPSED}")
-    shown = _shown(wf, CONTENT_SHOWN, {"sel": SELECTORS, "expanding": True},
-                   f"the Dispenser group of location {location_id}")
+    shown = wf.wait_for(CONTENT_SHOWN, {"sel": SELECTORS, "expanding": True},
+                        what=f"the Dispenser group of location {location_id}")
     if shown is None:
         raise LayoutNotRecognised(
             f"clicking the Dispenser group's toggle ({site.EQUIPMENT_GROUP_COLLAPSED}) did not show "
