@@ -85,6 +85,21 @@ def test_doctor_site_reports_every_step_ok(tmp_path, sim):
         assert "simple pager" in checks[1]["detail"]
 
 
+def test_doctor_site_after_a_sync_on_a_site_that_remembers_show_100(tmp_path, sim):
+    sim.page_size_remembered = True
+    home = tmp_path / "home"
+    assert run(home, sim, "sync-now", "--quiet").returncode == 0
+    result = run(home, sim, "doctor", "--site", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    checks = {c["name"]: c for c in json.loads(result.stdout)}
+    assert all(c["status"] == "ok" for c in checks.values()), checks
+    assert "already" in checks["page size chosen"]["detail"]
+    assert checks["rows on page 1"]["detail"] == "100 rows"
+    # And the next sync reads every order again.
+    again = json.loads(run(home, sim, "sync-now", "--json").stdout)
+    assert (again["status"], again["items_processed"]) == ("success", 250)
+
+
 def test_doctor_site_names_the_failing_step_and_its_artefacts(tmp_path, sim):
     sim.faults.layout_change = True
     result = run(tmp_path / "home", sim, "doctor", "--site")

@@ -31,7 +31,7 @@ def check_site(account, password: Callable, browser_executable: str | None = Non
                timeout_ms: int = 30000) -> list[CheckLine]:
     """Given an Account, a zero-argument password source (called only if a login is needed),
     an optional Chromium and a timeout per wait, run the steps; return their lines."""
-    from wosync.workfossa import WorkFossa, paging
+    from wosync.workfossa import WorkFossa, paging, site
 
     lines: list[CheckLine] = []
     step = "browser"
@@ -53,6 +53,9 @@ def check_site(account, password: Callable, browser_executable: str | None = Non
                 state = wf.choose_page_size(state)
                 lines.append((step, OK, f"\"{state.size_label}\": the list reloaded at page 1 "
                                         f"with {state.row_count} rows ({before} before)"))
+            elif state.size_label == site.PAGE_SIZE_LABEL:
+                lines.append((step, OK, f"\"{state.size_label}\" already: the site kept the "
+                                        f"choice ({state.row_count} rows)"))
             else:
                 lines.append((step, OK, f"not needed: every order fits one page "
                                         f"(the selection shows {state.size_label!r})"))
