@@ -193,7 +193,7 @@ class WorkFossa(BrowserSession):
     def read_shown_page(self) -> tuple[ListState, list[dict], str]:
         """Return the list's state, the orders of the page shown and its rows' HTML."""
         with self.errors_with_artefacts():
-            raw = self.read_packed(site.READ_PAGE, {"sel": site.PAGE_SELECTORS}, "rowsHtml")
+            raw = self._read_page()
             return ListState.from_reader(raw), parse_rows(raw["rowsHtml"], self.base_url), raw["rowsHtml"]
 
     def _read_all_pages(self, path: str, orders: dict, result: ScrapeResult,
@@ -211,7 +211,7 @@ class WorkFossa(BrowserSession):
         page_no = state.page or 1
         while True:
             self.check_cancel()
-            raw = self.read_packed(site.READ_PAGE, {"sel": site.PAGE_SELECTORS}, "rowsHtml")
+            raw = self._read_page()
             state = ListState.from_reader(raw)
             if state.login:
                 raise LandedOnLogin()
@@ -235,6 +235,11 @@ class WorkFossa(BrowserSession):
                 return
             self._next_page(state, page_no + 1)
             page_no += 1
+
+    def _read_page(self) -> dict:
+        """Return site.READ_PAGE's result for the page shown: the list's state and, under
+        "rowsHtml", its rows' HTML (which crosses from the browser packed: transfer.py)."""
+        return self.read_packed(site.READ_PAGE, {"sel": site.PAGE_SELECTORS}, "rowsHtml")
 
     def _open_list(self, path: str) -> ListState:
         """Show the work list at `path` and wait until it is ready; return its state (the
