@@ -207,6 +207,22 @@ def test_a_site_that_remembers_show_100_is_read_whole_on_the_next_sync(tmp_path,
         assert sim.chosen_page_size == {USER: 100} and sim.login_count == 1
 
 
+@pytest.mark.parametrize("page_script", [
+    "delete window.CompressionStream;",  # cannot pack: the rows cross as they are
+    "window.btoa = () => 'not base64 at all';",  # packs garbage: read again unpacked
+])
+def test_pages_whose_scripts_break_the_packing_are_read_whole(faulty, tmp_path, page_script):
+    # Every page after the first is read by the wait that saw it (site.PAGE_SHOWN), packed:
+    # a site script that breaks or tampers with what the packing uses must cost no order.
+    with scraper(faulty, tmp_path) as wf:
+        wf.page.add_init_script(page_script)
+        result = wf.read_work_orders()
+        assert wf.page.evaluate("typeof window.CompressionStream === 'function' "
+                                "&& btoa('a') === 'YQ=='") is False  # the breakage was there
+    assert result.orders == faulty.expected_orders() and result.complete
+    assert result.pages == 3
+
+
 def test_two_scrapes_in_a_row_log_in_once(faulty, tmp_path):
     before = faulty.login_count
     with scraper(faulty, tmp_path) as wf:

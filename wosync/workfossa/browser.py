@@ -282,8 +282,10 @@ class BrowserSession:
         except ValueError:  # a page script broke the packing: read it unpacked
             return self.read(reader, arg)
 
-    def wait_for(self, predicate: str, arg, what: str, login_form: str | None = None) -> dict | None:
-        """Wait until the in-page `predicate` returns a value (not false); return it.
+    def wait_for(self, predicate: str, arg, what: str, packed: str | None = None) -> dict | None:
+        """Wait until the in-page `predicate` returns a value (not false); return it. When
+        `packed` names a large text in that value (a page of rows' HTML), the text crosses
+        packed, as in read_packed: the page is read in the call that saw it ready.
 
         Raises LandedOnLogin when the value says {"login": true}, Interrupted when cancelled.
         When the page's requests have all finished for QUIET_SECONDS and it still does not
@@ -300,9 +302,12 @@ class BrowserSession:
         while True:
             self.check_cancel()
             remaining_ms = (deadline - time.monotonic()) * 1000
+            slice_arg = {"arg": arg, "ms": max(1.0, min(SLICE_MS, remaining_ms))}
             try:
-                value = self.page.evaluate(
-                    poll, {"arg": arg, "ms": max(1.0, min(SLICE_MS, remaining_ms))})
+                if packed is None:
+                    value = self.page.evaluate(poll, slice_arg)
+                else:
+                    value = self.read_packed(poll, slice_arg, packed)
                 if value:
                     if isinstance(value, dict) and value.get("login"):
                         raise LandedOnLogin()

@@ -209,9 +209,11 @@ class WorkFossa(BrowserSession):
         page_size = site.PAGE_SIZE if state.size_label == site.PAGE_SIZE_LABEL \
             else site.DEFAULT_PAGE_SIZE
         page_no = state.page or 1
+        raw = None  # the page to read, when the wait for it read it already
         while True:
             self.check_cancel()
-            raw = self._read_page()
+            if raw is None:
+                raw = self._read_page()
             state = ListState.from_reader(raw)
             if state.login:
                 raise LandedOnLogin()
@@ -233,7 +235,7 @@ class WorkFossa(BrowserSession):
             if reason is not None:
                 result.stop_reason = reason
                 return
-            self._next_page(state, page_no + 1)
+            raw = self._next_page(state, page_no + 1)
             page_no += 1
 
     def _read_page(self) -> dict:
@@ -306,22 +308,24 @@ class WorkFossa(BrowserSession):
                 site.PAGE_SIZE_MENU)
         return after
 
-    def _next_page(self, state: ListState, want: int) -> None:
+    def _next_page(self, state: ListState, want: int) -> dict | None:
         """Click the list's next-page link and wait until the list shows other rows (and page
-        `want`, where the pager numbers its pages)."""
+        `want`, where the pager numbers its pages); return that page as _read_page does (None
+        for an empty page of the simple pager, which the caller then reads)."""
         self.net.start_step()
         link = self.page.locator(site.LIST_PAGER).first.locator(site.NEXT_PAGE).first
         self.click(link, "next-page", f"{site.LIST_PAGER} {site.NEXT_PAGE}")
         shown = self.wait_for(site.PAGE_SHOWN, {"sel": site.PAGE_SELECTORS, "page": want,
                                                 "before": state.signature},
-                              what=f"page {want} of the work list")
+                              what=f"page {want} of the work list", packed="rowsHtml")
         if shown is None:
             now = ListState.from_reader(self.read(site.LIST_STATE, {"sel": site.PAGE_SELECTORS}))
             if now.pager_kind == paging.SIMPLE and now.row_count == 0 and now.signature != state.signature:
-                return  # an empty page of the simple pager: read as such (the read is then short)
+                return None  # an empty page of the simple pager: read as such (the read is then short)
             raise LayoutNotRecognised(
                 f"clicking next-page ({site.LIST_PAGER} {site.NEXT_PAGE}) did not show page "
                 f"{want} of the work list", site.NEXT_PAGE)
+        return shown
 
 
 def _report(on_progress: ProgressCallback | None, progress: ScrapeProgress) -> None:

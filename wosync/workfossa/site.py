@@ -101,6 +101,7 @@ const rowsSignature = (rows) => {
   };
   return rows.length + '|' + one(rows[0]) + '|' + one(rows[rows.length - 1]);
 };
+const rowsHtml = (sel) => [...document.querySelectorAll(sel.rows)].map((row) => row.outerHTML).join('\n');
 const listState = (sel) => {
   const visible = (el) => !!el && el.getClientRects().length > 0
       && getComputedStyle(el).visibility !== 'hidden';
@@ -166,7 +167,8 @@ LIST_READY = "(arg) => {" + _STATE + r"""
 }"""
 
 # Ready when the list shows rows other than `arg.before` (and page `arg.page` where the pager
-# numbers its pages). An emptied list is not ready unless its count says 0.
+# numbers its pages). An emptied list is not ready unless its count says 0. Returns what
+# READ_PAGE returns (the state and the rows' HTML): the page is read in the call that saw it.
 PAGE_SHOWN = "(arg) => {" + _STATE + r"""
   if (!document.querySelector(arg.sel.loginForm)
       && rowsSignature(document.querySelectorAll(arg.sel.rows)) === arg.before) return false;
@@ -174,7 +176,9 @@ PAGE_SHOWN = "(arg) => {" + _STATE + r"""
   if (s.login) return s;
   if (s.signature === arg.before) return false;
   if (s.page !== null && s.page !== arg.page) return false;
-  return (s.rowCount > 0 || s.matches === 0) ? s : false;
+  if (s.rowCount === 0 && s.matches !== 0) return false;
+  s.rowsHtml = rowsHtml(arg.sel);
+  return s;
 }"""
 
 # Ready when the page-size selection shows `arg.label` and the list reloaded at page 1 with
@@ -195,7 +199,7 @@ SIZE_APPLIED = "(arg) => {" + _STATE + r"""
 # The state and the HTML of every row (joined, in list order) in one call.
 READ_PAGE = "(arg) => {" + _STATE + r"""
   const s = listState(arg.sel);
-  s.rowsHtml = [...document.querySelectorAll(arg.sel.rows)].map((row) => row.outerHTML).join('\n');
+  s.rowsHtml = rowsHtml(arg.sel);
   return s;
 }"""
 
