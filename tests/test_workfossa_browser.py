@@ -15,6 +15,7 @@ import functools
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from wosync.errors import ExitCode, Interrupted
 from wosync.secret import Secret
 from wosync.sim import SimulatedWorkFossa
 from wosync.workfossa import ScrapeProgress, WorkFossa, find_browser, site
+from wosync.workfossa import browser as browser_module
 from wosync.workfossa.errors import (
     BrowserNotFound,
     CredentialsRejected,
@@ -364,6 +366,31 @@ def test_layout_change_names_the_missing_selector_and_closes_the_browser(faulty,
     if counted(faulty):
         assert "250 matches" in str(caught.value)
     assert_artefacts(caught.value)
+    assert still_running(processes) == []
+
+
+@pytest.mark.parametrize("hang_on", ["a.next-page", ".ks-select-selection"])
+def test_a_page_whose_script_hangs_is_stopped_not_waited_for_forever(tmp_path, monkeypatch,
+                                                                     hang_on):
+    # A site script stuck in a loop blocks the page's main thread: a read of the page would
+    # never return (Playwright gives evaluate no timeout), nor would saving the artefacts
+    # after a click timed out. The watchdog stops the page; the sync fails and says why.
+    monkeypatch.setattr(browser_module, "HANG_GRACE_SECONDS", 2)
+    stuck_after_click = (
+        "document.addEventListener('click', (event) => { if (event.target.closest("
+        f"{hang_on!r})) setTimeout(() => {{ for (;;) {{}} }}, 50); }}, true);")
+    with SimulatedWorkFossa(count=150, seed=4, username=USER, password=PASSWORD) as sim:
+        with scraper(sim, tmp_path, timeout_ms=2000) as wf:
+            processes = browser_processes()
+            wf.page.add_init_script(stuck_after_click)
+            started = time.monotonic()
+            with pytest.raises(SiteUnreachable) as caught:
+                wf.read_work_orders()
+            took = time.monotonic() - started
+    message = str(caught.value)
+    assert "stopped answering" in message and "kept it busy for 4 s" in message
+    assert caught.value.exit_code == ExitCode.SYNC_FAILED
+    assert took < 20  # a click's timeout (2 s) and the watchdog's limit (4 s), not forever
     assert still_running(processes) == []
 
 

@@ -13,7 +13,7 @@ import os
 import shutil
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +32,7 @@ from wosync.workfossa.errors import (
 )
 from wosync.workfossa.network import AUTH_STATUSES, NetworkWatch
 from wosync.workfossa.transfer import packing_reader, unpack_text
+from wosync.workfossa.watchdog import PageWatchdog, chromium_processes
 
 HOW_TO_GET_ONE = (
     "install one with `apt-get install chromium` or `playwright install chromium`, "
@@ -102,6 +103,9 @@ SLICE_MS = 200
 # A wait gives up early (and explains why) when the page's own requests have all finished
 # this long ago and the page still does not show what we wait for.
 QUIET_SECONDS = 1.5
+# A call into the page that Playwright gives no timeout (evaluate, content) is cut this long
+# after the session's own timeout: the page's script has hung it (see watchdog.py).
+HANG_GRACE_SECONDS = 10
 
 
 # One slice of a wait, run in the page: the predicate on every animation frame (or every
@@ -155,6 +159,7 @@ class BrowserSession:
         self._context = None
         self._page = None
         self._net: NetworkWatch | None = None
+        self._watchdog: PageWatchdog | None = None
         # Typed text to keep out of artefacts (the password, once it was fetched).
         self._secret: Secret | None = None
 
@@ -167,6 +172,7 @@ class BrowserSession:
         try:
             executable = self.browser_executable or pick_browser(
                 self._playwright.chromium.executable_path)
+            running_before = set(chromium_processes(os.getpid()))
             try:
                 self._browser = self._playwright.chromium.launch(
                     executable_path=executable, headless=True)
@@ -176,6 +182,8 @@ class BrowserSession:
                         f"the browser {executable} does not exist; {HOW_TO_GET_ONE}") from None
                 raise BrowserFailed(
                     f"the browser {executable} did not start: {first_line(exc)}") from None
+            self._watchdog = PageWatchdog(self.timeout_ms / 1000 + HANG_GRACE_SECONDS)
+            self._watchdog.watch_browser(running_before)
             self._context = self._browser.new_context(
                 viewport=VIEWPORT, storage_state=self._saved_state())
             self._context.set_default_timeout(self.timeout_ms)
@@ -203,7 +211,10 @@ class BrowserSession:
                 self._playwright.stop()
             except Exception:
                 pass
+        if self._watchdog is not None:
+            self._watchdog.stop()
         self._playwright = self._browser = self._context = self._page = None
+        self._watchdog = None
 
     @property
     def page(self):
@@ -269,16 +280,25 @@ class BrowserSession:
                 f"could not click {what} ({selector}) within {self.timeout_ms / 1000:g} s: "
                 "it is missing, hidden or covered", selector) from None
 
+    def answering(self, what: str):
+        """Return a context manager for one call into the page that Playwright gives no
+        timeout (evaluate, content), `what` naming what it waits for: a page that hangs it is
+        stopped after timeout_ms + HANG_GRACE_SECONDS, and the call raises (watchdog.py)."""
+        return self._watchdog.call(what) if self._watchdog is not None else nullcontext()
+
     def read(self, reader: str, arg) -> dict:
         """Run an in-page reader once (no waiting) with its argument; return what it returns."""
-        return self.page.evaluate(reader, arg)
+        with self.answering("the page's answer"):
+            return self.page.evaluate(reader, arg)
 
-    def read_packed(self, reader: str, arg, key: str) -> dict:
+    def read_packed(self, reader: str, arg, key: str, what: str = "the page's answer") -> dict:
         """Like read, for a reader whose result holds a large text under `key` (a page of
         rows' HTML): the text crosses from the page gzip-compressed, and is returned as the
-        same str. See transfer.py for why and how."""
+        same str. See transfer.py for why and how. `what` names the answer awaited."""
         try:
-            return unpack_text(self.page.evaluate(packing_reader(reader, key), arg), key)
+            with self.answering(what):
+                packed = self.page.evaluate(packing_reader(reader, key), arg)
+            return unpack_text(packed, key)
         except ValueError:  # a page script broke the packing: read it unpacked
             return self.read(reader, arg)
 
@@ -305,9 +325,10 @@ class BrowserSession:
             slice_arg = {"arg": arg, "ms": max(1.0, min(SLICE_MS, remaining_ms))}
             try:
                 if packed is None:
-                    value = self.page.evaluate(poll, slice_arg)
+                    with self.answering(what):
+                        value = self.page.evaluate(poll, slice_arg)
                 else:
-                    value = self.read_packed(poll, slice_arg, packed)
+                    value = self.read_packed(poll, slice_arg, packed, what)
                 if value:
                     if isinstance(value, dict) and value.get("login"):
                         raise LandedOnLogin()
@@ -350,7 +371,9 @@ class BrowserSession:
     @contextmanager
     def errors_with_artefacts(self):
         """Run one public step: turn Playwright failures into typed errors, and save a
-        screenshot and the page HTML for any scrape error, naming them in its message."""
+        screenshot and the page HTML for any scrape error, naming them in its message. A page
+        that stopped answering (the watchdog cut it, maybe while its artefacts were saved) is
+        reported as such, whatever error it caused."""
         from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
 
         self.page  # noqa: B018 - RuntimeError outside the `with` block
@@ -359,29 +382,44 @@ class BrowserSession:
         except ScrapeError as exc:
             if not exc.artefacts:
                 exc.attach_artefacts(self.save_artefacts(exc.kind))
+            self._raise_if_hung()
             raise
         except LandedOnLogin:
             error = SessionExpired("the WorkFossa session ended and the login form showed "
                                    "instead of the page asked for")
-            error.attach_artefacts(self.save_artefacts(error.kind))
-            raise error from None
+            self._raise_with_artefacts(error)
         except PlaywrightTimeout as exc:
             # An action (a click, a navigation) that the site never let finish.
-            error = SiteUnreachable(
+            self._raise_with_artefacts(SiteUnreachable(
                 f"WorkFossa did not respond in time ({first_line(exc)}; page {self.page.url}); "
-                "the site may be slow or down: check the network and WOSYNC_BASE_URL")
-            error.attach_artefacts(self.save_artefacts(error.kind))
-            raise error from None
+                "the site may be slow or down: check the network and WOSYNC_BASE_URL"))
         except PlaywrightError as exc:
-            error = BrowserFailed(f"the browser failed while reading WorkFossa: {first_line(exc)}")
-            error.attach_artefacts(self.save_artefacts(error.kind))
-            raise error from None
+            self._raise_if_hung()
+            self._raise_with_artefacts(BrowserFailed(
+                f"the browser failed while reading WorkFossa: {first_line(exc)}"))
+
+    def _raise_with_artefacts(self, error: ScrapeError) -> None:
+        """Save the artefacts, attach them to `error` and raise it (or the hang it ran into)."""
+        error.attach_artefacts(self.save_artefacts(error.kind))
+        self._raise_if_hung()
+        raise error from None
+
+    def _raise_if_hung(self) -> None:
+        """Raise SiteUnreachable when the watchdog stopped a page that no longer answered."""
+        hung = self._watchdog.fired if self._watchdog is not None else None
+        if hung is not None:
+            raise SiteUnreachable(
+                f"the WorkFossa page stopped answering while wosync waited for {hung}: its "
+                f"script kept it busy for {self._watchdog.limit_seconds:g} s, so wosync stopped "
+                "it; try again later, and if it keeps happening, look at the site in a browser"
+            ) from None
 
     def save_artefacts(self, kind: str) -> list[Path]:
         """Save a screenshot and the page HTML; return their paths (none without a page)."""
         if self._page is None:
             return []
-        return save_artefacts(self._page, self.artefacts_dir, kind, self._secret)
+        with self.answering("the page's HTML and screenshot"):
+            return save_artefacts(self._page, self.artefacts_dir, kind, self._secret)
 
 
 def _origin(url: str) -> str:

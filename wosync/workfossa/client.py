@@ -120,8 +120,9 @@ class WorkFossa(BrowserSession):
             # Quiet, and neither decided: a page under /app/ without a login form is still a
             # login (its layout may have changed); anywhere else is not one we know.
             url = page.url
-            if urlsplit(url).path.startswith(site.APP_PATH_PREFIX) \
-                    and page.locator(site.LOGIN_FORM).count() == 0:
+            with self.answering("the page after logging in"):
+                no_form = page.locator(site.LOGIN_FORM).count() == 0
+            if urlsplit(url).path.startswith(site.APP_PATH_PREFIX) and no_form:
                 landed = {"outcome": "app", "url": url}
             else:
                 raise LayoutNotRecognised(

@@ -132,7 +132,9 @@ def _read(wf, location_id: int) -> list[dict]:
     if shown is None:
         # Quiet, and nothing recognised (the page's requests all succeeded): the parser's
         # reading of the whole page decides; no Dispenser group there is zero dispensers.
-        return parse_dispensers(wf.page.content())
+        with wf.answering(what):
+            html = wf.page.content()
+        return parse_dispensers(html)
     if shown["group"] == "none":
         return []  # other groups only, or "No equipment": no Dispenser group
     return parse_dispensers(shown["html"])
