@@ -13,8 +13,11 @@ import math
 import os
 import re
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -625,3 +628,21 @@ def test_hostile_text_is_escaped_in_the_page_and_expected_as_the_dom_holds_it():
             customer = order["customer"].replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
             assert f">\n                    {customer}\n                </a>" in row
         assert "\x1b]0;title\x07" in html and '=HYPERLINK(&quot;http://evil&quot;' in html
+
+
+def test_a_browser_that_leaves_mid_answer_prints_no_traceback(capfd):
+    # A scrape ends by closing its browser, maybe while the site still answers it (its
+    # favicon): the simulated site must not print a traceback for that, as it did.
+    with SimulatedWorkFossa(count=300, seed=1) as sim:
+        host, port = sim.base_url.split("//")[1].split(":")
+        for _ in range(20):
+            client = socket.create_connection((host, int(port)))
+            client.sendall(b"GET /app/work/list HTTP/1.1\r\nHost: x\r\n\r\n"
+                           b"GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n")
+            # Close with a reset, as a killed browser does: the answer meets a closed socket.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        time.sleep(0.5)  # let the site's threads meet the closed sockets
+        assert urllib.request.urlopen(sim.base_url + "/").status == 200  # still serving
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Broken pipe" not in err and "reset" not in err.lower()

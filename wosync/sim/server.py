@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
@@ -13,6 +14,20 @@ from wosync.sim.data import EXPECTED_KEYS, Item, Location, WorkOrder, generate_o
 from wosync.sim.equipment import EquipmentStore
 from wosync.sim.render import PAGE_SIZE_OPTION_MODES, PAGERS
 from wosync.sim.sessions import SessionStore
+
+
+class SiteServer(ThreadingHTTPServer):
+    """The simulated site's HTTP server: a browser that leaves while an answer is on its way
+    (it closed as a scrape ended, its favicon still loading) is no error of the site, and
+    prints no traceback; any other error in a request still does."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
 
 # The simulated site's "today": fixed, so that the same seed always gives the same data.
 SIM_TODAY = dt.date(2026, 4, 10)
@@ -192,8 +207,7 @@ class SimulatedWorkFossa:
         """Bind 127.0.0.1 (port 0 = any free port), serve in a daemon thread; return self."""
         from wosync.sim.handler import make_handler
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), make_handler(self))
-        server.daemon_threads = True
+        server = SiteServer(("127.0.0.1", self.port), make_handler(self))
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, name="wosync-sim",
                                         kwargs={"poll_interval": 0.1}, daemon=True)
