@@ -130,6 +130,16 @@ def test_login_sync_logout_as_a_new_user(env, sim):
     assert again.stderr.strip().endswith(f"run `wosync login --username {USERNAME}`")
 
 
+def test_a_script_logs_in_from_the_environment_alone_with_no_terminal(env, sim):
+    # WOSYNC_USERNAME and WOSYNC_PASSWORD set, stdin empty: nothing to ask (it asked for the
+    # email, got end-of-input and ended "Error: interrupted").
+    env = {**env, "WOSYNC_USERNAME": USERNAME, "WOSYNC_PASSWORD": PASSWORD}
+    result = wosync("login", "--base-url", sim.base_url, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (f"Logged in to {sim.base_url} as {USERNAME}; "
+                             "the password comes from WOSYNC_PASSWORD (nothing stored).\n")
+
+
 def test_without_a_keyring_a_password_from_the_environment_is_checked_and_not_stored(env, sim):
     env = {**env, "WOSYNC_PASSWORD": PASSWORD}
     result = wosync("login", "--username", USERNAME, "--base-url", sim.base_url, env=env)

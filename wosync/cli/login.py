@@ -12,17 +12,17 @@ from wosync.errors import CredentialsError, UsageError
 
 
 def _ask_username(username: Optional[str], password_stdin: bool) -> str:
-    """Return the --username, else ask for it (default $WOSYNC_USERNAME), checked to be an
-    e-mail address and lower-case (before any browser starts: a typo fails at once)."""
+    """Return the --username, else $WOSYNC_USERNAME, else ask for it, checked to be an
+    e-mail address and lower-case (before any browser starts: a typo fails at once). Asking
+    only when neither is given lets a script log in with no terminal to answer on."""
     from wosync import config
     from wosync.accounts import normalize_username
 
+    username = username or config.env_username()
     if not username and password_stdin:
-        username = config.env_username()
-        if not username:
-            raise UsageError("--password-stdin needs --username EMAIL (or WOSYNC_USERNAME)")
+        raise UsageError("--password-stdin needs --username EMAIL (or WOSYNC_USERNAME)")
     if not username:
-        username = typer.prompt("WorkFossa email", default=config.env_username(), err=True)
+        username = typer.prompt("WorkFossa email", err=True)
     return normalize_username(username)
 
 
