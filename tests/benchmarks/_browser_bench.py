@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run from anywhere
+
+from wosync.workfossa.watchdog import live_processes  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -45,17 +48,8 @@ def adopt_orphans() -> None:
 
 def _live_children() -> list[int]:
     """Return the pids of this process's children that have not exited yet."""
-    me, alive = os.getpid(), []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = open(f"/proc/{entry}/stat").read()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[1]) == me and fields[0] != "Z":
-                alive.append(int(entry))
-    return alive
+    me = os.getpid()
+    return [pid for pid, parent in live_processes().items() if parent == me]
 
 
 def reap_orphans(keep: set[int], timeout: float = 10.0) -> None:

@@ -286,9 +286,10 @@ class BrowserSession:
         stopped after timeout_ms + HANG_GRACE_SECONDS, and the call raises (watchdog.py)."""
         return self._watchdog.call(what) if self._watchdog is not None else nullcontext()
 
-    def read(self, reader: str, arg) -> dict:
-        """Run an in-page reader once (no waiting) with its argument; return what it returns."""
-        with self.answering("the page's answer"):
+    def read(self, reader: str, arg, what: str = "the page's answer") -> dict:
+        """Run an in-page reader once (no waiting) with its argument; return what it returns.
+        `what` names the answer awaited."""
+        with self.answering(what):
             return self.page.evaluate(reader, arg)
 
     def read_packed(self, reader: str, arg, key: str, what: str = "the page's answer") -> dict:
@@ -300,7 +301,7 @@ class BrowserSession:
                 packed = self.page.evaluate(packing_reader(reader, key), arg)
             return unpack_text(packed, key)
         except ValueError:  # a page script broke the packing: read it unpacked
-            return self.read(reader, arg)
+            return self.read(reader, arg, what)
 
     def wait_for(self, predicate: str, arg, what: str, packed: str | None = None) -> dict | None:
         """Wait until the in-page `predicate` returns a value (not false); return it. When
@@ -324,11 +325,8 @@ class BrowserSession:
             remaining_ms = (deadline - time.monotonic()) * 1000
             slice_arg = {"arg": arg, "ms": max(1.0, min(SLICE_MS, remaining_ms))}
             try:
-                if packed is None:
-                    with self.answering(what):
-                        value = self.page.evaluate(poll, slice_arg)
-                else:
-                    value = self.read_packed(poll, slice_arg, packed, what)
+                value = self.read(poll, slice_arg, what) if packed is None \
+                    else self.read_packed(poll, slice_arg, packed, what)
                 if value:
                     if isinstance(value, dict) and value.get("login"):
                         raise LandedOnLogin()
@@ -394,7 +392,6 @@ class BrowserSession:
                 f"WorkFossa did not respond in time ({first_line(exc)}; page {self.page.url}); "
                 "the site may be slow or down: check the network and WOSYNC_BASE_URL"))
         except PlaywrightError as exc:
-            self._raise_if_hung()
             self._raise_with_artefacts(BrowserFailed(
                 f"the browser failed while reading WorkFossa: {first_line(exc)}"))
 

@@ -22,9 +22,8 @@ from pathlib import Path
 CHECK_SECONDS = 0.25
 
 
-def chromium_processes(root: int) -> dict[int, bytes]:
-    """Given a process id, return {pid: command line} of its live descendants whose command
-    line names Chromium."""
+def live_processes() -> dict[int, int]:
+    """Return {pid: parent pid} of every process that has not exited (zombies left out)."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -36,6 +35,13 @@ def chromium_processes(root: int) -> dict[int, bytes]:
         fields = text[text.rindex(")") + 2:].split()  # after "pid (name) "
         if fields[0] != "Z":
             parents[int(entry)] = int(fields[1])
+    return parents
+
+
+def chromium_processes(root: int) -> dict[int, bytes]:
+    """Given a process id, return {pid: command line} of its live descendants whose command
+    line names Chromium."""
+    parents = live_processes()
     found = {}
     for pid in parents:
         node = parents[pid]
