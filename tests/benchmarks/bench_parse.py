@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # captures.py
 
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
-from captures import CHROMIUM, capture_expected, capture_html, open_capture  # noqa: E402
+from support.captures import CHROMIUM, capture_expected, capture_html, open_capture  # noqa: E402
 from wosync.fields import SCRAPED_FIELDS  # noqa: E402
 from wosync.sim import render  # noqa: E402
 from wosync.sim.data import generate_orders  # noqa: E402

@@ -4,7 +4,7 @@ Building every command of every module took most of `wosync status`'s start-up (
 the root group knows its commands by name, module and one-line help (COMMANDS below) and
 imports a module when one of its commands is invoked. `wosync --help` lists every command from
 that table without importing any of them. A new command is one more COMMANDS entry; its module
-keeps its `register(app)` (tests/test_startup.py checks that the table and the modules agree).
+keeps its `register(app)` (tests/process/test_startup.py checks that the table and the modules agree).
 
 The root group is also the one place where errors become one `Error: ...` line and an exit code.
 """

@@ -17,10 +17,10 @@ import pytest
 
 from wosync.render import ORDER_COLUMNS, choose_order_columns
 from wosync.store import Store
-from stored_orders import make_order, store_sync
-from waiting import wait_for
+from support.stored_orders import make_order, store_sync
+from support.waiting import wait_for
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
 LONG_NAME = "The Extraordinarily Long Customer Name Fuel & Convenience Holdings LLC"
 

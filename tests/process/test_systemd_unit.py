@@ -16,7 +16,7 @@ import pytest
 from wosync.cli.daemon import ENABLE_COMMAND, systemd_quote, unit_text, wosync_command
 from wosync.sdnotify import Notifier, socket_address, watchdog_interval
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 UNIT = REPO / "systemd" / "wosync.service"
 
 

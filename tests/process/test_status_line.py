@@ -21,10 +21,10 @@ from wosync.cli import common, status_line_format
 from wosync.errors import ExitCode
 from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
-from cli_helpers import status_json
-from stored_orders import ACCOUNT, make_order, store_sync
+from support.cli_helpers import status_json
+from support.stored_orders import ACCOUNT, make_order, store_sync
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 UTC = timezone.utc
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 

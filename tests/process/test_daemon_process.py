@@ -25,7 +25,7 @@ import pytest
 from wosync.clock import from_iso
 from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 from wosync.store import Store
-from waiting import wait_for
+from support.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 

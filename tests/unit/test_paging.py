@@ -1,7 +1,7 @@
 """The stop rules and the completeness judgement (wosync/workfossa/paging.py), pure.
 
 The states are those the in-page reader returns on the saved real list page
-(tests/test_capture_readers.py checks that the reader really returns them there), and on the
+(tests/browser/test_capture_readers.py checks that the reader really returns them there), and on the
 two pager versions of WORKFOSSA_SITE.md correction 3: the length-aware one (captured) and
 the simple one (prev/next only, no match count).
 """

@@ -5,7 +5,7 @@ the saved DOM is read. Besides the captures as they are, two variants are derive
 captured list page by changing its pager bar alone: the simple pager of WORKFOSSA_SITE.md
 correction 3 (prev/next only, no match count; not captured), and a length-aware pager on
 page 1 of 3 (the captured one, shown). The states read here are the ones the pure rules of
-tests/test_paging.py are tested on.
+tests/unit/test_paging.py are tested on.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from wosync.workfossa import paging, site
 from wosync.workfossa.paging import ListState
 
-from captures import browser, capture_html, open_capture  # noqa: F401 - browser is a fixture
+from support.captures import browser, capture_html, open_capture  # noqa: F401 - browser is a fixture
 
 pytestmark = pytest.mark.browser
 

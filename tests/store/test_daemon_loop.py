@@ -26,7 +26,7 @@ from wosync.sdnotify import Notifier
 from wosync.store import Store
 from wosync.sync import run_sync
 from wosync.workfossa.errors import CredentialsRejected, SiteUnreachable
-from waiting import wait_for
+from support.waiting import wait_for
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")

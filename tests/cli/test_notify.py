@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from typer.testing import CliRunner
 
-from http_receiver import HttpReceiver
+from support.http_receiver import HttpReceiver
 from wosync import notify
 from wosync.store import Store
 

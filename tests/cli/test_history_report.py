@@ -16,7 +16,7 @@ from wosync.errors import ExitCode
 from wosync.render import run_cells, sparkline
 from wosync.report import history_figures
 from wosync.store import Store
-from stored_orders import ACCOUNT, make_order, store_sync
+from support.stored_orders import ACCOUNT, make_order, store_sync
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)

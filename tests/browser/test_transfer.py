@@ -13,7 +13,7 @@ import pytest
 from wosync.workfossa import site
 from wosync.workfossa.transfer import PACKED, packing_reader, unpack_text
 
-from captures import browser, capture_page  # noqa: F401 - fixtures
+from support.captures import browser, capture_page  # noqa: F401 - fixtures
 
 ARG = {"sel": site.PAGE_SELECTORS}
 KEY = "rowsHtml"

@@ -37,7 +37,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-CAPTURES = Path(__file__).parent / "fixtures" / "workfossa"
+CAPTURES = Path(__file__).parent.parent / "fixtures" / "workfossa"
 VIEWPORT = {"width": 1440, "height": 900}
 CHROMIUM = os.environ.get("WOSYNC_BROWSER", "/usr/lib/chromium/chromium")
 

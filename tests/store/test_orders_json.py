@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from wosync.fields import ORDER_JSON_KEYS
 from wosync.store import Store
-from stored_orders import make_order
+from support.stored_orders import make_order
 
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
 

@@ -3,7 +3,7 @@
 The expected JSON beside each capture is the ground truth, read independently of this
 project's code: every field of every row must equal it. First on the saved HTML alone (pure),
 then as the scraper gets it, from a real Chromium that loaded the page with every request
-refused (tests/captures.py), and on variants of the captured rows that other versions of the
+refused (tests/support/captures.py), and on variants of the captured rows that other versions of the
 site may serve (another tooltip class).
 """
 
@@ -20,7 +20,7 @@ from wosync.workfossa.equipment import DispenserGroup, dispenser_group_state, pa
 from wosync.workfossa.errors import LayoutNotRecognised
 from wosync.workfossa.parse import parse_row, parse_rows
 
-from captures import browser, capture_expected, capture_html, open_capture  # noqa: F401 (fixture)
+from support.captures import browser, capture_expected, capture_html, open_capture  # noqa: F401 (fixture)
 
 BASE = "https://app.workfossa.com"
 LIST = "work-list-length-aware.html"
@@ -253,7 +253,7 @@ def test_the_equipment_tab_read_from_chromium_equals_the_expected_json(browser):
     page.context.close()
 
 
-# --- tests/captures.py itself -------------------------------------------------------------------
+# --- tests/support/captures.py itself -------------------------------------------------------------------
 
 @pytest.mark.browser
 def test_open_capture_serves_the_page_at_its_url_and_refuses_every_other_request(browser):

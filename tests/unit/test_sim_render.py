@@ -23,7 +23,7 @@ from wosync.sim.data import EXPECTED_KEYS, HOSTILE_VALUES, Item, WorkOrder, gene
 from wosync.sim.equipment import Dispenser, EquipmentStore, LocationEquipment
 from wosync.sim.server import SIM_TODAY
 
-CAPTURES = Path(__file__).parent / "fixtures" / "workfossa"
+CAPTURES = Path(__file__).parent.parent / "fixtures" / "workfossa"
 BASE = "http://127.0.0.1:9"
 
 

@@ -20,7 +20,7 @@ from wosync.calendar import event_uid, parse_window
 from wosync.daemon import run_schedule
 from wosync.errors import ExitCode
 from wosync.store import Store
-from stored_orders import ACCOUNT, make_order, store_sync
+from support.stored_orders import ACCOUNT, make_order, store_sync
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)

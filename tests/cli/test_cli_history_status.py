@@ -23,7 +23,7 @@ from wosync.errors import ExitCode
 from wosync.fields import SCRAPED_FIELDS
 from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
-from cli_helpers import status_json
+from support.cli_helpers import status_json
 
 UTC = timezone.utc
 ACCOUNT = "tech@example.com"

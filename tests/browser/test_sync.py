@@ -23,7 +23,7 @@ from wosync.secret import Secret
 from wosync.sim import SimulatedWorkFossa
 from wosync.store import RUN_KEYS, Store
 from wosync.sync import SyncOptions, run_sync
-from waiting import wait_for
+from support.waiting import wait_for
 
 USERNAME = "tech@example.com"
 PASSWORD = "correct-horse-42"

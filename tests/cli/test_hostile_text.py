@@ -26,10 +26,10 @@ from wosync.fields import SCRAPED_FIELDS
 from wosync.locks import FileLock, account_lock_path
 from wosync.render import clean, csv_cell
 from wosync.store import Store
-from stored_orders import ACCOUNT, make_order, store_sync
-from waiting import wait_for
+from support.stored_orders import ACCOUNT, make_order, store_sync
+from support.waiting import wait_for
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 UTC = timezone.utc
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 

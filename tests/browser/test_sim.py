@@ -2,7 +2,7 @@
 
 A small cookie-keeping client plays the browser; redirects are not followed, so each test
 sees what the site answered. The markup itself is compared with the captures of the real site
-in tests/test_sim_render.py; the in-page scripts are covered by tests/test_sim_browser.py.
+in tests/unit/test_sim_render.py; the in-page scripts are covered by tests/browser/test_sim_browser.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pytest
 
 from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 LIST_PATH = ("/app/work/list?work_visit_completion=none%7C%7CNo%20visits%20completed"
              "%7C%7CWork%20Visits%20Completed&order_direction=asc")
 ALL_QUERY = ("work_visit_completion=all%7C%7CAll%20visits%20completed%7C%7CWork%20Visits%20Completed"

@@ -22,7 +22,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from http_receiver import HttpReceiver
+from support.http_receiver import HttpReceiver
 from wosync.sim import SimulatedWorkFossa
 
 USERNAME = "tech@example.com"

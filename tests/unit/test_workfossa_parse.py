@@ -17,7 +17,7 @@ from wosync.workfossa import parse_row
 from wosync.workfossa.errors import LayoutNotRecognised
 from wosync.workfossa.parse import parse_match_count, parse_rows
 
-ROWS = Path(__file__).parent / "fixtures" / "rows"
+ROWS = Path(__file__).parent.parent / "fixtures" / "rows"
 BASE = "https://app.workfossa.com"
 
 

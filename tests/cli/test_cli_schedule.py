@@ -18,7 +18,7 @@ import time_machine
 from wosync.errors import ExitCode
 from wosync.schedules import MAX_INTERVAL_HOURS, MIN_INTERVAL_HOURS
 from wosync.store import Store
-from cli_helpers import status_json
+from support.cli_helpers import status_json
 
 UTC = timezone.utc
 # Sunday 2026-11-29 15:00 UTC = 10:00 in New York (EST, UTC-5) = 16:00 in Berlin (CET, UTC+1).
