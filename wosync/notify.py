@@ -86,7 +86,7 @@ def reminder_interval() -> timedelta:
 # --------------------------------------------------------------------------- URLs
 
 
-def _instantiate(url: str):
+def apprise_plugin(url: str):
     """Given an Apprise URL, return Apprise's plugin object for it, or None when it does not parse."""
     import apprise
 
@@ -117,7 +117,7 @@ def url_problem(url: str) -> str | None:
     url = (url or "").strip()
     scheme, sep, _ = url.partition("://")
     what = f"the {scheme}:// URL given" if sep else "the URL given"
-    plugin = _instantiate(url) if url else None
+    plugin = apprise_plugin(url) if url else None
     if plugin is None:
         return f"Apprise does not understand {what}; {FORMATS_HELP}"
     required = (getattr(plugin, "template_tokens", None) or {}).get("targets", {}).get("required")
@@ -142,7 +142,7 @@ def validate_url(url: str) -> str:
 
 def shown_url(url: str) -> str:
     """Given a notification URL, return it with passwords and tokens masked (for lists, logs, errors)."""
-    plugin = _instantiate(url)
+    plugin = apprise_plugin(url)
     if plugin is None:
         # Unparseable: keep only the scheme, the rest may be a token.
         scheme, sep, _ = url.partition("://")

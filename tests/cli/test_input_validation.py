@@ -157,7 +157,7 @@ def test_a_notification_url_without_what_its_service_needs_is_refused(cli, error
 def test_doctor_names_a_stored_url_without_a_topic(wosync_home):
     from datetime import datetime, timezone
 
-    from wosync.cli.doctor import check_notifications
+    from wosync.actions.doctor import check_notifications
     from wosync.store import Store
 
     with Store() as store:  # stored by an older wosync, which let it through

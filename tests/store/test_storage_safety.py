@@ -111,7 +111,7 @@ def test_a_newer_database_is_refused_by_every_command_and_left_byte_for_byte(
 
 
 def test_a_newer_database_in_the_daemon_and_doctor_is_named_too(wosync_home):
-    from wosync.cli.doctor import check_database
+    from wosync.actions.doctor import check_database
 
     path = wosync_home / "wosync.db"
     make_newer(path, "delete")

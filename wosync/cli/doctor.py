@@ -1,207 +1,18 @@
 """`wosync doctor`: one line per check (browser, keyring, passwords, database, daemon, notifications),
 each `ok`, `warning` or `FAILED` with what to do. Exit 0 only when nothing FAILED.
 
-Each check is a function that returns Check records and never raises, so one broken part
-never hides the state of the others. A daemon that is not running fails the check only when
-an enabled schedule needs it; with no enabled schedule it is a warning.
+The checks are wosync.actions.doctor (and doctor_site for --site); this module prints them.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from dataclasses import asdict
 
 import typer
 
 from wosync.cli import common
-from wosync.render import clean
+from wosync.text import clean
 from wosync.errors import ExitCode
-
-OK, WARNING, FAILED = "ok", "warning", "FAILED"
-
-# The daemon writes a heartbeat every 30 s (wosync.daemon.HEARTBEAT_SECONDS); ten missed ones
-# mean it is hung, not merely busy.
-HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
-BROWSER_TIMEOUT_MS = 30_000
-
-
-@dataclass(frozen=True)
-class Check:
-    """One doctor line: what was checked, its verdict (ok | warning | FAILED) and the detail or fix."""
-
-    name: str
-    status: str
-    detail: str
-
-    def line(self) -> str:
-        return f"{self.status:<8}{self.name}: {self.detail}"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
-def check_browser() -> list[Check]:
-    """Given nothing, find the Chromium wosync would drive and start it headless on about:blank."""
-    from wosync.workfossa.browser import HOW_TO_GET_ONE, find_browser
-
-    try:
-        path = find_browser()
-    except Exception as exc:  # BrowserNotFound carries the fix
-        return [Check("browser", FAILED, getattr(exc, "message", _first_line(exc)))]
-    try:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=path, headless=True, timeout=BROWSER_TIMEOUT_MS)
-            try:
-                page = browser.new_page()
-                page.goto("about:blank")
-                version = browser.version
-            finally:
-                browser.close()
-    except Exception as exc:
-        return [Check("browser", FAILED, f"{path} did not start: {_first_line(exc)}; {HOW_TO_GET_ONE}")]
-    return [Check("browser", OK, f"{path} (Chromium {version}) starts headless")]
-
-
-def check_keyring() -> list[Check]:
-    """Given nothing, say whether the keyring can keep a password, or what supplies one instead."""
-    from wosync import credentials
-
-    usable, backend = credentials.keyring_usable()
-    if usable:
-        note = " (keeps passwords in a PLAINTEXT file)" if credentials.backend_is_plaintext() else ""
-        return [Check("keyring", OK, f"{backend}{note}")]
-    external = credentials.external_password()
-    if external:
-        return [Check("keyring", OK, f"no keyring backend, but {external[1]} supplies the password")]
-    return [Check("keyring", FAILED, backend)]  # backend holds NO_BACKEND_HELP: the three ways out
-
-
-def check_accounts(store) -> list[Check]:
-    """Given the store, say for each account (and $WOSYNC_USERNAME) where its password comes from."""
-    from wosync import config, credentials
-
-    names = {a.username: a.base_url for a in store.list_accounts()}
-    env_user = config.env_username()
-    if env_user and env_user not in names:
-        names[env_user] = config.base_url()
-    if not names:
-        return [Check("accounts", FAILED,
-                      "no WorkFossa account yet; run `wosync login` (or set WOSYNC_USERNAME and WOSYNC_PASSWORD)")]
-    checks = []
-    for username, base_url in sorted(names.items()):
-        source = credentials.password_source(username)
-        if source:
-            checks.append(Check(f"account {username}", OK, f"password from {source} ({base_url})"))
-        else:
-            checks.append(Check(f"account {username}", FAILED,
-                                f"no password found; run `wosync login --username {username}`"))
-    return checks
-
-
-def check_database():
-    """Open the database, prove it takes a write (rolled back) and run integrity_check.
-
-    Return (checks, store or None): the store is handed to the checks that need it.
-    """
-    from wosync.store import Store
-
-    try:
-        store = Store()
-    except Exception as exc:  # StorageError names the fix
-        return [Check("database", FAILED, getattr(exc, "message", _first_line(exc)))], None
-    try:
-        store.check_writable()
-    except Exception as exc:
-        return [Check("database", FAILED, f"{store.path} cannot be written ({_first_line(exc)}); "
-                                          "fix its permissions or set WOSYNC_HOME to a writable folder")], store
-    try:
-        verdict = store.integrity_check()
-    except Exception as exc:
-        verdict = _first_line(exc)
-    if verdict != "ok":
-        return [Check("database", FAILED, f"{store.path} fails integrity_check ({verdict.splitlines()[0]}); "
-                                          "restore a backup with `wosync restore FILE` (the wosync-daily-*.db "
-                                          "files beside it), or move it aside and run a sync to rebuild it")], store
-    return [Check("database", OK, f"{store.path} opens, is writable, integrity ok")], store
-
-
-def check_daemon(store, now: datetime) -> list[Check]:
-    """Given the store and the time, say whether the daemon runs (pid alive, fresh heartbeat)."""
-    from wosync.clock import from_iso
-    from wosync.locks import pid_alive
-
-    state = store.get_daemon_state() or {}
-    pid = state.get("pid")
-    if pid and pid_alive(pid):
-        heartbeat = from_iso(state.get("heartbeat_at"))
-        age = (now - heartbeat) if heartbeat else None
-        if age is None or age > HEARTBEAT_STALE_AFTER:
-            since = f"{int(age.total_seconds() // 60)} min" if age else "ever"
-            return [Check("daemon", FAILED, f"pid {pid} is alive but has not written a heartbeat for {since}; "
-                                            "restart it (`systemctl --user restart wosync`)")]
-        return [Check("daemon", OK, f"running (pid {pid}, last heartbeat {int(age.total_seconds())} s ago)")]
-    enabled = store.list_schedules(enabled_only=True)
-    if enabled:
-        return [Check("daemon", FAILED, f"not running, so {len(enabled)} enabled schedule(s) will not run; "
-                                        "start it with `systemctl --user start wosync` or `wosync daemon`")]
-    return [Check("daemon", WARNING, "not running (no enabled schedule needs it)")]
-
-
-def check_notifications(store) -> list[Check]:
-    """Given the store, say whether every notification URL parses (Apprise) and has what its
-    service needs (ntfy's topic, ...: see wosync.notify.url_problem)."""
-    from wosync.notify import _instantiate, shown_url, url_problem
-
-    targets = store.list_notification_targets()
-    if not targets:
-        return [Check("notifications", WARNING, "no targets; add one with `wosync notify add URL`")]
-    checks = []
-    for target in targets:
-        name = f"notification {target['id']}"
-        problem = url_problem(target["url"])
-        if _instantiate(target["url"]) is None:
-            checks.append(Check(name, FAILED, f"{shown_url(target['url'])} does not parse; remove it with "
-                                              f"`wosync notify remove {target['id']}` and add a correct one"))
-        elif problem:
-            checks.append(Check(name, FAILED, f"{shown_url(target['url'])} parses, but {problem}; remove it with "
-                                              f"`wosync notify remove {target['id']}` and add a correct one"))
-        else:
-            checks.append(Check(name, OK, f"{shown_url(target['url'])} parses (`wosync notify test` sends one)"))
-    return checks
-
-
-def run_checks(now: datetime) -> list[Check]:
-    """Given the time, run every check in order; return their lines' records."""
-    checks = check_browser() + check_keyring()
-    db_checks, store = check_database()
-    try:
-        if store is not None:
-            checks += check_accounts(store)
-        checks += db_checks
-        if store is not None:
-            checks += check_daemon(store, now) + check_notifications(store)
-        else:
-            checks.append(Check("daemon, accounts, notifications", FAILED, "not checked: the database cannot be opened"))
-    finally:
-        if store is not None:
-            store.close()
-    return checks
-
-
-def run_site_checks(username: str | None) -> list[Check]:
-    """Given an account name (None: the one account), log in and read page 1 of its work
-    list step by step; return one Check per step (wosync.site_check)."""
-    from wosync.site_check import check_site
-    from wosync.sync import default_password_source
-
-    with common.open_store() as store:
-        account = common.resolve_account(store, username)
-    return [Check(*line) for line in check_site(account, default_password_source(account.username),
-                                                 timeout_ms=BROWSER_TIMEOUT_MS)]
 
 
 def doctor(
@@ -211,13 +22,21 @@ def doctor(
     username: str | None = typer.Option(None, "--username", help="With --site: the account (default: the only one)."),
 ) -> int:
     """Check the browser, the keyring, each account's password, the database, the daemon and notifications."""
-    checks = run_site_checks(username) if site else run_checks(common.clock())
-    failed = [c for c in checks if c.status == FAILED]
+    if site:
+        from wosync.actions.doctor_site import run_site_checks
+
+        checks = run_site_checks(username, common.clock())
+    else:
+        from wosync.actions.doctor import run_checks
+
+        checks = run_checks(common.clock())
+    failed = [c for c in checks if c.status == "FAILED"]
     if json_out:
         common.print_json([asdict(c) for c in checks])
     else:
         for check in checks:
-            typer.echo(clean(check.line()))  # details quote stored and remote text: no escape sequences
+            # Details quote stored and remote text: no escape sequences.
+            typer.echo(clean(f"{check.status:<8}{check.name}: {check.detail}"))
         typer.echo(f"{len(failed)} check(s) failed." if failed else "All checks passed.")
     return int(ExitCode.SYNC_FAILED if failed else ExitCode.OK)
 

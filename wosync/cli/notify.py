@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from wosync.cli import common
-from wosync.render import clean
+from wosync.text import clean
 from wosync.errors import ExitCode
 
 app = typer.Typer(
@@ -14,29 +14,21 @@ app = typer.Typer(
 )
 
 
-def _record(target: dict) -> dict:
-    """Given a stored target, return what list/--json show: its id, masked URL and creation time."""
-    from wosync.notify import shown_url
-
-    return {"id": target["id"], "url": shown_url(target["url"]), "created_at": target["created_at"]}
-
-
 @app.command("add")
 def add(url: str = typer.Argument(..., help="An Apprise URL, e.g. ntfys://my-topic or mailto://user:pass@example.com.")) -> None:
     """Add a notification target (checked with Apprise; an unknown format is refused)."""
-    from wosync.notify import shown_url, validate_url
+    from wosync.actions import notify
 
-    url = validate_url(url)
-    with common.open_store() as store:
-        target_id = store.add_notification_target(url, common.clock())
-    typer.echo(f"Added notification target {target_id}: {shown_url(url)}. Try it with `wosync notify test`.")
+    target_id, shown = notify.add(url, common.clock())
+    typer.echo(f"Added notification target {target_id}: {shown}. Try it with `wosync notify test`.")
 
 
 @app.command("list")
 def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List the notification targets (passwords and tokens in URLs are masked)."""
-    with common.open_store() as store:
-        targets = [_record(t) for t in store.list_notification_targets()]
+    from wosync.actions import notify
+
+    targets = notify.list_targets(common.clock())
     if json_out:
         common.print_json(targets)
         return
@@ -51,18 +43,18 @@ def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON
 def remove(target: str = typer.Argument(..., metavar="ID", help="The id shown by `wosync notify list`.")) -> None:
     """Remove a notification target."""
     target_id = common.whole_number(target, "notification target id", hint="; see `wosync notify list`")
-    with common.open_store() as store:
-        store.remove_notification_target(target_id)
+    from wosync.actions import notify
+
+    notify.remove(target_id, common.clock())
     typer.echo(f"Removed notification target {target_id}.")
 
 
 @app.command("test")
 def test() -> None:
     """Send a test message to every target; exit 1 naming the ones that failed."""
-    from wosync.notify import send_test
+    from wosync.actions import notify
 
-    with common.open_store() as store:
-        deliveries = send_test(store)
+    deliveries = notify.send_test(common.clock())
     if not deliveries:
         typer.echo("No notification targets. Add one with `wosync notify add URL`.")
         return

@@ -52,6 +52,29 @@ def find_browser() -> str:
     return pick_browser(_playwright_chromium_path())
 
 
+def check_browser_starts(timeout_ms: int = 30_000) -> tuple[str, str]:
+    """Given a launch timeout, find the Chromium wosync would drive and start it headless on
+    about:blank, then close it; return (its path, its version).
+
+    Raises BrowserNotFound when there is none, BrowserFailed (naming the path and how to get a
+    working one) when it does not start: `wosync doctor` reports either as one line.
+    """
+    path = find_browser()
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=path, headless=True, timeout=timeout_ms)
+            try:
+                browser.new_page().goto("about:blank")
+                version = browser.version
+            finally:
+                browser.close()
+    except Exception as exc:
+        raise BrowserFailed(f"{path} did not start: {first_line(exc)}; {HOW_TO_GET_ONE}") from None
+    return path, version
+
+
 def pick_browser(playwright_path: str | None) -> str:
     """Given the path where Playwright's own Chromium would be (None if unknown), return it
     when it exists, else the system Chromium; BrowserNotFound when there is neither.

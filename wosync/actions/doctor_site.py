@@ -1,7 +1,8 @@
 """`wosync doctor --site`: check a real account against the site contract, step by step,
 without syncing (nothing is stored but the browser session).
 
-Given an account and its password source, `check_site` logs in (or reuses the saved session),
+`run_site_checks` is the action: it picks the account and its password source. Given those,
+`check_site` logs in (or reuses the saved session),
 opens the work list, chooses Show 100 and reads page 1, and returns one (name, status,
 detail) line per step, so a user sees at once which part of the contract their site breaks.
 A failing step ends the check there, with its saved artefacts named in the detail.
@@ -9,13 +10,15 @@ A failing step ends the check there, with its saved artefacts named in the detai
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Callable
 
 from wosync import config
+from wosync.actions import stale_runs
+from wosync.actions.doctor import BROWSER_TIMEOUT_MS, FAILED, OK, WARNING, Check
 from wosync.errors import WosyncError
 from wosync.fields import SCRAPED_FIELDS
 
-OK, WARNING, FAILED = "ok", "warning", "FAILED"
 CheckLine = tuple[str, str, str]
 
 # Fields every row of the saved real list page has (tests/fixtures/workfossa): on a page of
@@ -25,6 +28,18 @@ ALWAYS_FILLED = (
     "state", "zip", "county", "contact", "items", "visits_done", "visits_planned",
     "created_by", "created_at", "url", "location_id",
 )
+
+
+def run_site_checks(username: str | None, now: datetime) -> list[Check]:
+    """Given an account name (None: the one account) and the time, log in and read page 1 of
+    its work list step by step; return one Check per step (a FAILED one ends the list)."""
+    from wosync.accounts import resolve_account
+    from wosync.sync import default_password_source
+
+    with stale_runs.open_store(now) as store:
+        account = resolve_account(store, now, username, True)
+    return [Check(*line) for line in check_site(account, default_password_source(account.username),
+                                                 timeout_ms=BROWSER_TIMEOUT_MS)]
 
 
 def check_site(account, password: Callable, browser_executable: str | None = None,
