@@ -1,11 +1,11 @@
-"""Reading the Equipment tab of due locations after a successful sync (issue 10).
+"""Reading the Equipment tab of due locations after a successful sync.
 
-After the orders of a successful run are saved, `after_sync` reads, in the same logged-in
-browser, the dispensers of the locations of active orders that are due: never read, or read
-more than WOSYNC_EQUIPMENT_MAX_AGE_DAYS ago (default 7). An hourly sync reads at most
-WOSYNC_EQUIPMENT_PER_RUN of them (default 25), the longest unread first, so it never grows
-long; `sync-now --equipment` reads every due one. Progress shows the phase "equipment" with
-"Reading equipment i of n...".
+After the orders of a successful run are saved, `after_sync` reads, through the run's source
+(a wosync.model.EquipmentSource: the same logged-in browser), the dispensers of the locations
+of active orders that are due: never read, or read more than WOSYNC_EQUIPMENT_MAX_AGE_DAYS
+ago (default 7). An hourly sync reads at most WOSYNC_EQUIPMENT_PER_RUN of them (default 25),
+the longest unread first, so it never grows long; `sync-now --equipment` reads every due
+one. Progress shows the phase "equipment" with "Reading equipment i of n...".
 
 Each location read is stored on its own (one transaction each), so what was read before an
 error is kept. The equipment step never fails the run: the orders are already saved, and an
@@ -35,6 +35,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from wosync.errors import Interrupted, WosyncError
+from wosync.model import EquipmentSource
 
 log = logging.getLogger("wosync.equipment")
 
@@ -53,7 +54,8 @@ LOCATION_KEY_PREFIX = "L-"
 # The dispenser's own attributes a change is reported on, besides its custom fields.
 COMPARED = ("grades", "make", "model", "serial")
 
-Reader = Callable[[Any, int], list[dict[str, Any]]]
+# Given the source and a location id, return the location's dispensers.
+Reader = Callable[[EquipmentSource, int], list[dict[str, Any]]]
 
 
 # --------------------------------------------------------------------------- settings
@@ -180,10 +182,9 @@ def equipment_percentage(index: int, count: int) -> int:
 # --------------------------------------------------------------------------- the sync step
 
 
-def _default_reader() -> Reader:
-    from wosync.workfossa.locations import read_location_equipment
-
-    return read_location_equipment
+def _read_through_source(source: EquipmentSource, location_id: int) -> list[dict[str, Any]]:
+    """The reader a sync uses: the source's own read_equipment."""
+    return source.read_equipment(location_id)
 
 
 def _is_about_one_location(exc: BaseException) -> bool:
@@ -194,18 +195,19 @@ def _is_about_one_location(exc: BaseException) -> bool:
     return isinstance(exc, (LayoutNotRecognised, SiteHttpError))
 
 
-def after_sync(store, site, account, run, clock, tracker, all_due, reader: Reader | None = None):
-    """Given the store, the logged-in WorkFossa, the account, the finished run, the clock, the
-    run's progress tracker and whether to read every due location, read the Equipment tab of
-    the due locations and store their dispensers; return the run record (with its
-    equipment_error when the reading fell short). Never raises: the run stays as it was saved.
+def after_sync(store, source: EquipmentSource, account, run, clock, tracker, all_due, reader: Reader | None = None):
+    """Given the store, the run's source (still logged in), the account, the finished run, the
+    clock, the run's progress tracker and whether to read every due location, read the Equipment
+    tab of the due locations (through `reader`, by default the source's read_equipment) and
+    store their dispensers; return the run record (with its equipment_error when the reading
+    fell short). Never raises: the run stays as it was saved.
     """
     try:
         due = store.equipment_due(account.username, clock() - max_age())
         chosen = choose_due(due, all_due, per_run())
         if not chosen:
             return run
-        error = _read_locations(store, site, account, run["id"], chosen, clock, tracker, reader or _default_reader())
+        error = _read_locations(store, source, account, run["id"], chosen, clock, tracker, reader or _read_through_source)
     except Exception as exc:  # a bug or a storage error: recorded, never the run's failure
         error = f"unexpected {type(exc).__name__}: {exc}"
     if error is not None:
@@ -217,7 +219,7 @@ def after_sync(store, site, account, run, clock, tracker, all_due, reader: Reade
         return run
 
 
-def _read_locations(store, site, account, run_id: int, chosen: list[int], clock, tracker,
+def _read_locations(store, source: EquipmentSource, account, run_id: int, chosen: list[int], clock, tracker,
                     reader: Reader) -> str | None:
     """Read and store the chosen locations one by one; return the equipment error to record
     (None when every one was read)."""
@@ -231,7 +233,7 @@ def _read_locations(store, site, account, run_id: int, chosen: list[int], clock,
         tracker.update("in_progress", "equipment", equipment_percentage(index, len(chosen)),
                        f"Reading equipment {index} of {len(chosen)}...")
         try:
-            dispensers = reader(site, location_id)
+            dispensers = reader(source, location_id)
         except (Interrupted, KeyboardInterrupt):
             # The orders are saved; stopping here is what a stop request asks for.
             stop = f"interrupted after {read} of {len(chosen)} locations"
