@@ -9,7 +9,6 @@ import typer
 
 from wosync import schedules
 from wosync.cli import common
-from wosync.clock import from_iso
 from wosync.errors import UsageError
 
 app = typer.Typer(no_args_is_help=True)
@@ -22,31 +21,14 @@ SCHEDULE_JSON_KEYS = (
 CALENDAR_HELP = "Rewrite this iCalendar file with the next visits after every successful sync (atomically, mode 0600)."
 
 
-def _calendar_path(path: Optional[Path]) -> Optional[str]:
-    """Given --calendar FILE (or None), return it absolute once its folder can take it (UsageError otherwise)."""
-    if path is None:
-        return None
-    from wosync.calendar import check_output_path
-
-    return str(check_output_path(path))
-
-
-def _write_calendar_now(store, row: dict, account: Optional[str]) -> None:
-    """Given a schedule row with a calendar_path, write that feed at once from the stored orders,
-    so a calendar app can subscribe before the first sync."""
-    from wosync.calendar import feed_for, write_atomically
-
-    try:
-        write_atomically(Path(row["calendar_path"]), feed_for(store, account, common.clock(), row["timezone"]))
-    except OSError as exc:
-        raise UsageError(f"cannot write the calendar {row['calendar_path']}: {exc.strerror or exc}") from None
-    typer.echo(f"Calendar {row['calendar_path']}: written now, and after every successful sync.")
-
-
-def _only_account(store) -> Optional[str]:
-    """Return the username of the one recorded account (a schedule without an account syncs it), or None."""
-    account = common.resolve_account(store, None, required=False)
-    return account.username if account else None
+def _show_change(changed) -> None:
+    """Given an actions.schedule.Changed, print the schedule's summary, then its calendar's
+    fate: written, or the error (exit 2) when the file could not be written."""
+    typer.echo(_summary(changed.row))
+    if changed.calendar_error:
+        raise UsageError(changed.calendar_error)
+    if changed.calendar_written:
+        typer.echo(f"Calendar {changed.row['calendar_path']}: written now, and after every successful sync.")
 
 
 def _parse_id(value: str) -> int:
@@ -93,29 +75,21 @@ def create(
     calendar: Optional[Path] = typer.Option(None, "--calendar", metavar="FILE", help=CALENDAR_HELP),
 ) -> None:
     """Create a schedule that syncs work orders every INTERVAL hours."""
-    rule = schedules.make_rule(_interval_text(interval), _active_hours_text(active_hours), timezone)
-    calendar_path = _calendar_path(calendar)  # before anything is stored
-    with common.open_store() as store:
-        account = common.resolve_account(store, username, required=False)
-        now = common.clock()
-        next_run = None if paused else schedules.first_run(rule, now)
-        row = store.create_schedule(
-            account.username if account else None, rule.interval_hours, rule.active_start_hour,
-            rule.active_end_hour, rule.timezone, not paused, next_run, now,
-        )
-        typer.echo(_summary(row))
-        if calendar_path:
-            row = store.update_schedule(row["id"], now, calendar_path=calendar_path)
-            _write_calendar_now(store, row, account.username if account else None)
-        if account is None:
-            typer.echo("No account yet: run `wosync login` so the schedule can sync.", err=True)
+    from wosync.actions import schedule
+
+    changed = schedule.create(common.clock(), _interval_text(interval), _active_hours_text(active_hours), timezone,
+                              paused, username, calendar)
+    _show_change(changed)
+    if not changed.has_account:
+        typer.echo("No account yet: run `wosync login` so the schedule can sync.", err=True)
 
 
 @app.command("list")
 def list_(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List the schedules."""
-    with common.open_store() as store:
-        rows = store.list_schedules()
+    from wosync.actions import schedule
+
+    rows = schedule.list_schedules(common.clock())
     if json_out:
         common.print_json([{k: r[k] for k in SCHEDULE_JSON_KEYS} for r in rows])
         return
@@ -140,71 +114,42 @@ def update(
     sid = _parse_id(schedule_id)
     if calendar is not None and no_calendar:
         raise UsageError("choose one of --calendar FILE and --no-calendar")
-    calendar_path = _calendar_path(calendar)
-    if interval is None and active_hours is None and timezone is None:
-        if calendar_path is None and not no_calendar:
-            raise UsageError("nothing to change; give --interval, --active-hours, --timezone or --calendar")
-        # Only the calendar changes: the plan (next run) stays as it is.
-        with common.open_store() as store:
-            row = store.update_schedule(sid, common.clock(), calendar_path=calendar_path)
-            typer.echo(_summary(row))
-            if calendar_path:
-                _write_calendar_now(store, row, row["account"] or _only_account(store))
-            else:
-                typer.echo(f"Schedule {sid} no longer writes a calendar.")
-        return
-    with common.open_store() as store:
-        row = store.get_schedule(sid)
-        fields: dict = {}
-        if interval is not None:
-            fields["interval_hours"] = schedules.parse_interval(_interval_text(interval))
-        if active_hours is not None:
-            _active_hours_text(active_hours)
-            if active_hours.strip().lower() in ("always", "off", "none", "24/7"):
-                fields["active_start_hour"] = fields["active_end_hour"] = None
-            else:
-                fields["active_start_hour"], fields["active_end_hour"] = schedules.parse_active_hours(active_hours)
-        if timezone is not None:
-            fields["timezone"] = schedules.validate_timezone(timezone)
-        merged = {**row, **fields}
-        rule = schedules.rule_from_row(merged)
-        now = common.clock()
-        if row["enabled"]:
-            # The new rule decides the next run: from the last start if there was one, else now.
-            last = from_iso(row["last_run"])
-            fields["next_run"] = schedules.next_regular_run(rule, last, now) if last else schedules.first_run(rule, now)
-        if calendar_path or no_calendar:
-            fields["calendar_path"] = calendar_path
-        row = store.update_schedule(sid, now, **fields)
-        typer.echo(_summary(row))
-        if calendar_path:
-            _write_calendar_now(store, row, row["account"] or _only_account(store))
+    rule_changes = interval is not None or active_hours is not None or timezone is not None
+    if not rule_changes and calendar is None and not no_calendar:
+        raise UsageError("nothing to change; give --interval, --active-hours, --timezone or --calendar")
+    from wosync.actions import schedule
+
+    changed = schedule.update(common.clock(), sid, None if interval is None else _interval_text(interval),
+                              _active_hours_text(active_hours), timezone, calendar, no_calendar)
+    _show_change(changed)
+    if not rule_changes and no_calendar:
+        typer.echo(f"Schedule {sid} no longer writes a calendar.")
 
 
 @app.command("pause", context_settings=common.ID_COMMAND_SETTINGS)
 def pause(schedule_id: str = typer.Argument(..., metavar="ID")) -> None:
     """Pause a schedule: no syncs until it is resumed."""
     sid = _parse_id(schedule_id)
-    with common.open_store() as store:
-        row = store.update_schedule(sid, common.clock(), enabled=0, next_run=None)
-        typer.echo(f"Schedule {row['id']} paused.")
+    from wosync.actions import schedule
+
+    row = schedule.pause(common.clock(), sid)
+    typer.echo(f"Schedule {row['id']} paused.")
 
 
 @app.command("resume", context_settings=common.ID_COMMAND_SETTINGS)
 def resume(schedule_id: str = typer.Argument(..., metavar="ID")) -> None:
     """Resume a paused schedule: it runs as soon as the daemon sees it (inside its active hours)."""
     sid = _parse_id(schedule_id)
-    with common.open_store() as store:
-        now = common.clock()
-        row = store.get_schedule(sid)
-        row = store.update_schedule(sid, now, enabled=1, next_run=schedules.first_run(schedules.rule_from_row(row), now))
-        typer.echo(_summary(row))
+    from wosync.actions import schedule
+
+    typer.echo(_summary(schedule.resume(common.clock(), sid)))
 
 
 @app.command("delete", context_settings=common.ID_COMMAND_SETTINGS)
 def delete(schedule_id: str = typer.Argument(..., metavar="ID")) -> None:
     """Delete a schedule (its history stays)."""
     sid = _parse_id(schedule_id)
-    with common.open_store() as store:
-        store.delete_schedule(sid)
+    from wosync.actions import schedule
+
+    schedule.delete(common.clock(), sid)
     typer.echo(f"Schedule {sid} deleted.")
