@@ -1,6 +1,6 @@
 """Where a sync finds the password: systemd credentials, the environment, the keyring.
 
-Look-up order (DESIGN.md): $CREDENTIALS_DIRECTORY/wosync-password (systemd LoadCredential),
+Look-up order (docs/design.md): $CREDENTIALS_DIRECTORY/wosync-password (systemd LoadCredential),
 then $WOSYNC_PASSWORD, then the keyring (service "wosync", the username). keyring is imported
 lazily. On a machine with no keyring backend we say so and name the three ways out; we never
 fall back to a plaintext file silently.

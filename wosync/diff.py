@@ -99,8 +99,9 @@ def compare(stored: dict[str, dict[str, Any]], scraped: list[dict[str, Any]]) ->
     return result
 
 
-# The layout-drift guard (issue 9): a field filled on most stored orders that comes back empty
-# on (nearly) every scraped row means the markup moved, not the data.
+# The layout-drift guard, so a changed site cannot silently empty the stored orders: a field
+# filled on most stored orders that comes back empty on (nearly) every scraped row means the
+# markup moved, not the data.
 FIELD_LOSS_MIN_ORDERS = 5  # fewer orders than this cannot tell markup from data
 FIELD_LOSS_MOST = 0.5  # "filled on most stored orders"
 FIELD_LOSS_NEARLY_ALL = 0.95  # "empty on (nearly) every scraped row"

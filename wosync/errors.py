@@ -1,6 +1,6 @@
 """Exit codes and the typed errors that the CLI turns into one `Error: ...` line.
 
-Every error a user can cause or meet carries the exit code of DESIGN.md and a message that
+Every error a user can cause or meet carries the exit code of docs/design.md and a message that
 names the fix. `kind` is the short machine-readable name stored in `runs.error_kind`.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 
 class ExitCode(enum.IntEnum):
-    """The process exit statuses of DESIGN.md's CLI contract."""
+    """The process exit statuses of docs/design.md's CLI contract."""
 
     OK = 0
     SYNC_FAILED = 1

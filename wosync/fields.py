@@ -1,4 +1,4 @@
-"""The work order record of DESIGN.md's `orders --json` contract, named once for every module."""
+"""The work order record of docs/design.md's `orders --json` contract, named once for every module."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ SCRAPED_FIELDS: tuple[str, ...] = (
 TRACKING_FIELDS: tuple[str, ...] = ("first_seen_at", "last_seen_at", "completed_at")
 
 # Exactly the keys of one `orders --json` object.
-# DESIGN.md lists location_id last, after the tracking fields.
+# docs/design.md lists location_id last, after the tracking fields.
 ORDER_JSON_KEYS: tuple[str, ...] = (
     tuple(f for f in SCRAPED_FIELDS if f != "location_id") + TRACKING_FIELDS + ("location_id",)
 )

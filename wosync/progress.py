@@ -29,7 +29,7 @@ def record(
     status: str, phase: str, percentage: int, message: str, found: int, run_id: int | None,
     started_at: datetime | None, now: datetime, pid: int | None = None,
 ) -> dict[str, Any]:
-    """Return a progress record with the keys of DESIGN.md (plus the writer's pid)."""
+    """Return a progress record with the keys of docs/design.md (plus the writer's pid)."""
     return {
         "status": status,
         "phase": phase,

@@ -1,6 +1,6 @@
 """Pure scheduling arithmetic: intervals, active-hours windows, next run, catch-up and backoff.
 
-The rules are those of DESIGN.md "Scheduling rules":
+The rules are those of docs/design.md "Scheduling rules":
 
 - An interval is 0.25 to 24 hours. Intervals are added in UTC, so one hour is one real hour
   even across a daylight-saving change.

@@ -1,4 +1,5 @@
-"""Benchmark: the start-up of `wosync status --line` and `wosync status` against their floors (issue 11).
+"""Benchmark: the start-up of `wosync status --line` and `wosync status` against their floors
+(a status bar starts `status --line` every few seconds).
 
 Run it as a script (pytest does not collect it):
 

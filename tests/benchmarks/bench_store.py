@@ -1,4 +1,5 @@
-"""Benchmark: storing and diffing 100,000 work orders through the real sync path (issue 4, item 7).
+"""Benchmark: storing and diffing 100,000 work orders through the real sync path
+(goal: within 2 x a raw executemany of the same rows).
 
 Run it as a script (pytest does not collect it):
 

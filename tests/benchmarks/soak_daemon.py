@@ -4,7 +4,7 @@ with site faults and data changes turned on and off at random and a kill -9 ever
     .venv/bin/python tests/benchmarks/soak_daemon.py [--syncs 300] [--accounts 4] [--seed 1]
                                                      [--kill-every 50] [--max-minutes 40]
 
-Not collected by pytest (issue 12, about 30 minutes). The sites are SimulatedWorkFossa servers in
+Not collected by pytest (it takes about 30 minutes). The sites are SimulatedWorkFossa servers in
 this process, on 127.0.0.1 only; the daemon is a subprocess with its own WOSYNC_HOME in a
 temporary folder, the password in $WOSYNC_PASSWORD and $WOSYNC_TEST_INTERVAL_SECONDS=0.1, so a
 successful run repeats at once (the schedules rotate, most overdue first). A failed or partial

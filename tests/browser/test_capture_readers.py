@@ -2,7 +2,7 @@
 
 Each page is loaded with `page.set_content` while every network request is refused, so only
 the saved DOM is read. Besides the captures as they are, two variants are derived from the
-captured list page by changing its pager bar alone: the simple pager of WORKFOSSA_SITE.md
+captured list page by changing its pager bar alone: the simple pager of docs/workfossa-site.md
 correction 3 (prev/next only, no match count; not captured), and a length-aware pager on
 page 1 of 3 (the captured one, shown). The states read here are the ones the pure rules of
 tests/unit/test_paging.py are tested on.
@@ -28,7 +28,7 @@ ARG = {"sel": site.PAGE_SELECTORS}
 _CAPTURED_PAGER = re.compile(
     r'<div class="pagination flex-shrink-0 text-sm" style="display: none;">.*?44 matches\s*</div>',
     re.S)
-# The simple pager as WORKFOSSA_SITE.md quotes it (correction 3): on the first of several pages.
+# The simple pager as docs/workfossa-site.md quotes it (correction 3): on the first of several pages.
 _SIMPLE_PAGER = ('<div class="pagination text-sm"><ul><li><a href="#" class="prev-page disabled">'
                  '&lt;</a></li> <li><a href="#" class="next-page">&gt;</a></li></ul></div>')
 _SHOWN_LENGTH_AWARE = (

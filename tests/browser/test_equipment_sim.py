@@ -1,5 +1,5 @@
 """Dispensers per location end to end: the simulated site on loopback, real Chromium, real
-SQLite files, the real CLI (issue 10's "done when").
+SQLite files, the real CLI: the whole path a technician's dispensers take.
 
 What a user checks: after a sync of 250 orders, `wosync dispensers --json` lists every
 location's dispensers exactly as the site shows them; a second sync within the week opens no

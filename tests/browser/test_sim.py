@@ -140,7 +140,7 @@ def test_right_credentials_redirect_to_the_dashboard_and_count_a_login(fresh):
     assert fresh.login_count == 1
     status, _, body = client.get("/app/dashboard")
     assert status == 200
-    # The real layout (WORKFOSSA_SITE.md, correction 1): no main nav, no "User menu" button.
+    # The real layout (docs/workfossa-site.md, correction 1): no main nav, no "User menu" button.
     assert '<div class="top-bar fixed">' in body and 'id="sidebar"' in body
     assert f'<a href="#" class="dropdown-toggle">{DEFAULT_USERNAME}</a>' in body
     assert "main-nav" not in body and "User menu" not in body

@@ -1,5 +1,5 @@
 """Whole syncs through the CLI against both versions of the real site's pager, and the guards
-that keep a changed site from corrupting what is stored (issue 9).
+that keep a changed site from corrupting what is stored.
 
 What a user checks: `wosync sync-now` reads all 250 orders with either pager and `history`
 says how the read was known complete ("count" or "pager"); `wosync doctor --site` reports

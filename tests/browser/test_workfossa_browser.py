@@ -1,5 +1,5 @@
 """The scraper against the simulated site on loopback, driving real Chromium, in both versions
-of the real site's pager (WORKFOSSA_SITE.md correction 3): "length-aware" (numbered pages and
+of the real site's pager (docs/workfossa-site.md correction 3): "length-aware" (numbered pages and
 "N matches") and "simple" (prev/next only, no match count).
 
 Two simulated sites per pager version: `growing` starts empty and gains orders test by test (one
@@ -163,7 +163,7 @@ def test_reads_every_order_with_every_field(growing, growing_home, count):
         assert (result.matches, result.completeness) == (None, "pager")
     else:
         # No count to say "0", and an empty page is never proof that the list is empty
-        # (DESIGN.md step 5): the read is not known complete, and its artefacts are saved.
+        # (docs/design.md "One sync", step 5): the read is not known complete, and its artefacts are saved.
         assert (result.matches, result.completeness) == (None, None)
         assert {p.suffix for p in result.artefacts} == {".png", ".html"}
     assert result.pages == max(1, -(-count // 100))

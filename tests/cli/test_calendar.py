@@ -1,4 +1,4 @@
-"""`wosync calendar` and `schedule --calendar FILE` (issue 11, item 1): the next visits as an
+"""`wosync calendar` and `schedule --calendar FILE` (visits where a technician already looks): the next visits as an
 iCalendar feed, read back with the `icalendar` library and imported into a real calendar client
 (khal, from Debian's packages), which then lists the visits on their days.
 """

@@ -1,4 +1,4 @@
-"""`wosync history --report [--days N] [--json]` (issue 11, item 3): per day the runs as coloured
+"""`wosync history --report [--days N] [--json]` (the history at a glance): per day the runs as coloured
 cells, the success rate, median and slowest duration, the active orders as a sparkline, and the
 last error of each kind with its count; --json gives the same figures.
 """

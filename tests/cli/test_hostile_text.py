@@ -1,4 +1,4 @@
-"""Site text is data (issue 12, item 1): markup, escape sequences, bidi controls and huge values in
+"""Site text is data (shown, never obeyed): markup, escape sequences, bidi controls and huge values in
 every text field of stored orders, changes and run errors reach no terminal as anything but text.
 
 Every human-readable command is run on such a store: it exits 0, the markup shows literally, no

@@ -2,7 +2,7 @@
 paths checked before use, usernames that are e-mail addresses (compared case-insensitively),
 Apprise URLs with what their service needs, and WOSYNC_DEBUG for the unexpected.
 
-Each case is the line of issue 12 as a user would type it, through the real CLI (in-process),
+Each case is a mistyped line as a user would type it, through the real CLI (in-process),
 and must give exit 2 with exactly one `Error:` line naming the option and what it takes.
 """
 

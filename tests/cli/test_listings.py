@@ -1,4 +1,4 @@
-"""Readable listings (issue 11, item 4): `wosync orders` is one line per order at any width from 80
+"""Readable listings (a technician reads them in any terminal): `wosync orders` is one line per order at any width from 80
 columns, checked in a real terminal (tmux) at 80 and 200 columns; `wosync orders show` is a card.
 """
 

@@ -1,5 +1,6 @@
-"""`wosync status --line [--format text|waybar|json]` (issue 11, item 2) and which schedule
-`status` marks as syncing (issue 12, item 4).
+"""`wosync status --line [--format text|waybar|json]` (a status bar runs it every few seconds)
+and which schedule `status` marks as syncing (only the one whose run is in progress: a manual
+sync belongs to no schedule).
 
 The line is read as a status bar reads it: the exact text of each state, waybar's JSON, and the
 fast path (`wosync status --line` answered without Typer) giving the same bytes as the app.

@@ -2,7 +2,7 @@
 
 The states are those the in-page reader returns on the saved real list page
 (tests/browser/test_capture_readers.py checks that the reader really returns them there), and on the
-two pager versions of WORKFOSSA_SITE.md correction 3: the length-aware one (captured) and
+two pager versions of docs/workfossa-site.md correction 3: the length-aware one (captured) and
 the simple one (prev/next only, no match count).
 """
 
@@ -150,7 +150,7 @@ def test_a_length_aware_pager_without_its_count_is_a_layout_error():
     paging.check_list(CAPTURED)
 
 
-# --- completeness (DESIGN.md step 5) ------------------------------------------------------------
+# --- completeness (docs/design.md "One sync", step 5) ---------------------------------------------
 
 @pytest.mark.parametrize("matches, rows, stop, empty, expected", [
     (44, 44, paging.COUNT_REACHED, False, "count"),

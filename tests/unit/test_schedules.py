@@ -1,4 +1,4 @@
-"""The scheduling rules of DESIGN.md, checked to the exact instant.
+"""The scheduling rules of docs/design.md, checked to the exact instant.
 
 Every clock is passed in explicitly. Instants are written in UTC with the local wall time in a
 comment, so a reader can check each expectation against a calendar.

@@ -1,6 +1,6 @@
 """The simulated site's markup against the saved pages of the real site: pure, no server, no browser.
 
-The captures (tests/fixtures/workfossa/, copies of /work/shared/workfossa-captures/) are the
+The captures (tests/fixtures/workfossa/, saved pages of the real site) are the
 ground truth. Where the simulated site draws what a capture shows, the bytes must be the same:
 a row, the list page's whole #app around the rows, the Equipment tab's Dispenser group. Where
 it draws versions the captures do not show (the simple pager, open-only menus, another
@@ -281,7 +281,7 @@ def _mdy(text: str) -> str:
 
 
 def read_row(row, base: str) -> dict:
-    """This test's own reading of a row, after WORKFOSSA_SITE.md's "One row"."""
+    """This test's own reading of a row, after docs/workfossa-site.md's "One row"."""
     link = row.css_first(".ks-checkbox-label-wrapper a")
     work_id = int(re.search(r"/app/work/(\d+)/", link.attributes["href"]).group(1))
     labelled = {}
@@ -387,7 +387,7 @@ def test_hostile_data_puts_every_hostile_value_in_every_text_field_somewhere_esc
 # --- equipment -----------------------------------------------------------------------------
 
 def read_dispensers(html: str) -> list[dict]:
-    """This test's own reading of a Dispenser group (WORKFOSSA_SITE.md, "Dispensers")."""
+    """This test's own reading of a Dispenser group (docs/workfossa-site.md, "Dispensers per location")."""
     page = LexborHTMLParser(html)
     found = []
     for group in page.css("div.mt-4"):

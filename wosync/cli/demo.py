@@ -16,7 +16,7 @@ import typer
 from wosync.cli import common
 
 DEMO_USERNAME = "demo.technician@example.com"
-# The two paginators of the real site (WORKFOSSA_SITE.md, correction 3).
+# The two paginators of the real site (docs/workfossa-site.md, correction 3).
 PAGERS = ("length-aware", "simple")
 
 

@@ -16,7 +16,7 @@ from wosync.cli import common
 from wosync.errors import UsageError
 
 # The keys of one location in `dispensers --json`, then of each of its dispensers (the
-# `dispensers` shape of DESIGN.md).
+# `dispensers` shape of docs/design.md).
 LOCATION_KEYS = ("location_id", "customer", "store_number", "street", "city", "orders", "equipment_checked_at",
                  "dispensers")
 DISPENSER_KEYS = ("position", "grades", "make", "model", "serial", "fields", "first_seen_at", "last_seen_at")

@@ -41,7 +41,7 @@ def orders(
         return
     with common.open_store() as store:
         rows = store.list_orders(include_completed=all_, account=username)
-        # The table's Dispensers column: the count read at each order's location (issue 10).
+        # The table's Dispensers column: the count read at each order's location.
         counts = {lid: n for (_, lid), n in store.dispenser_counts(username).items()}
     if csv_out:
         common.print_csv(rows, list(ORDER_JSON_KEYS), raw=raw)
@@ -71,7 +71,7 @@ def show(
         if found and not json_out:
             from wosync.cli.dispensers import locations_with_dispensers
 
-            # Under each order, the dispensers at its location (issue 10).
+            # Under each order, the dispensers at its location: the equipment the visit is for.
             located = {loc["location_id"]: loc for loc in locations_with_dispensers(
                 store, [o["location_id"] for o in found if o.get("location_id") is not None])}
     if not found:

@@ -1,6 +1,6 @@
 """The Typer app of `wosync`: a root group that loads a command's module only when that command runs.
 
-Building every command of every module took most of `wosync status`'s start-up (issue 11), so
+Building every command of every module took most of `wosync status`'s start-up, so
 the root group knows its commands by name, module and one-line help (COMMANDS below) and
 imports a module when one of its commands is invoked. `wosync --help` lists every command from
 that table without importing any of them. A new command is one more COMMANDS entry; its module
@@ -121,7 +121,8 @@ class WosyncGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         # Playwright's driver runs on asyncio; when Ctrl-C stops it first, asyncio would print
         # "Future exception was never retrieved" noise after our own one-line message. Commands
-        # that never start a browser skip importing logging for it (start-up, issue 11).
+        # that never start a browser skip importing logging for it: they must start fast (a
+        # status bar runs `wosync status` every few seconds).
         given = list(sys.argv[1:] if args is None else args)
         if not given or given[0] not in NO_BROWSER_COMMANDS:
             import logging

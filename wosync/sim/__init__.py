@@ -6,7 +6,7 @@
         sim.expected_dispensers(sim.location_ids()[0])
 
 Standard library only. Its pages follow the saved pages of the real site
-(/work/shared/workfossa-captures/, copied to tests/fixtures/workfossa/): the list page's chrome
+(tests/fixtures/workfossa/): the list page's chrome
 and rows are the captured markup with the simulated data filled in, and the versions the
 captures show or the contract leaves open are switches (pager, page_size_options,
 tooltip_class, equipment_collapsed; hostile for the data). See SimulatedWorkFossa and Faults.

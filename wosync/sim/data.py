@@ -1,7 +1,7 @@
 """The simulated site's work orders: deterministic generation and the scraper's expected output.
 
 Given a count and a seed, `generate_orders` returns the same orders every time, shaped after
-the 44 rows of the real list page (/work/shared/workfossa-captures/work-list-length-aware.html):
+the 44 rows of the real list page (tests/fixtures/workfossa/work-list-length-aware.html):
 a few orders per location (store), customers with several stores, contacts that are names or
 billing texts ("Attn: Vendor #150017 Ref: ..."), departments present or not, PO numbers
 standing where a project would, intersections with doubled spaces, ZIP+4 codes, item groups
@@ -16,7 +16,7 @@ terminal escapes, bidi controls, a 10,000-character value, spreadsheet formulas)
 careless renderer would execute.
 
 `WorkOrder.expected(base_url)` is what a correct scraper must produce for the row, following
-the field rules of DESIGN.md (`orders --json` without first_seen_at/last_seen_at/completed_at).
+the field rules of docs/design.md (`orders --json` without first_seen_at/last_seen_at/completed_at).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 # Status text -> the badge's CSS class ("Work Created" work-status-open is seen in the capture;
-# "Quality Approved" work-status-in-progress per WORKFOSSA_SITE.md; the others are guesses).
+# "Quality Approved" work-status-in-progress per docs/workfossa-site.md; the others are guesses).
 STATUS_KINDS = {
     "Work Created": "work-status-open",
     "Ready to Schedule": "work-status-open",
@@ -100,7 +100,7 @@ CREATORS = ["Dana Ortiz", "Sam Whitfield", "Søren Lund", "Aisha Bello"]
 TERMS = ["Net 30", "Net 15", "Due on Receipt", "Net 45"]
 
 # (item group, name, code); code None = the site shows no code for it. The first ones are
-# the capture's; the Parts codes follow WORKFOSSA_SITE.md ("part numbers like 400MB-10").
+# the capture's; the Parts codes follow docs/workfossa-site.md ("part numbers like 400MB-10").
 ITEMS = [
     ("Meter Calibration", "All Dispensers", "2861"),
     ("Meter Calibration", "Specific Dispenser(s)", "2862"),
@@ -132,7 +132,8 @@ INSTRUCTION_LINES = [
 
 TIME_WINDOWS = ["anytime", "8:00am - 12:00pm", "12:00pm - 4:00pm", "7:00am - 9:30am"]
 
-# Hostile text (issue 12): what the site may send and a careless program would execute.
+# Hostile text, because site text is data (never markup or commands): what the site may send
+# and a careless program would execute.
 # No NUL, CR, \x1c-\x1f or \x85: the HTML parser drops or rewrites the first two, and the last
 # ones count as whitespace in Python but not in JavaScript, which would make "what a correct
 # scraper reads" depend on the scraper's language.
@@ -153,7 +154,7 @@ HOSTILE_VALUES = [
 # Share of orders made hostile with hostile=True (the first order always is).
 HOSTILE_SHARE = 0.25
 
-# The fields of DESIGN.md's `orders --json`, in order, minus the sync-time ones.
+# The fields of docs/design.md's `orders --json`, in order, minus the sync-time ones.
 EXPECTED_KEYS = (
     "number", "work_id", "status", "category", "reason", "project", "customer",
     "store_number", "brand", "street", "intersection", "city", "state", "zip", "county",

@@ -3,7 +3,7 @@ pieces of equipment), data changes, and what a correct scraper reads.
 
 Given a seed and a location id, the same equipment every time, whatever else the site holds
 (each location draws from its own random stream "seed:location_id"), shaped after
-/work/shared/workfossa-captures/equipment-dispensers.html: dispensers "1/2", "3/4", ... with
+tests/fixtures/workfossa/equipment-dispensers.html: dispensers "1/2", "3/4", ... with
 their grades, make, an optional model, a serial and four custom fields. About one location
 in ten has no dispensers (no Dispenser group at all); some have a "Tank Monitor" group
 standing BEFORE the Dispenser group, so that a scraper must pick the group by its name.
@@ -55,7 +55,7 @@ class Dispenser:
         return f"{self.position} - {', '.join(self.grades)} - {self.make}"
 
     def expected(self) -> dict:
-        """Return the dispenser in the `dispensers` shape of DESIGN.md (what a scraper reads)."""
+        """Return the dispenser in the `dispensers` shape of docs/design.md (what a scraper reads)."""
         return {"position": self.position, "grades": list(self.grades), "make": self.make,
                 "model": self.model, "serial": self.serial, "fields": dict(self.fields)}
 

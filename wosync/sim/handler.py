@@ -1,6 +1,6 @@
 """The HTTP request handler of the simulated site: routes, sessions, faults, control endpoints.
 
-Routes (as WORKFOSSA_SITE.md and the captures describe the real site):
+Routes (as docs/workfossa-site.md and the captures describe the real site):
   GET  /                     login page; its script renders the form into #app (login.html);
                              a pre-login session cookie carries the CSRF token
   POST /login                token must match; right credentials -> new session, 302 /app/dashboard;

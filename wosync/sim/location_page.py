@@ -1,8 +1,8 @@
 """HTML of a location's page and of its Equipment tab.
 
-The Equipment tab's content follows /work/shared/workfossa-captures/equipment-dispensers.html
+The Equipment tab's content follows tests/fixtures/workfossa/equipment-dispensers.html
 exactly (a test renders the capture's 8 dispensers and compares the bytes). The page around
-it, its tabs and how the tab loads are *unknown* on the real site (WORKFOSSA_SITE.md: find the
+it, its tabs and how the tab loads are *unknown* on the real site (docs/workfossa-site.md: find the
 tab by its text): here the tabs are `ul.tabs > li > a` and the Equipment tab's content is
 fetched by the page's script when the tab is clicked, so a scraper has to click and wait.
 """

@@ -1,4 +1,4 @@
-"""Markup copied from the saved pages of the real WorkFossa (/work/shared/workfossa-captures/).
+"""Markup copied from the saved pages of the real WorkFossa (tests/fixtures/workfossa/).
 
 Every constant below is a verbatim slice of work-list-length-aware.html (the DOM as the real
 site's script left it, anonymized), with only `@@NAME@@` slots cut in where the simulated

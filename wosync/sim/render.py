@@ -137,7 +137,7 @@ APP_FOOTER = ('<div id="app-footer" class="sm-12"><div class="t-center">\n'
 def app_page(user: str, active: str, crumbs: list[str], content: str, script: str = "") -> str:
     """Given the user, the active section, the breadcrumb and the content, return a logged-in
     page in the real layout: div.top-bar, #sidebar.side-nav, div.content (no nav.main-nav, no
-    "User menu" button: WORKFOSSA_SITE.md, correction 1)."""
+    "User menu" button: docs/workfossa-site.md, correction 1)."""
     from wosync.sim.script import LAYOUT_SCRIPT
 
     return (
@@ -351,7 +351,7 @@ def _items_and_visits(o: WorkOrder) -> str:
     visits = (f'<div title="{counter}" class="text-sm muted"><span class="{strike}">\n            {counter}\n'
               '            <span class="text-xs uppercase">visits</span></span> <!----></div> ')
     if o.is_completed:
-        # Not in the capture: WORKFOSSA_SITE.md's "done" variant (struck counter, a
+        # Not in the capture: docs/workfossa-site.md's "done" variant (struck counter, a
         # div.mt-1.text-xs.muted with the completion date, no Next Visit link).
         visits += (f'<div class="mt-1 text-xs muted">\n            Completed {_date(o.completed_on)}\n'
                    "        </div> <!----> <!---->")
@@ -415,7 +415,7 @@ def rows_html(orders: list[WorkOrder], layout_change: bool = False, tooltip_clas
     )
 
 
-# --- the pager bar (work-list-length-aware.html; simple: WORKFOSSA_SITE.md) ----------------
+# --- the pager bar (work-list-length-aware.html; simple: docs/workfossa-site.md) -----------
 
 def _page_window(page: int, pages: int) -> list[int]:
     """Return the numbered pages a length-aware pager shows: up to 5 around the current one."""
@@ -428,7 +428,7 @@ def pager_inner_html(pager: str, page: int, pages: int) -> str:
 
     length-aware (seen): prev, numbered a.page-link (the current one .current-page), next;
     the `<!---->` slots stand where a first-page link / an ellipsis would go. With one page
-    nothing is disabled (seen; the whole pager is hidden instead). simple (WORKFOSSA_SITE.md):
+    nothing is disabled (seen; the whole pager is hidden instead). simple (docs/workfossa-site.md):
     prev and next only, `disabled` on prev at the first page and on next at the last, both
     on a single page.
     """
@@ -473,7 +473,7 @@ def pager_bar_html(pager: str, page: int, pages: int, matches: int | None, size_
     length-aware version), page-size menu and order direction (one bar, as captured).
 
     The simple version's bar is built the same way with div.simple-pagination and no count:
-    no capture shows it around its links, WORKFOSSA_SITE.md only its links.
+    no capture shows it around its links, docs/workfossa-site.md only its links.
     """
     pclass, pstyle = pager_attributes(pager, pages)
     pagination = (f'<div class="{pclass}" style="{pstyle}">{pager_inner_html(pager, page, pages)}</div>'

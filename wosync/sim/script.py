@@ -13,7 +13,7 @@ LIST_SCRIPT drives the work list: ks-select menus open on a click of their selec
 (their li items present at rest, or created on open and removed on close: the open-only
 version); choosing a page size relabels `.ks-select-selection` but leaves `li.selected-item`
 on "Show 25" (the real site's stale marker) and reloads the list at page 1, unless the list
-is on its only page, where nothing reloads (WORKFOSSA_SITE.md); prev/next/numbered links
+is on its only page, where nothing reloads (docs/workfossa-site.md); prev/next/numbered links
 fetch `/app/work/list/rows` (JSON) and swap the rows, the pager and the count in one go,
 with the search bar's loader-line shown meanwhile. A 401 sends the browser to the login
 form (an expired session); any other failure shows an error and keeps the rows. "more..."

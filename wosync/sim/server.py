@@ -353,7 +353,7 @@ class SimulatedWorkFossa:
 
     def expected_dispensers(self, location_id: int) -> list[dict]:
         """Given a location id, return its dispensers as a correct scraper reads them from the
-        Equipment tab, in the `dispensers` shape of DESIGN.md (equipment-dispensers.expected.json):
+        Equipment tab, in the `dispensers` shape of docs/design.md (equipment-dispensers.expected.json):
         position, grades (list), make, model (None without a Model line), serial, fields."""
         return self.equipment.expected_dispensers(int(location_id))
 

@@ -1,4 +1,4 @@
-"""The Playwright scraper for the WorkFossa site (see /work/shared/WORKFOSSA_SITE.md).
+"""The Playwright scraper for the WorkFossa site (see docs/workfossa-site.md).
 
 `WorkFossa` logs in (or reuses a saved session) and reads every page of the work list;
 `parse_row` turns one row's HTML into an order dict; `find_browser` picks the Chromium to drive.

@@ -1,4 +1,4 @@
-"""Read a location's Equipment tab into dispensers, the `dispensers` shape of DESIGN.md. Pure.
+"""Read a location's Equipment tab into dispensers, the `dispensers` shape of docs/design.md. Pure.
 
 The browser opens the location page, chooses the Equipment tab, expands the Dispenser group
 when it is collapsed (`dispenser_group_state` says whether it must) and hands the tab's HTML

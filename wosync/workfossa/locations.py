@@ -1,9 +1,9 @@
-"""The browser step of issue 10: read one location's dispensers from its Equipment tab.
+"""The browser step of the equipment read: one location's dispensers from its Equipment tab.
 
     dispensers = read_location_equipment(wf, 32951)   # wf: a logged-in WorkFossa
 
 Open the location page, choose the tab whose text is "Equipment" (its markup is unknown on the
-real site: WORKFOSSA_SITE.md says find it by its text), expand the Dispenser group when it is
+real site: docs/workfossa-site.md says find it by its text), expand the Dispenser group when it is
 collapsed, and parse the tab with workfossa/equipment.py. Every wait is on the page itself:
 the tab, then the tab's content (a Dispenser group holding as many dispensers as its "(8)"
 says, another group only, or a "No equipment" line), never a sleep. A tab whose content stays
@@ -102,7 +102,7 @@ CONTENT_SHOWN = r"""(arg) => {
 
 def read_location_equipment(wf, location_id: int) -> list[dict]:
     """Given a logged-in WorkFossa and a location id, open the location's Equipment tab and
-    return its dispensers (the `dispensers` shape of DESIGN.md, in page order; [] when the tab
+    return its dispensers (the `dispensers` shape of docs/design.md, in page order; [] when the tab
     has no Dispenser group). Raises the scraper's typed errors, with artefacts saved."""
     with wf.errors_with_artefacts():
         try:

@@ -7,7 +7,7 @@ typed value, and the functions below decide, without a browser:
 - after each page, whether to stop and why (`stop_reason`),
 - at the end, whether the read was complete (`completeness`: "count", "pager" or None).
 They are unit-tested on states read from the saved real pages, for both pager versions
-(WORKFOSSA_SITE.md, correction 3; DESIGN.md "One sync", step 5).
+(docs/workfossa-site.md, correction 3; docs/design.md "One sync", step 5).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def check_list(state: ListState) -> None:
 def wants_page_size(state: ListState) -> bool:
     """Given the list as first shown, return True when there is more than one page, so that
     choosing "Show 100" would reload it: the count is above the rows shown, or (without a
-    count) next-page is enabled. On a single page nothing would reload (WORKFOSSA_SITE.md).
+    count) next-page is enabled. On a single page nothing would reload (docs/workfossa-site.md).
 
     A hidden length-aware pager keeps its next-page link unmarked (seen): only a visible
     pager's link is believed. A list whose selection already shows "Show 100" is not resized
@@ -123,7 +123,7 @@ def stop_reason(state: ListState, rows_read: int, new_rows: int, page_number: in
     """Given the page just read, the distinct rows read so far, how many of them this page
     added and its number, return why to stop (one of the reasons above) or None to go on.
 
-    The rules of WORKFOSSA_SITE.md, whichever comes first: the rows read reach the match
+    The rules of docs/workfossa-site.md, whichever comes first: the rows read reach the match
     count, the pager is hidden, next-page is disabled. A later page that added no order also
     stops (a site that pages forever must not loop us). Raises LayoutNotRecognised when the
     list cannot be paged on: no pager, or a pager without a next-page link, while rows remain.
@@ -158,7 +158,7 @@ def completeness(matches: int | None, rows_read: int, stop: str | None,
     stopped and whether any page came back empty, return how the read is known complete:
     "count" (the rows equal the count), "pager" (no count: the last page, next-page
     disabled, was reached and no page was empty), or None when it is not known complete
-    (the run is then partial and nothing is marked completed; DESIGN.md step 5)."""
+    (the run is then partial and nothing is marked completed; docs/design.md "One sync", step 5)."""
     if matches is not None:
         return "count" if rows_read == matches else None
     if stop == LAST_PAGE and not empty_page_seen:

@@ -1,4 +1,4 @@
-"""Read work-list rows' HTML into the work-order dicts of DESIGN.md. Pure: no browser.
+"""Read work-list rows' HTML into the work-order dicts of docs/design.md. Pure: no browser.
 
 The browser hands over the rows' outerHTML (or the list's innerHTML); everything the site shows
 about an order is turned into fields here, so the rules are unit-tested on the saved pages of

@@ -1,11 +1,10 @@
 """Everything the scraper knows of WorkFossa's pages: URLs, selectors, text patterns and the
 in-page readers. When the real site changes, this is the one file to edit.
 
-Each constant names the saved page of the real site it was seen in (tests/fixtures/workfossa/,
-copies of /work/shared/workfossa-captures/), or says "unknown" where no capture shows it; the
-prose behind it is /work/shared/WORKFOSSA_SITE.md. The JavaScript readers below hold no
-selector of their own: they are given `PAGE_SELECTORS` as their evaluate argument, so the
-browser and Python use the same strings.
+Each constant names the saved page of the real site it was seen in (tests/fixtures/workfossa/),
+or says "unknown" where no capture shows it; the prose behind it is docs/workfossa-site.md.
+The JavaScript readers below hold no selector of their own: they are given `PAGE_SELECTORS`
+as their evaluate argument, so the browser and Python use the same strings.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from __future__ import annotations
 # Filters are encoded as value||label||group ("%7C%7C" is "||").
 ACTIVE_LIST_PATH = ("/app/work/list?work_visit_completion=none%7C%7CNo%20visits%20completed"
                     "%7C%7CWork%20Visits%20Completed&order_direction=asc")
-# Completed work too (WORKFOSSA_SITE.md; no capture of this filter).
+# Completed work too (docs/workfossa-site.md; no capture of this filter).
 ALL_LIST_PATH = ("/app/work/list?work_visit_completion=all%7C%7CAll%20visits%20completed"
                  "%7C%7CWork%20Visits%20Completed&order_direction=asc")
 LOGIN_PATH = "/"  # serves the login page (seen: login.html)
@@ -42,15 +41,15 @@ ROWS = "div.row.work-list-item"
 # The rows' container (seen): one wrapper div per order inside it.
 ROWS_CONTAINER = "div.mt-2.bg-white"
 # The list's pager, in both of its versions: div.length-aware-pagination (seen) and
-# div.simple-pagination (WORKFOSSA_SITE.md, correction 3) stand inside div.paginator-wrapper.
+# div.simple-pagination (docs/workfossa-site.md, correction 3) stand inside div.paginator-wrapper.
 # A hidden modal's .pagination comes earlier in the page: never take the first .pagination.
 LIST_PAGER = ".paginator-wrapper .pagination"
 LENGTH_AWARE_PAGER = ".paginator-wrapper .length-aware-pagination"  # seen
-SIMPLE_PAGER = ".paginator-wrapper .simple-pagination"  # WORKFOSSA_SITE.md, not captured
+SIMPLE_PAGER = ".paginator-wrapper .simple-pagination"  # docs/workfossa-site.md, not captured
 NEXT_PAGE = "a.next-page"  # inside LIST_PAGER (seen)
 PREV_PAGE = "a.prev-page"  # inside LIST_PAGER (seen)
 CURRENT_PAGE = "a.current-page"  # inside LIST_PAGER; length-aware only (seen)
-DISABLED_CLASS = "disabled"  # on the link itself (seen: simple pager per WORKFOSSA_SITE.md)
+DISABLED_CLASS = "disabled"  # on the link itself (seen: simple pager per docs/workfossa-site.md)
 # Also read as disabled (unknown, tolerated): the class on the link's list item (Laravel's
 # Bootstrap pagers mark the li), or aria-disabled="true" on the link.
 # "44 matches" (seen), beside the length-aware pager; the simple pager has none. The element
@@ -307,16 +306,16 @@ FIELD_SELECTORS = {
 # --- The Equipment tab -----------------------------------------------------------------------
 # Read by workfossa/equipment.py. Seen: equipment-dispensers.html (a fragment of the tab: the
 # Dispenser group, expanded, 8 dispensers, one without a Model line). The tab itself and the
-# page around it are unknown on the real site (WORKFOSSA_SITE.md: find the tab by its text).
+# page around it are unknown on the real site (docs/workfossa-site.md: find the tab by its text).
 
 EQUIPMENT_TAB_TEXT = "Equipment"  # unknown markup: the tab is found by this text
 # Each equipment type is a group: a heading, then its items (seen: the heading and its items'
 # wrapper side by side in a div.mt-4; other types' groups: unknown, read to the next heading).
 EQUIPMENT_GROUP_HEADING = "div.group-heading"  # seen
 # The heading's toggle: "Hide equipment" while expanded (seen), "Show equipment" collapsed
-# (WORKFOSSA_SITE.md; not captured). It holds the type's name and the count "(8)".
+# (docs/workfossa-site.md; not captured). It holds the type's name and the count "(8)".
 EQUIPMENT_EXPANDED_TITLE = "Hide equipment"  # seen
-EQUIPMENT_COLLAPSED_TITLE = "Show equipment"  # unknown (WORKFOSSA_SITE.md)
+EQUIPMENT_COLLAPSED_TITLE = "Show equipment"  # unknown (docs/workfossa-site.md)
 EQUIPMENT_GROUP_EXPANDED = f'a[title="{EQUIPMENT_EXPANDED_TITLE}"]'  # seen
 EQUIPMENT_GROUP_COLLAPSED = f'a[title="{EQUIPMENT_COLLAPSED_TITLE}"]'  # click it to expand
 EQUIPMENT_GROUP_NAME = "span.bold"  # "Dispenser" (seen; styled capitalize: source text read)
