@@ -20,6 +20,10 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from wosync.workfossa import site
 from wosync.workfossa.errors import LayoutNotRecognised
+from wosync.workfossa.row_items import read_items
+from wosync.workfossa.strategies import FieldStrategies
+from wosync.workfossa.textlines import (collapse, elements, first_in_each, is_match, lines,
+                                        next_element, source_text, within)
 
 _WORK_LINK = re.compile(site.WORK_LINK_PATTERN)
 _CUSTOMER_LINK = re.compile(site.CUSTOMER_LINK_PATTERN)
@@ -32,37 +36,66 @@ _DUE = re.compile(site.DUE_PATTERN, re.IGNORECASE)
 _WINDOW = re.compile(site.WINDOW_PATTERN)
 _STAMP = re.compile(site.STAMP_PATTERN, re.IGNORECASE)
 _CREATED_BY = re.compile(site.CREATOR_TITLE_PREFIX, re.IGNORECASE)
-_ITEM_LINE = re.compile(site.ITEM_LINE_PATTERN, re.IGNORECASE)
 _MORE_LINK = re.compile(site.MORE_LINK_PATTERN, re.IGNORECASE)
 _MATCHES = re.compile(site.MATCH_COUNT_PATTERN, re.IGNORECASE)
+_COUNTY = re.compile(site.COUNTY_LINE_PATTERN)
 # Labels compared as source text, case-folded: the site styles some labels upper-case, and a
 # version that spells them so in its source must still be read.
-_LABELS = {site.REASON_LABEL.casefold(): "reason", site.PROJECT_LABEL.casefold(): "project"}
+_LABELS = {site.REASON_LABEL.casefold(): "reason", site.PROJECT_LABEL.casefold(): "project",
+           site.PO_LABEL.casefold(): "po"}
 # Every element inside an element hidden at rest; and the line labels outside them.
 # (Not `:is(...) *`: lexbor reads `:is(X) Y` as X being Y's parent.)
 _INSIDE_HIDDEN = ", ".join(f"{hidden} *" for hidden in site.HIDDEN.split(", "))
 _VISIBLE_LABEL = f"{site.LINE_LABEL}:not({_INSIDE_HIDDEN})"
+# Every candidate label (the primary's and the fallback's) in one query of the row.
+_VISIBLE_LABEL_ANY = f"{site.LINE_LABEL_ANY}:not({_INSIDE_HIDDEN})"
 
-# HTML elements whose edges end a line on screen (HTML knowledge, not the site's): text on
-# either side must not run together.
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td tfoot th "
-    "thead tr ul".split()
-)
+# The fields every row of every capture carries (44 + 7 rows): each coming back empty on every
+# row of a read is a layout the parser does not know, never an empty list of data.
+REQUIRED_FIELDS = {
+    "number": (lambda o: o["number"], site.WORK_LINK_SHOWN),
+    "customer": (lambda o: o["customer"], f"{site.CUSTOMER_BLOCK} {site.CUSTOMER_LINK}"),
+    "address": (lambda o: o["street"] or o["city"] or o["county"], site.ADDRESS_INFO),
+    "items": (lambda o: o["items"], site.ITEM_GROUP),
+    "visits": (lambda o: o["visits_planned"] is not None, site.VISIT_COUNTER),
+}
+# Fewer rows than this cannot tell a layout from data (one order may lack items).
+REQUIRED_MIN_ROWS = 3
 
 
-def parse_rows(html: str, base_url: str) -> list[dict]:
+def parse_rows(html: str, base_url: str, strategies: FieldStrategies | None = None) -> list[dict]:
     """Given the HTML of many rows (their outerHTML joined, or the list container's
-    innerHTML) and the site's base URL, return one order dict (SCRAPED_FIELDS) per row
-    (site.ROWS), in the list's order.
+    innerHTML), the site's base URL and optionally a FieldStrategies to count into, return
+    one order dict (SCRAPED_FIELDS) per row (site.ROWS), in the list's order; `strategies`
+    then counts, per field, the rows that needed its fallback.
 
     One parse for all of them: a page of 100 rows costs one lexbor parse, not 100. Raises
     LayoutNotRecognised naming the selector for the first row that cannot be read.
     """
     tree = LexborHTMLParser(html, is_fragment=True)
     base = base_url.rstrip("/")
-    return [_order(row, base) for row in tree.css(site.ROWS)]
+    if strategies is None:
+        return [_order(row, base, set()) for row in tree.css(site.ROWS)]
+    orders = []
+    for row in tree.css(site.ROWS):
+        fallbacks: set[str] = set()
+        orders.append(_order(row, base, fallbacks))
+        strategies.add_row(fallbacks)
+    return orders
+
+
+def check_required_fields(orders: list[dict], where: str = "the work list") -> None:
+    """Given the orders of a read, raise LayoutNotRecognised naming the field, what was
+    expected and its selector when a field every captured row carries (REQUIRED_FIELDS) is
+    empty on every one of them (at least REQUIRED_MIN_ROWS); return None otherwise."""
+    if len(orders) < REQUIRED_MIN_ROWS:
+        return
+    for name, (value, selector) in REQUIRED_FIELDS.items():
+        if not any(value(order) for order in orders):
+            raise LayoutNotRecognised(
+                f"the field {name!r} came back empty on every one of the {len(orders)} rows of "
+                f"{where}; every row of the site carries it (expected in {selector}): the "
+                "page's markup is not the one this version of wosync reads", selector=selector)
 
 
 def parse_row(html: str, base_url: str) -> dict:
@@ -75,7 +108,7 @@ def parse_row(html: str, base_url: str) -> dict:
     row = tree.css_first(site.ROWS) or tree.root
     if row is None:  # empty HTML: no link either
         row = LexborHTMLParser("<div></div>", is_fragment=True).root
-    return _order(row, base_url.rstrip("/"))
+    return _order(row, base_url.rstrip("/"), set())
 
 
 def parse_match_count(text: str | None) -> int | None:
@@ -85,30 +118,23 @@ def parse_match_count(text: str | None) -> int | None:
     return int(found.group(1).replace(",", "")) if found else None
 
 
-def collapse(text: str | None) -> str | None:
-    """Given a single-line field's text, return it with whitespace runs collapsed and trimmed;
-    empty -> None."""
-    if text is None:
-        return None
-    return " ".join(text.split()) or None
-
-
-def _order(row: LexborNode, base: str) -> dict:
-    """Given one row's node and the base URL (no trailing slash), return its order dict."""
+def _order(row: LexborNode, base: str, fallbacks: set[str]) -> dict:
+    """Given one row's node, the base URL (no trailing slash) and a set to add the names of
+    the fields that needed their fallback to, return its order dict."""
     number, work_id = _number(row)
     block = row.css_first(site.CUSTOMER_BLOCK) or row
     infos = block.css(site.ADDRESS_INFO)  # the address, and where the brand's lines end
     customer, store_number, brand, location_id = _customer(block, infos)
-    street, intersection, city, state, zip_code, county = _address(infos)
-    reason, project = _labelled(row)
-    done, planned, visit_date, window, due_date, visit_url = _visits(row, base)
-    created_by, created_at = _creator(row)
+    street, intersection, city, state, zip_code, county = _address(infos, fallbacks)
+    reason, project = _labelled(row, fallbacks)
+    done, planned, visit_date, window, due_date, visit_url = _visits(row, base, fallbacks)
+    created_by, created_at = _creator(row, fallbacks)
     # Built in SCRAPED_FIELDS order directly (a test holds it to that order).
     return {
         "number": number,
         "work_id": work_id,
-        "status": _status(row),
-        "category": _category(row),
+        "status": _status(row, fallbacks),
+        "category": _category(row, fallbacks),
         "reason": reason,
         "project": project,
         "customer": customer,
@@ -121,13 +147,13 @@ def _order(row: LexborNode, base: str) -> dict:
         "zip": zip_code,
         "county": county,
         "contact": _contact(row),
-        "items": _items(row),
+        "items": read_items(row, fallbacks),
         "visits_done": done,
         "visits_planned": planned,
         "next_visit_date": visit_date,
         "time_window": window,
         "due_date": due_date,
-        "instructions": _instructions(row),
+        "instructions": _instructions(row, fallbacks),
         "created_by": created_by,
         "created_at": created_at,
         "url": base + site.WORK_PATH.format(work_id=work_id),
@@ -161,20 +187,27 @@ def _number_of(link: LexborNode) -> tuple[str, int] | None:
     return (number, int(found.group(1))) if number else None
 
 
-def _status(row: LexborNode) -> str | None:
+def _status(row: LexborNode, fallbacks: set[str]) -> str | None:
     """Return the status badge's text ("Work Created")."""
-    badge = row.css_first(site.STATUS_BADGE) or row.css_first(site.STATUS_KIND)
+    badge = row.css_first(site.STATUS_BADGE)
+    if badge is None:
+        badge = row.css_first(site.STATUS_KIND)
+        if badge is not None:
+            fallbacks.add("status")
     return collapse(badge.text()) if badge is not None else None
 
 
-def _category(row: LexborNode) -> str | None:
+def _category(row: LexborNode, fallbacks: set[str]) -> str | None:
     """Return the colour bar's name: the text of its first tooltip (a row may show two bars,
     seen: the first is the category), found by its class, else (another class on another
     version) as the first hidden element, else as the bar's first text; then the bar's title."""
     bar = row.css_first(site.CATEGORY_BAR)
     if bar is None:
         return None
-    tooltip = bar.css_first(site.CATEGORY_TOOLTIP) or bar.css_first(site.HIDDEN)
+    tooltip = bar.css_first(site.CATEGORY_TOOLTIP)
+    if tooltip is None:
+        fallbacks.add("category")
+        tooltip = bar.css_first(site.HIDDEN)
     if tooltip is not None:
         name = collapse(tooltip.text())
     else:
@@ -183,15 +216,19 @@ def _category(row: LexborNode) -> str | None:
     return name or collapse(bar.attrs.get("title"))
 
 
-def _labelled(row: LexborNode) -> tuple[str | None, str | None]:
+def _labelled(row: LexborNode, fallbacks: set[str]) -> tuple[str | None, str | None]:
     """Return (reason, project): the text after a "Reason:" / "Project:" label
-    (<span class="muted">Reason:</span> AccuMeasure); None when a label is absent."""
-    found = {"reason": None, "project": None}
-    for label in row.css(_VISIBLE_LABEL):
+    (<span class="muted">Reason:</span> AccuMeasure); None when a label is absent. The label
+    is a span.muted (primary) or any span whose text is the label (fallback); "PO #:" is
+    recognised so that it is never taken for another."""
+    found = {"reason": None, "project": None, "po": None}
+    for label in row.css(_VISIBLE_LABEL_ANY):
         label_text = label.text()
         key = _LABELS.get(label_text.strip().casefold())
         if key is not None and found[key] is None and (parent := label.parent) is not None:
             found[key] = _after_label(label, label_text, parent)
+            if not is_match(label, site.LINE_LABEL):
+                fallbacks.add(key)
     return found["reason"], found["project"]
 
 
@@ -243,11 +280,11 @@ def _brand(location_link: LexborNode | None, block: LexborNode,
         return None
     node, block_id, left_block = location_link, block.mem_id, False
     # Climb out of the wrappers that hold only the link, to the link's own line.
-    following = _next_element(node)
+    following = next_element(node)
     while following is None and node.parent is not None:
         left_block = left_block or node.mem_id == block_id
         node = node.parent
-        following = _next_element(node)
+        following = next_element(node)
     if following is None:
         return None
     # Inside the block, the block's own address-info elements tell (no new query); a line
@@ -255,30 +292,36 @@ def _brand(location_link: LexborNode | None, block: LexborNode,
     if left_block or node.mem_id == block_id:
         holds_address = following.css_matches(site.ADDRESS_INFO)
     else:
-        holds_address = any(_within(info, following, block) for info in infos)
+        holds_address = any(within(info, following, block) for info in infos)
     return None if holds_address else collapse(following.text())
 
 
-def _address(infos: list[LexborNode]) -> tuple[str | None, ...]:
+def _address(infos: list[LexborNode], fallbacks: set[str]) -> tuple[str | None, ...]:
     """Given the customer block's ADDRESS_INFO elements, return (street, intersection, city,
     state, zip, county) from the first.
 
     The "City ST 12345" line anchors the rest: the first line before it is the street, any
-    line between them the intersection, the line after it the county.
+    line between them the intersection, the line after it the county. A city line of an
+    unknown shape (the fallback) costs only city, state and zip: the county is then the last
+    line reading "X County", the city line the one before it.
     """
-    lines = _lines(infos[0]) if infos else []
-    for anchor, line in enumerate(lines):
+    found = lines(infos[0]) if infos else []
+    for anchor, line in enumerate(found):
         city = _CITY_LINE.match(line)
         if city is not None:
             break
     else:
-        # Unknown shape: keep what is safe to say, and no guessed city.
-        county = next((line for line in lines[1:] if line.endswith("County")), None)
-        return lines[0] if lines else None, None, None, None, None, county
-    return (lines[0] if anchor >= 1 else None,
-            " ".join(lines[1:anchor]) if anchor >= 2 else None,
+        if len(found) < 2:
+            return found[0] if found else None, None, None, None, None, None
+        fallbacks.add("city")
+        county_at = next((i for i in range(len(found) - 1, 0, -1) if _COUNTY.search(found[i])), None)
+        city_at = county_at - 1 if county_at is not None else len(found) - 1
+        return (found[0], " ".join(found[1:city_at]) if city_at >= 2 else None, None, None, None,
+                found[county_at] if county_at is not None else None)
+    return (found[0] if anchor >= 1 else None,
+            " ".join(found[1:anchor]) if anchor >= 2 else None,
             city["city"], city["state"], city["zip"],
-            lines[anchor + 1] if anchor + 1 < len(lines) else None)
+            found[anchor + 1] if anchor + 1 < len(found) else None)
 
 
 def _contact(row: LexborNode) -> str | None:
@@ -293,54 +336,18 @@ def _contact(row: LexborNode) -> str | None:
                 break  # the block starts with bare text: read it line by line
         elif child.is_element_node:
             return collapse(child.text())
-    lines = _lines(block)
-    return lines[0] if lines else None
+    found = lines(block)
+    return found[0] if found else None
 
 
-def _items(row: LexborNode) -> list[dict]:
-    """Return the items: each group (div.text-xs.mb-2) is a heading, then "N x Name (CODE)"
-    lines whose code sits in span.muted."""
-    items = []
-    for group in row.css(site.ITEM_GROUP):
-        heading, *lines = _elements(group) or [None]
-        if heading is None or not lines:
-            continue
-        category = collapse(heading.text())
-        codes = _first_in_each(lines, group.css(site.ITEM_CODE), group)
-        for line, code_span in zip(lines, codes):
-            items.append(_item(category, line, code_span))
-    return items
-
-
-def _item(category: str | None, line: LexborNode, code_span: LexborNode | None) -> dict:
-    """Return one item from its line ("6 x All Dispensers (2861)") and the line's code span."""
-    text = line.text(separator=" ")
-    code = None
-    if code_span is not None:
-        code_text = code_span.text(separator=" ")
-        before, _, after = text.rpartition(code_text)
-        text = before + after
-        code = collapse(code_text.strip().strip("()"))
-    text = collapse(text) or ""
-    quantity_and_name = _ITEM_LINE.match(text)
-    if quantity_and_name is None:
-        raise LayoutNotRecognised(
-            f"an item line does not read 'N x Name': {text or None!r}",
-            selector=site.ITEM_GROUP_SHOWN,
-        )
-    # Read from collapsed text, the name is collapsed already.
-    return {"category": category, "quantity": int(quantity_and_name.group(1)),
-            "name": quantity_and_name.group(2) or None, "code": code}
-
-
-def _visits(row: LexborNode, base: str) -> tuple:
+def _visits(row: LexborNode, base: str, fallbacks: set[str]) -> tuple:
     """Return (visits_done, visits_planned, next_visit_date, time_window, due_date, visit_url):
     the counts from the counter's title "0 / 1", the rest from the Next Visit link (the
     absolute visit URL; all None without a Next Visit link)."""
-    return (*_counter(row), *_next_visit(row, base))
+    return (*_counter(row, fallbacks), *_next_visit(row, base, fallbacks))
 
 
-def _counter(row: LexborNode) -> tuple[int | None, int | None]:
+def _counter(row: LexborNode, fallbacks: set[str]) -> tuple[int | None, int | None]:
     """Return (done, planned) from the first counter whose title reads "0 / 1", else from the
     first visible element whose text reads so ("1 / 1 visits"); (None, None) without one."""
     for counter in row.css(site.VISIT_COUNTER):
@@ -353,17 +360,20 @@ def _counter(row: LexborNode) -> tuple[int | None, int | None]:
         if node.is_element_node and node.mem_id != row.mem_id and node.mem_id not in hidden:
             found = _COUNTER.match(collapse(node.text(separator=" ")) or "")
             if found:
+                fallbacks.update(("visits_done", "visits_planned"))
                 return int(found.group(1)), int(found.group(2))
     return None, None
 
 
-def _next_visit(row: LexborNode, base: str) -> tuple[str | None, ...]:
+def _next_visit(row: LexborNode, base: str, fallbacks: set[str]) -> tuple[str | None, ...]:
     """Return (next_visit_date, time_window, due_date, visit_url) from the Next Visit link;
     all None without one."""
     link = row.css_first(site.NEXT_VISIT_LINK)
     if link is None:
         link = next((a for a in row.css(site.VISIT_LINK)
                      if _VISIT_LINK.search(a.attrs.get("href") or "")), None)
+        if link is not None:
+            fallbacks.add("next_visit_date")
     if link is None:
         return None, None, None, None
     # Searched collapsed: the link's text is mostly indentation, and whitespace runs (one
@@ -388,7 +398,7 @@ def _absolute(base: str, href: str | None) -> str | None:
     return urljoin(base + "/", href)
 
 
-def _instructions(row: LexborNode) -> str | None:
+def _instructions(row: LexborNode, fallbacks: set[str]) -> str | None:
     """Return the full instructions, line breaks kept and trimmed; None when empty or absent.
 
     The full copy is the pre-wrap inside a hidden element (the tooltip, whatever its class);
@@ -397,22 +407,28 @@ def _instructions(row: LexborNode) -> str | None:
     """
     candidates = row.css(site.INSTRUCTIONS_HIDDEN_COPY)
     if not candidates:
-        candidates = [copy for copy in row.css(site.INSTRUCTIONS_COPY) if not _truncated(copy)]
+        copies = row.css(site.INSTRUCTIONS_COPY)
+        candidates = [copy for copy in copies if not _truncated(copy)]
+        if not copies:
+            # No pre-wrap at all (the utility renamed or gone): the span of the hidden tooltip.
+            candidates = row.css(site.INSTRUCTIONS_FALLBACK)
+            if candidates:
+                fallbacks.add("instructions")
         if not candidates:
             return None
     # The full copy is never shorter than a truncated one: the longest wins a tie.
-    texts = [_source_text(copy) for copy in candidates]
+    texts = [source_text(copy) for copy in candidates]
     return max(texts, key=len).strip() or None
 
 
 def _truncated(copy: LexborNode) -> bool:
     """Return True when the next element after the copy is the "more..." link."""
-    following = _next_element(copy)
+    following = next_element(copy)
     return following is not None and following.tag == "a" and \
         bool(_MORE_LINK.match(following.text()))
 
 
-def _creator(row: LexborNode) -> tuple[str | None, str | None]:
+def _creator(row: LexborNode, fallbacks: set[str]) -> tuple[str | None, str | None]:
     """Return created_by and created_at from div.work-creator ("Dana Ortiz • 04/08/2026 09:41am")."""
     block = row.css_first(site.CREATOR)
     if block is None:
@@ -421,120 +437,12 @@ def _creator(row: LexborNode) -> tuple[str | None, str | None]:
     name, bullet, stamp_text = text.rpartition(site.CREATOR_SEPARATOR)
     if not bullet:
         # No bullet: fall back to the title, "Created by: <name> MM/DD/YYYY hh:mmam".
+        fallbacks.update(("created_by", "created_at"))
         title = collapse(block.attrs.get("title")) or text
         stamp = _STAMP.search(title)
         name = _CREATED_BY.sub("", title[: stamp.start()] if stamp else title)
         stamp_text = stamp.group(0) if stamp else ""
     return collapse(name), _iso_stamp(stamp_text)
-
-
-# --- text and tree helpers ---------------------------------------------------------------------
-
-def _elements(node: LexborNode) -> list[LexborNode]:
-    """Return the node's child elements (no text, no comments), in order."""
-    return [child for child in node.iter() if child.is_element_node]
-
-
-def _within(node: LexborNode, ancestor: LexborNode, limit: LexborNode) -> bool:
-    """Return True when `ancestor` is the node or one of its ancestors, looking no higher than
-    `limit` (an ancestor of both)."""
-    target, stop = ancestor.mem_id, limit.mem_id
-    while node is not None:
-        node_id = node.mem_id
-        if node_id == target:
-            return True
-        if node_id == stop:
-            return False
-        node = node.parent
-    return False
-
-
-def _first_in_each(parts: list[LexborNode], found: list[LexborNode],
-                   container: LexborNode) -> list[LexborNode | None]:
-    """Given child elements of `container` and elements found in it (document order), return
-    for each part the first found element that is the part or inside it (None without one):
-    what part.css_first() gives, from one query of the container."""
-    index = {part.mem_id: i for i, part in enumerate(parts)}
-    stop = container.mem_id
-    firsts: list[LexborNode | None] = [None] * len(parts)
-    for element in found:
-        node = element
-        while node is not None and node.mem_id != stop:
-            i = index.get(node.mem_id)
-            if i is not None:  # the part holding it: the ancestor that is a child of container
-                if firsts[i] is None:
-                    firsts[i] = element
-                break
-            node = node.parent
-    return firsts
-
-
-def _next_element(node: LexborNode) -> LexborNode | None:
-    """Return the next sibling that is an element (skipping text and comments), or None."""
-    following = node.next
-    while following is not None and not following.is_element_node:
-        following = following.next
-    return following
-
-
-def _source_text(node: LexborNode) -> str:
-    """Return the text exactly as in the source (DOM textContent), a <br> read as a line
-    break: what a pre-wrap element shows."""
-    only = node.first_child
-    if only is not None and only.next is None and only.is_text_node:
-        return only.text_content  # one text, no <br> (every copy seen)
-    parts = []
-    for child in node.traverse(include_text=True):
-        if child.is_text_node:
-            parts.append(child.text_content)
-        elif child.tag == "br":
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _lines(node: LexborNode) -> list[str]:
-    """Return the text as the lines a reader sees: block elements and <br> end a line; each
-    line collapsed and trimmed; empty lines dropped."""
-    lines: list[str] = []
-    buffer: list[str] = []
-    _walk_lines(node, lines, buffer)
-    if buffer:
-        _end_line(lines, buffer)
-    return lines
-
-
-def _walk_lines(parent: LexborNode, lines: list[str], buffer: list[str]) -> None:
-    """Add the text under `parent` to the line being built (`buffer`), ending lines (into
-    `lines`) at the edges of block elements and at <br>."""
-    for child in parent.iter(include_text=True):
-        text = child.text_content  # None but for text
-        if text is not None:
-            buffer.append(text)
-            continue
-        tag = child.tag
-        if tag[0] == "-":  # "-comment", ...
-            continue
-        block = tag in _BLOCK_TAGS
-        if block or tag == "br":
-            if buffer:
-                _end_line(lines, buffer)
-            if not block:
-                continue
-        only = child.first_child  # (an inline element is part of the current line)
-        if only is not None and only.next is None and only.is_text_node:
-            buffer.append(only.text_content)  # one text (most lines): no walk below
-        elif only is not None:
-            _walk_lines(child, lines, buffer)
-        if block and buffer:
-            _end_line(lines, buffer)
-
-
-def _end_line(lines: list[str], buffer: list[str]) -> None:
-    """End the line being built: add it to `lines` collapsed (unless blank), empty `buffer`."""
-    line = " ".join("".join(buffer).split())
-    buffer.clear()
-    if line:
-        lines.append(line)
 
 
 # The rows of a page share a handful of visit, due and creation days: each is worked out once.

@@ -37,7 +37,10 @@ LOGGED_IN_LAYOUT = "div.top-bar, #sidebar.side-nav"
 
 # --- The work list (seen: work-list-length-aware.html) -------------------------------------
 
-ROWS = "div.row.work-list-item"
+# The row is found by its semantic class alone: `row py-2` beside it are styling utilities that
+# a release may rename (seen: work-list-length-aware.html and rows-2025-04.html, both
+# `div.row.py-2.work-list-item.w-<id>`).
+ROWS = "div.work-list-item"
 # The rows' container (seen): one wrapper div per order inside it.
 ROWS_CONTAINER = "div.mt-2.bg-white"
 # The list's pager, in both of its versions: div.length-aware-pagination (seen) and
@@ -228,11 +231,16 @@ CATEGORY_TOOLTIP = TOOLTIP  # seen: work-list-length-aware.html
 # (work-status-open, work-status-in-progress, seen), read when the wrapper is missing (unknown).
 STATUS_BADGE = ".work-status-badge"  # seen: work-list-length-aware.html
 STATUS_KIND = '[class*="work-status-"]'  # seen; as a fallback: unknown
-# "Reason: ..." and "Project: ..." lines: a span.muted label, the value after it
-# (seen: work-list-length-aware.html; one row has no Project line).
-LINE_LABEL = "span.muted"  # seen: work-list-length-aware.html
+# "Reason: ...", "Project: ..." and "PO #: ..." lines: a span.muted label, the value after it
+# (seen: work-list-length-aware.html, one row has no Project line; PO #: rows-2025-04.html).
+# Labels are read by their text, never by position.
+LINE_LABEL = "span.muted"  # primary (seen: work-list-length-aware.html, rows-2025-04.html)
+# Fallback: any span whose whole text is the label (`muted` is a styling utility a release
+# may rename; the label texts are the contract).
+LINE_LABEL_ANY = "span"
 REASON_LABEL = "Reason:"  # seen
 PROJECT_LABEL = "Project:"  # seen
+PO_LABEL = "PO #:"  # seen: rows-2025-04.html (not a stored field; never taken for another)
 # div.work-creator "Dana Ortiz • 11/29/2024 01:09pm" (seen: work-list-length-aware.html); its
 # title "Created by: <name>  MM/DD/YYYY hh:mmam" (seen) is read when the bullet is missing (unknown).
 CREATOR = ".work-creator"  # seen: work-list-length-aware.html
@@ -249,16 +257,26 @@ CUSTOMER_LINK = 'a[href*="/app/customers/"]'  # both links; told apart by the pa
 CUSTOMER_LINK_PATTERN = r"/app/customers/(\d+)/?$"  # seen
 LOCATION_LINK_PATTERN = r"/app/customers/locations/(\d+)/?$"  # seen
 ADDRESS_INFO = ".address-info"  # seen
-CITY_LINE_PATTERN = r"^(?P<city>.+?),?\s+(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$"  # seen
+# The ZIP: five digits (seen: both captures), ZIP+4 with a hyphen (seen: work-list-length-
+# aware.html) or without one ("Orlando FL 328062464", seen: rows-2025-04.html), kept as shown.
+CITY_LINE_PATTERN = r"^(?P<city>.+?),?\s+(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-?\d{4})?)$"
+# A city line of an unknown shape costs only city, state and zip: the county is the last line
+# ending so (seen: "Orange County"), the city line the one before it, the street the first.
+COUNTY_LINE_PATTERN = r"\bCounty$"  # seen: both captures
 # The contact block: unlabelled lines, the first is the contact (seen: work-list-length-aware.html).
 CONTACT_NAME = ".contact-name"  # seen: work-list-length-aware.html
 
 # Items: groups, each a category line then lines "N x Name (CODE)", the code in span.muted
 # (seen: work-list-length-aware.html; an item without a code: unknown, tolerated).
-ITEM_GROUP = "div.text-xs.mb-2"  # seen: work-list-length-aware.html
+ITEM_GROUP = "div.text-xs.mb-2"  # primary (seen: work-list-length-aware.html, rows-2025-04.html)
 ITEM_GROUP_SHOWN = "div.text-xs.mb-2 (item line)"  # how errors name an item line
 ITEM_CODE = "span.muted"  # seen: work-list-length-aware.html
 ITEM_LINE_PATTERN = r"^(\d+)\s*x\s*(.*)$"  # seen; case-insensitive
+# Fallback where the group's utility classes are renamed or gone: an item line is an element
+# whose text reads "N x Name" (seen: every item of both captures), its group the line's parent,
+# the group's heading its first element that is no item line; the code the trailing "(CODE)".
+ITEM_LINE_FALLBACK_PATTERN = r"^\d+\s*x\s+\S"  # case-insensitive
+ITEM_CODE_PATTERN = r"\s*\(([^()]*)\)\s*$"  # "(2861)", "(CAL-SERV)" (seen)
 
 # Visits: the counter's title "0 / 1" (done / planned; seen: work-list-length-aware.html), or
 # its text "0 / 1 visits" when it has no title (unknown). The Next Visit link (seen) holds the
@@ -281,6 +299,10 @@ INSTRUCTIONS_COPY = ".pre-wrap"  # seen: work-list-length-aware.html
 # less cost in lexbor (which walks the row once per entry of a list); not `:is(A, B) .pre-wrap`:
 # lexbor reads `:is(A) B` as A being B's parent.
 INSTRUCTIONS_HIDDEN_COPY = INSTRUCTIONS_COPY + ":is({})".format(
+    ", ".join(f"{hidden} *" for hidden in (TOOLTIP, *HIDDEN.split(", "))))
+# Fallback where the copy's `pre-wrap` utility is renamed or gone: the span inside a hidden
+# element (seen: the tooltip's only span is the full copy; the category's tooltip holds none).
+INSTRUCTIONS_FALLBACK = "span:is({})".format(
     ", ".join(f"{hidden} *" for hidden in (TOOLTIP, *HIDDEN.split(", "))))
 MORE_LINK_PATTERN = r"^\s*more\b"  # the link after the truncated copy (seen); case-insensitive
 
@@ -318,35 +340,50 @@ EQUIPMENT_EXPANDED_TITLE = "Hide equipment"  # seen
 EQUIPMENT_COLLAPSED_TITLE = "Show equipment"  # unknown (docs/workfossa-site.md)
 EQUIPMENT_GROUP_EXPANDED = f'a[title="{EQUIPMENT_EXPANDED_TITLE}"]'  # seen
 EQUIPMENT_GROUP_COLLAPSED = f'a[title="{EQUIPMENT_COLLAPSED_TITLE}"]'  # click it to expand
-EQUIPMENT_GROUP_NAME = "span.bold"  # "Dispenser" (seen; styled capitalize: source text read)
+EQUIPMENT_GROUP_NAME = "span.bold"  # primary: "Dispenser" (seen; styled capitalize: source text read)
+# Fallback (`bold` is a styling utility): the toggle's text less its count, "Dispenser (8)" (seen).
+EQUIPMENT_TOGGLE = f'a[title="{EQUIPMENT_EXPANDED_TITLE}"], a[title="{EQUIPMENT_COLLAPSED_TITLE}"]'
 EQUIPMENT_GROUP_COUNT_PATTERN = r"\((\d+)\)"  # "(8)" (seen)
 DISPENSER_GROUP_NAME = "Dispenser"  # seen; compared case-insensitively
 # One piece of equipment: div.py-1.5 (every other one also .bg-gray-50), seen. The attribute
 # form, because "." in a class name needs escaping in CSS.
+# Primary: EQUIPMENT_ITEM. Fallback where `py-1.5` (a styling utility) is renamed or gone: each
+# title line (below) marks one block, the widest element around it holding no other title.
 EQUIPMENT_ITEM = 'div[class~="py-1.5"]'  # seen: equipment-dispensers.html
-# The title line "1/2 - Regular, Plus, Diesel - Gilbarco": the direct text of this element
-# (seen), split at " - " into the fuelling positions, the grades (a comma list) and the make.
-EQUIPMENT_TITLE = ".px-2 > .flex > div"  # seen: equipment-dispensers.html
+# The title line "1/2 - Regular, Plus, Diesel - Gilbarco": the block's first div whose own text
+# (not its children's) reads EQUIPMENT_TITLE_PATTERN (seen: equipment-dispensers.html, where it
+# stood three wrappers deep; docs/workfossa-site.md: the wrappers are not the contract), split at
+# " - " into the fuelling positions, the grades (a comma list) and the make.
+EQUIPMENT_TITLE = "div"
+EQUIPMENT_TITLE_PATTERN = r"^\S+ - \S"  # positions, then " - " (seen: all 8; JS and Python alike)
 EQUIPMENT_TITLE_SEPARATOR = " - "  # seen
 EQUIPMENT_GRADE_SEPARATOR = ","  # seen
-EQUIPMENT_SERIAL = "div.muted.text-tiny"  # "S/N: SN60372" (seen)
+EQUIPMENT_SERIAL = "div.muted.text-tiny"  # primary: "S/N: SN60372" (seen)
+# Fallback: the block's first element whose own text reads EQUIPMENT_SERIAL_PATTERN.
 EQUIPMENT_SERIAL_PATTERN = r"^S/N:?\s*(.*)$"  # seen; case-insensitive
 # "Make: Gilbarco" and an optional "Model: NL3": a label span, the value after it (seen; one
 # of the 8 has no Model line). Styled upper-case: the source text is compared, case-folded.
-EQUIPMENT_SPEC_LABEL = "span.muted.uppercase"  # seen: equipment-dispensers.html
+EQUIPMENT_SPEC_LABEL = "span.muted.uppercase"  # primary (seen: equipment-dispensers.html)
+EQUIPMENT_SPEC_LABEL_ANY = "span"  # fallback: any span whose text is the label (utilities renamed)
 EQUIPMENT_MAKE_LABEL = "Make:"  # seen
 EQUIPMENT_MODEL_LABEL = "Model:"  # seen
 # The custom fields: label/value pairs (Grade, Stand Alone Code, Number of Nozzles (per side),
 # Meter Type; seen), the label's text styled upper-case (source text read).
 EQUIPMENT_FIELDS = ".custom-fields-view"  # seen
 EQUIPMENT_FIELD_LABEL = "div.muted.uppercase.text-xs"  # seen
-EQUIPMENT_FIELD_VALUE = "div.text-xs.mt-1"  # seen, beside its label
+EQUIPMENT_FIELD_VALUE = "div.text-xs.mt-1"  # seen, the element after its label
+# Fallback where those utilities are renamed or gone: the view's innermost elements (no child
+# elements), paired in order, label then value (seen: every pair of the capture so).
 # The tab in the browser (workfossa/locations.py). Unknown markup: what can be a tab (links,
 # buttons, ARIA tabs, list items; the innermost whose whole text is EQUIPMENT_TAB_TEXT is
 # clicked), preferred in this order over a same-named link elsewhere (a top-bar menu entry
 # "Equipment" would navigate away): an ARIA tab, then one inside something tab-like.
 EQUIPMENT_TAB_CANDIDATES = 'a, button, [role="tab"], li'
+# Second way to the tab, when none reads "Equipment" (seen in use, docs/workfossa-site.md).
+EQUIPMENT_TAB_DUSK = '[dusk="equipment-tab"]'
 EQUIPMENT_TAB_PREFERRED = ['[role="tab"], [role="tablist"] *', '[class*="tab"] *, [class*="tab"]']
 # A tab with no equipment at all (unknown text on the real site; the simulated site's "No
 # equipment found."): read as no Dispenser group at once, instead of once the page is quiet.
 NO_EQUIPMENT_PATTERN = r"^\s*no equipment\b"  # JavaScript and Python regex alike; case-insensitive
+# A deleted location's page (seen in use, docs/workfossa-site.md): that location's own error.
+LOCATION_DELETED_TEXT = "Could not find this location. It may have been deleted."
