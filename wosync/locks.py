@@ -109,3 +109,8 @@ class FileLock:
 def account_lock_path(locks_dir: Path, username: str) -> Path:
     """Return the lock file path of an account (its name made safe for a file name)."""
     return locks_dir / f"sync-{file_safe(username)}.lock"
+
+
+def daemon_lock_path(locks_dir: Path) -> Path:
+    """Given the locks folder, return the daemon's lock file path (one daemon per data folder)."""
+    return locks_dir / "daemon.lock"

@@ -36,9 +36,9 @@ MIN_INTERVAL_HOURS = 0.25
 MAX_INTERVAL_HOURS = 24
 DEFAULT_INTERVAL_HOURS = 1.0
 
-# Words accepted by make_rule for "no active hours" (so `schedule update --active-hours always`
-# can clear a window).
-ALWAYS_WORDS = frozenset({"", "always", "24/7"})
+# The words that mean "no active hours" (24/7), in any case, wherever active hours are read
+# (parse_window: `schedule create` and `schedule update` alike).
+ALWAYS_WORDS = frozenset({"always", "off", "none", "24/7"})
 
 # The first retry waits this long; each further failure doubles it, up to the interval.
 FIRST_RETRY_DELAY = timedelta(minutes=1)
@@ -166,6 +166,15 @@ def parse_active_hours(text: str) -> tuple[int, int]:
     return start, end
 
 
+def parse_window(text: str) -> tuple[int, int] | tuple[None, None]:
+    """Given --active-hours text, return (None, None) for a word of ALWAYS_WORDS ("always",
+    "off", "none", "24/7", any case: no window, 24/7), else (start, end) from parse_active_hours
+    (UsageError for anything else)."""
+    if (text or "").strip().lower() in ALWAYS_WORDS:
+        return None, None
+    return parse_active_hours(text)
+
+
 def validate_timezone(name: str) -> str:
     """Given an IANA time-zone name, return it; raise UsageError when the zone is unknown."""
     try:
@@ -212,14 +221,12 @@ def make_rule(
     """Given user input (an interval, "START-END" active hours, a zone), return a checked rule.
 
     Every part is validated with the parse_* functions above (UsageError on bad input).
-    ``interval`` None means the default of 1 hour; ``active_hours`` None, "", "always" or
-    "24/7" means no window.
+    ``interval`` None means the default of 1 hour; ``active_hours`` None or blank (not given)
+    or a word of ALWAYS_WORDS means no window.
     """
     hours = DEFAULT_INTERVAL_HOURS if interval is None else parse_interval(interval)
     zone = local_timezone() if timezone is None else validate_timezone(timezone)
-    if active_hours is None or active_hours.strip().lower() in ALWAYS_WORDS:
-        return ScheduleRule(interval_hours=hours, timezone=zone)
-    start, end = parse_active_hours(active_hours)
+    start, end = parse_window(active_hours) if active_hours and active_hours.strip() else (None, None)
     return ScheduleRule(hours, active_start_hour=start, active_end_hour=end, timezone=zone)
 
 

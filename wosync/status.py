@@ -3,7 +3,8 @@ line a status bar shows (`wosync status --line`).
 
 Given the store and the current time, return JSON-ready records; render.py colours them.
 The line is read every few seconds by tmux, polybar or waybar, so this module imports only
-what it needs at the top (schedules and Rich are loaded by the full report alone).
+what it needs at the top; the rest is imported where it is used. Instants are written by
+wosync.schedule_rules.when_text, in the status bar's short form.
 """
 
 from __future__ import annotations
@@ -130,17 +131,6 @@ PHASE_WORDS = {"initializing": "starting", "logging_in": "logging in", "scraping
 _STEP = {"scraping": re.compile(r"page (\d+)(?: of (\d+))?"), "equipment": re.compile(r"(\d+) of (\d+)")}
 
 
-def when_text(moment: datetime, now: datetime, zone: tzinfo | None = None) -> str:
-    """Given an instant and now, return it in local time: "14:30" today, "Tue 14:30" within a
-    week, else "2026-12-03"."""
-    local, today = moment.astimezone(zone), now.astimezone(zone)
-    if local.date() == today.date():
-        return local.strftime("%H:%M")
-    if abs((local.date() - today.date()).days) < 7:
-        return local.strftime("%a %H:%M")
-    return local.strftime("%Y-%m-%d")
-
-
 def _reason(run: dict[str, Any]) -> str:
     """Given a run that did not succeed, return why in a few of wosync's own words (never site text)."""
     kind = run.get("error_kind") or run["status"]
@@ -160,12 +150,12 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
     is "✗ sync failed 02:20 (login rejected)"; else "✓ 218 orders · next 14:30".
     """
     from wosync.render import clean
+    from wosync.schedule_rules import earliest_next_run, when_text
 
     live = [dict(account=a, **s) for a, s in _live_runs(store, now).items() if s["status"] == "in_progress"]
     rows = store.list_schedules()
     orders = store.count_orders()
-    enabled = [from_iso(r["next_run"]) for r in rows if r["enabled"] and r["next_run"]]
-    next_run = min(enabled) if enabled else None
+    next_run = earliest_next_run(rows)
     finished = store.latest_finished_runs()
     failing = [r for r in finished if r["status"] in FAILED_STATUSES]
     newest = max(finished, key=lambda r: r["id"]) if finished else None
@@ -173,10 +163,10 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
 
     tooltip = [f"{orders['active']} active work orders, {orders['completed']} completed"]
     for run in sorted(finished, key=lambda r: r["account"]):
-        tooltip.append(f"{clean(run['account'])}: last sync {run['status']} {when_text(from_iso(run['started_at']), now, zone)}"
+        tooltip.append(f"{clean(run['account'])}: last sync {run['status']} {when_text(from_iso(run['started_at']), now, zone, short=True)}"
                        + (f": {clean(run['error_message'])[:200]}" if run.get("error_message") else ""))
     if next_run is not None:
-        tooltip.append(f"next sync {when_text(next_run, now, zone)}")
+        tooltip.append(f"next sync {when_text(next_run, now, zone, short=True)}")
     percentage = 100
     syncing = None
     if live:
@@ -197,7 +187,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
         run = shown_run
         state, percentage = "failed", 0
         verb = {"partial": "partial", "interrupted": "interrupted"}.get(run["status"], "failed")
-        text = f"{SYMBOL['failed']} sync {verb} {when_text(from_iso(run['started_at']), now, zone)} ({_reason(run)})"
+        text = f"{SYMBOL['failed']} sync {verb} {when_text(from_iso(run['started_at']), now, zone, short=True)} ({_reason(run)})"
     else:
         state = "ok"
         if next_run is None:
@@ -205,7 +195,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
         elif next_run <= now:
             upcoming = "next now"
         else:
-            upcoming = f"next {when_text(next_run, now, zone)}"
+            upcoming = f"next {when_text(next_run, now, zone, short=True)}"
         text = f"{SYMBOL['ok']} {orders['active']} orders · {upcoming}"
     last = None
     if shown_run is not None:

@@ -239,6 +239,21 @@ def test_update_changes_the_interval_and_recomputes_the_next_run(cli, wosync_hom
     assert schedule["active_start_hour"] is None and schedule["next_run"] == "2026-11-29T19:00:00Z"
 
 
+@pytest.mark.parametrize("word", ["always", "off", "none", "24/7", "OFF", " Always "])
+def test_create_and_update_take_the_same_words_for_no_active_hours(cli, word):
+    # create refused "off" and "none" while update took them: one set of words now serves both.
+    with travel(MORNING_IN_NEW_YORK):
+        created = cli("schedule", "create", "--active-hours", word, "--timezone", "UTC")
+        assert created.exit_code == 0, created.output
+        assert cli("schedule", "create", "--active-hours", "6-22", "--timezone", "UTC").exit_code == 0
+        updated = cli("schedule", "update", "2", "--active-hours", word)
+        assert updated.exit_code == 0, updated.output
+    for schedule in listed(cli):
+        assert (schedule["active_start_hour"], schedule["active_end_hour"]) == (None, None)
+        assert schedule["next_run"] == "2026-11-29T15:00:00Z"  # 24/7: due at once
+    assert "always" in created.stdout and "always" in updated.stdout
+
+
 def test_update_with_bad_values_changes_nothing(cli, error_line):
     cli("schedule", "create", "--interval", "2", "--timezone", "UTC")
     before = listed(cli)

@@ -18,9 +18,8 @@ import pytest
 
 from wosync import config, schedules
 from wosync.clock import from_iso
-from wosync.daemon import (
-    Daemon, clock_jump, due_schedules, plan_after_run, run_schedule, status_line, when_text,
-)
+from wosync.daemon import Daemon, run_schedule, status_line
+from wosync.schedule_rules import clock_jump, due_schedules, plan_after_run, when_text
 from wosync.locks import FileLock, account_lock_path
 from wosync.sdnotify import Notifier
 from wosync.store import Store

@@ -7,11 +7,30 @@ comment, so a reader can check each expectation against a calendar.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from wosync.errors import ExitCode, UsageError
+from wosync.schedule_rules import (
+    CLOCK_JUMP_TOLERANCE_SECONDS,
+    after_failed_start,
+    after_missing_account,
+    after_skip,
+    clock_jump,
+    counters_after_run,
+    due_schedules,
+    earliest_next_run,
+    on_create,
+    on_pause,
+    on_resume,
+    on_update,
+    plan_after_run,
+    unplanned_schedules,
+    when_text,
+)
 from wosync.schedules import (
+    ALWAYS_WORDS,
     DEFAULT_INTERVAL_HOURS,
     ScheduleRule,
     describe_window,
@@ -25,6 +44,7 @@ from wosync.schedules import (
     next_window_start,
     parse_active_hours,
     parse_interval,
+    parse_window,
     retry_delay,
     validate_timezone,
 )
@@ -430,3 +450,126 @@ def test_local_timezone_falls_back_to_etc_timezone_then_localtime_then_utc(tmp_p
 )
 def test_describe_window(the_rule, text):
     assert describe_window(the_rule) == text
+
+
+# --- a schedule's life (wosync.schedule_rules) ----------------------------------------------
+
+
+def row_of(the_rule: ScheduleRule, **columns) -> dict:
+    """A schedules row as the store returns it (times as UTC ISO text)."""
+    base = {"id": 1, "enabled": 1, "next_run": None, "last_run": None, "last_success": None,
+            "consecutive_failures": 0, "interval_hours": the_rule.interval_hours,
+            "active_start_hour": the_rule.active_start_hour, "active_end_hour": the_rule.active_end_hour,
+            "timezone": the_rule.timezone}
+    return {**base, **columns}
+
+
+@pytest.mark.parametrize("text", ["always", "off", "none", "24/7", "OFF", " None "])
+def test_parse_window_takes_every_word_for_no_window(text):
+    assert parse_window(text) == (None, None)
+    assert make_rule("1", text, "UTC").always_active
+
+
+def test_parse_window_reads_hours_and_refuses_the_rest():
+    assert parse_window("22-6") == (22, 6)
+    with pytest.raises(UsageError, match="START-END"):
+        parse_window("never")
+    assert ALWAYS_WORDS == {"always", "off", "none", "24/7"}
+
+
+def test_on_create_runs_at_once_inside_the_window_and_never_when_paused():
+    assert on_create(rule(6, 22), utc(2026, 3, 10, 9)) == utc(2026, 3, 10, 9)
+    assert on_create(rule(6, 22), utc(2026, 3, 10, 23)) == utc(2026, 3, 11, 6)
+    assert on_create(rule(6, 22), utc(2026, 3, 10, 9), paused=True) is None
+
+
+def test_pause_and_resume():
+    assert on_pause() == {"enabled": 0, "next_run": None}
+    paused = row_of(rule(6, 22), enabled=0, consecutive_failures=3)
+    assert on_resume(paused, utc(2026, 3, 10, 9)) == {"enabled": 1, "next_run": utc(2026, 3, 10, 9)}
+    assert on_resume(paused, utc(2026, 3, 10, 22)) == {"enabled": 1, "next_run": utc(2026, 3, 11, 6)}
+
+
+def test_on_update_plans_from_the_last_start_or_from_now():
+    now = utc(2026, 3, 10, 9, 30)
+    ran = row_of(rule(), last_run="2026-03-10T09:00:00Z")
+    assert on_update(ran, {"interval_hours": 4.0}, now) == {"interval_hours": 4.0, "next_run": utc(2026, 3, 10, 13)}
+    # A window that excludes the next regular run moves it to the next opening.
+    changes = {"active_start_hour": 6, "active_end_hour": 12}
+    assert on_update(ran, {**changes, "interval_hours": 4.0}, now)["next_run"] == utc(2026, 3, 11, 6)
+    never_ran = row_of(rule(6, 22))
+    assert on_update(never_ran, {"interval_hours": 2.0}, now)["next_run"] == now
+    # A paused schedule gets no next run; only the changes are written.
+    assert on_update(row_of(rule(), enabled=0), {"interval_hours": 2.0}, now) == {"interval_hours": 2.0}
+
+
+def test_counters_after_run():
+    started = utc(2026, 3, 10, 9)
+    assert counters_after_run(3, started, True) == {"last_run": started, "last_success": started,
+                                                   "consecutive_failures": 0}
+    assert counters_after_run(3, started, False) == {"last_run": started, "consecutive_failures": 4}
+    assert counters_after_run(0, started, False) == {"last_run": started, "consecutive_failures": 1}
+
+
+def test_plan_after_run_success_failure_and_rejected_credentials():
+    now = utc(2026, 3, 10, 9, 5)
+    hourly = rule(interval=1.0)
+    started = {"started_at": "2026-03-10T09:00:00Z"}
+    assert plan_after_run(hourly, {**started, "status": "success"}, 0, now, 0.0) == utc(2026, 3, 10, 10)
+    assert plan_after_run(hourly, {**started, "status": "success"}, 0, now, 0.0,
+                          test_interval=timedelta(seconds=30)) == now  # 09:00:30 is past: now
+    assert plan_after_run(hourly, {**started, "status": "failed"}, 3, now, 0.0) == now + timedelta(minutes=4)
+    assert plan_after_run(hourly, {**started, "status": "partial"}, 1, now, 0.0) == now + timedelta(minutes=1)
+    rejected = {**started, "status": "failed", "error_kind": "credentials_rejected"}
+    assert plan_after_run(hourly, rejected, 1, now, 0.0) == utc(2026, 3, 10, 10)
+    interrupted = {**started, "status": "interrupted"}
+    assert plan_after_run(hourly, interrupted, 1, now, 0.0, stopping=True) == now
+    assert plan_after_run(hourly, interrupted, 1, now, 0.0) == now + timedelta(minutes=1)
+
+
+def test_a_skip_retries_soon_without_counting_a_failure():
+    now = utc(2026, 3, 10, 9)
+    assert after_skip(row_of(rule(), consecutive_failures=2), now, 0.0) == {"next_run": now + timedelta(minutes=1)}
+
+
+def test_a_missing_account_counts_a_failure_and_waits_for_the_next_regular_run():
+    now = utc(2026, 3, 10, 9)
+    changes = after_missing_account(row_of(rule(interval=2.0), consecutive_failures=1), now, 0.5)
+    assert changes == {"consecutive_failures": 2, "next_run": utc(2026, 3, 10, 11)}
+
+
+def test_a_failed_start_counts_a_failure_and_backs_off():
+    now = utc(2026, 3, 10, 9)
+    changes = after_failed_start(row_of(rule(), consecutive_failures=2), now, 0.0)
+    assert changes == {"consecutive_failures": 3, "next_run": now + timedelta(minutes=4)}
+
+
+def test_which_schedules_are_unplanned_due_and_earliest():
+    rows = [
+        row_of(rule(), id=1, next_run="2026-03-10T09:00:00Z"),
+        row_of(rule(), id=2, next_run="2026-03-10T08:00:00Z"),
+        row_of(rule(), id=3, next_run="2026-03-10T07:00:00Z", enabled=0),  # paused: never counts
+        row_of(rule(), id=4, next_run=None),
+        row_of(rule(), id=5, next_run="2026-03-10T10:00:00Z"),
+    ]
+    assert [r["id"] for r in unplanned_schedules(rows)] == [4]
+    assert [r["id"] for r in due_schedules(rows, utc(2026, 3, 10, 9))] == [2, 1]  # most overdue first
+    assert earliest_next_run(rows) == utc(2026, 3, 10, 8)
+    assert earliest_next_run([rows[2], rows[3]]) is None
+
+
+def test_clock_jump_beyond_the_tolerance_only():
+    assert clock_jump(2.0, 2.0 + CLOCK_JUMP_TOLERANCE_SECONDS) is None
+    assert clock_jump(2.0, 3602.0) == pytest.approx(3600)
+    assert clock_jump(2.0, -598.0) == pytest.approx(-600)
+
+
+def test_when_text_in_full_and_short():
+    now = utc(2026, 11, 29, 9)  # a Sunday
+    berlin = ZoneInfo("Europe/Berlin")
+    assert when_text(utc(2026, 11, 29, 14, 30), now, timezone.utc) == "14:30"
+    assert when_text(utc(2026, 11, 29, 14, 30), now, berlin) == "15:30"
+    assert when_text(utc(2026, 11, 30, 14, 30), now, timezone.utc) == "2026-11-30 14:30"
+    assert when_text(utc(2026, 11, 29, 14, 30), now, timezone.utc, short=True) == "14:30"
+    assert when_text(utc(2026, 12, 1, 6), now, timezone.utc, short=True) == "Tue 06:00"
+    assert when_text(utc(2026, 12, 10, 6), now, timezone.utc, short=True) == "2026-12-10"

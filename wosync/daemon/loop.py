@@ -1,19 +1,14 @@
-"""`wosync daemon`: the schedule loop that runs all day, under systemd or in a terminal.
-
-The decisions are pure functions of the stored schedules and a clock (``due_schedules``,
-``plan_after_run``, ``clock_jump``, ``status_line``), built on wosync.schedules; the store's
-``next_run`` column is the single source of truth, so a restarted daemon keeps the cadence and a
-CLI change is just a changed row.
-
-The loop itself is a ``schedule.Scheduler`` with a few jobs:
+"""The daemon's loop: class Daemon, a ``schedule.Scheduler`` with a few jobs.
 
 - ``poll`` every 2 s: notice CLI changes (the schedules fingerprint) and refresh the STATUS line
   while a sync runs; SIGHUP does the same at once;
 - ``due``: one one-shot job at the earliest ``next_run``, rebuilt whenever the plan changes;
-  it starts the most overdue schedule;
+  it starts the most overdue schedule (wosync.daemon.schedule_run.run_schedule);
 - ``heartbeat`` every 30 s: the daemon row in the store (for `wosync status` / `doctor`);
+- ``backup`` every 10 min: today's backup, once a day, while no sync runs;
 - ``watchdog`` at half of $WATCHDOG_USEC when systemd asks for one.
 
+Every decision about a schedule is a rule of wosync.schedule_rules; this module applies them.
 Between jobs the main thread sleeps on an Event until the next job is due (so idle costs one
 cheap SQLite read every 2 s). Syncs run in ONE worker thread at a time: the main thread stays
 free to answer signals, ping the watchdog and report progress, and a SIGTERM sets the cancel
@@ -21,39 +16,34 @@ event the scraper checks, so the run ends `interrupted` with its browser closed.
 
 The `schedule` library keeps naive local times, so a jump of the wall clock (suspend and resume,
 a clock or time-zone change) would make its jobs run late or early; the loop compares the wall
-clock with the monotonic clock on every turn and rebuilds its jobs when they disagree. Anything
-missed in the meantime is due and runs once: next_regular_run never schedules one run per
-missed interval.
+clock with the monotonic clock on every turn (schedule_rules.clock_jump) and rebuilds its jobs
+when they disagree. Anything missed in the meantime is due and runs once.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import random
-import signal
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import schedule
 
-from wosync import config, schedules
-from wosync.accounts import resolve_account
-from wosync.clock import Clock, from_iso, system_clock
-from wosync.errors import AlreadyRunning, DatabaseDamaged, UsageError, WosyncError
-from wosync.locks import FileLock
-from wosync.logs import setup_logging
+from wosync import schedule_rules, schedules
+from wosync.clock import Clock, system_clock
+from wosync.daemon.schedule_run import run_schedule
+from wosync.errors import DatabaseDamaged, UsageError, WosyncError
+from wosync.model import RunStatus
+from wosync.schedule_rules import when_text
 from wosync.sdnotify import Notifier
 from wosync.store import Store
-from wosync.sync import SyncOptions, run_sync, summary_line
+from wosync.sync import run_sync
 
 log = logging.getLogger("wosync.daemon")
 
-# How often the store is checked for CLI changes: DESIGN.md promises they arrive within 5 s.
+# How often the store is checked for CLI changes: docs/design.md promises they arrive within 5 s.
 POLL_SECONDS = 2.0
 # How often the daemon row in the store is refreshed even when nothing changes.
 HEARTBEAT_SECONDS = 30.0
@@ -61,9 +51,6 @@ HEARTBEAT_SECONDS = 30.0
 # steps, but a page load in flight can block it longer; after this grace the daemon records the
 # run interrupted itself and exits (Playwright's driver then closes the browser).
 STOP_GRACE_SECONDS = 7.0
-# The wall clock may drift from the monotonic one by this much between two turns of the loop
-# before it counts as a jump (a turn lasts at most POLL_SECONDS).
-CLOCK_JUMP_TOLERANCE_SECONDS = 5.0
 # Testing knob: when set, a successful run repeats after this many seconds instead of the
 # schedule's interval (whose minimum, 15 minutes, is too long for a test of many runs).
 TEST_INTERVAL_ENV = "WOSYNC_TEST_INTERVAL_SECONDS"
@@ -73,74 +60,7 @@ BACKUP_CHECK_SECONDS = 600.0
 BACKUP_RETRY_SECONDS = 3600.0
 
 
-# --- pure decisions ------------------------------------------------------------------------
-
-
-def unplanned_schedules(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Given schedules rows, return the enabled ones with no next run (they need a first_run)."""
-    return [row for row in rows if row["enabled"] and not row["next_run"]]
-
-
-def due_schedules(rows: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
-    """Given schedules rows and the current instant, return the enabled ones whose next run has
-    come, the most overdue first (then by id), so no schedule can starve the others."""
-    due = [row for row in rows if row["enabled"] and schedules.is_due(from_iso(row["next_run"]), now)]
-    return sorted(due, key=lambda row: (row["next_run"], row["id"]))
-
-
-def earliest_next_run(rows: Iterable[dict[str, Any]]) -> datetime | None:
-    """Given schedules rows, return the earliest next run among the enabled ones (None: none)."""
-    moments = [from_iso(row["next_run"]) for row in rows if row["enabled"] and row["next_run"]]
-    return min(moments) if moments else None
-
-
-def plan_after_run(
-    rule: schedules.ScheduleRule,
-    run: dict[str, Any],
-    consecutive_failures: int,
-    now: datetime,
-    jitter: float,
-    stopping: bool = False,
-    test_interval: timedelta | None = None,
-) -> datetime:
-    """Given a schedule's rule, its finished run, its failure count after that run, the current
-    instant and a jitter in [0, 1), return the schedule's next run.
-
-    - success: the next regular run (last start + interval, moved into the window; one
-      catch-up if that is already past);
-    - interrupted because the daemon is stopping: due at once (inside the window), so the
-      next start of the daemon runs it again, once;
-    - any other result: a retry after 1, 2, 4 ... minutes (capped at the interval), except
-      when the credentials were rejected or are missing: then not before the next regular run.
-    """
-    started = from_iso(run.get("started_at")) or now
-    if run["status"] == "success":
-        if test_interval is not None:
-            return max(started + test_interval, now)
-        return schedules.next_regular_run(rule, started, now)
-    if run["status"] == "interrupted" and stopping:
-        return schedules.first_run(rule, now)
-    credentials = (run.get("error_kind") or "").startswith("credentials")
-    return schedules.next_retry(
-        rule, now, max(consecutive_failures, 1), jitter, credentials_rejected=credentials, last_start=started,
-    )
-
-
-def clock_jump(monotonic_elapsed: float, wall_elapsed: float,
-               tolerance: float = CLOCK_JUMP_TOLERANCE_SECONDS) -> float | None:
-    """Given the seconds that passed on the monotonic clock and on the wall clock between two
-    readings, return how far the wall clock jumped (positive: forward, e.g. after a suspend,
-    whose time the monotonic clock does not count), or None when they agree within tolerance."""
-    jump = wall_elapsed - monotonic_elapsed
-    return jump if abs(jump) > tolerance else None
-
-
-def when_text(moment: datetime, now: datetime, zone: tzinfo | None = None) -> str:
-    """Given an instant, return it in local time: "14:30" today, else "2026-11-30 14:30"."""
-    local, local_now = moment.astimezone(zone), now.astimezone(zone)
-    if local.date() == local_now.date():
-        return local.strftime("%H:%M")
-    return local.strftime("%Y-%m-%d %H:%M")
+# --- what the daemon says ------------------------------------------------------------------
 
 
 def status_line(syncing: dict[str, Any] | None, next_run: datetime | None, now: datetime,
@@ -178,118 +98,6 @@ def interval_override_from_env(environ: dict[str, str] | None = None) -> timedel
     if not 0 < seconds < 86400:
         raise UsageError(f"{TEST_INTERVAL_ENV} must be a number of seconds above 0, got {text!r}")
     return timedelta(seconds=seconds)
-
-
-# --- one schedule's run ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """What became of one due schedule: the run's status (or why there was none) and its next run."""
-
-    schedule_id: int
-    status: str  # a run status, or "skipped" (account busy elsewhere) / "not_run" (no account)
-    run_id: int | None
-    next_run: datetime | None
-
-
-def _result_text(run: dict[str, Any]) -> str:
-    """Return "success: 250 work orders: ..." or "failed in 2.1 s: <why>" for a log line."""
-    summary = summary_line(run)
-    return summary if run["status"] in ("failed", "interrupted") else f"{run['status']}: {summary}"
-
-
-def _describe_next(moment: datetime | None, now: datetime) -> str:
-    return when_text(moment, now) if moment else "none (paused)"
-
-
-def run_schedule(
-    store: Store,
-    schedule_id: int,
-    clock: Clock,
-    *,
-    cancel: threading.Event | None = None,
-    stopping: Callable[[], bool] = lambda: False,
-    sync: Callable[..., dict[str, Any]] = run_sync,
-    random_fraction: Callable[[], float] = random.random,
-    test_interval: timedelta | None = None,
-) -> RunOutcome | None:
-    """Given the store, a due schedule's id and a clock, sync its account once and store its next run.
-
-    Returns None when the schedule was deleted or paused meanwhile. Never raises for a problem
-    of this one account (missing credentials, another process syncing it, a failed sync): that
-    is logged and planned for, so a failing account never stops the others.
-    """
-    try:
-        row = store.get_schedule(schedule_id)
-    except UsageError:
-        return None
-    if not row["enabled"]:
-        return None
-    label = f"schedule {schedule_id}"
-    now = clock()
-    try:
-        account = resolve_account(store, now, row["account"])
-    except WosyncError as exc:
-        # No run row can exist without an account: count the failure on the schedule, and wait
-        # for the next regular run (as for rejected credentials: the user has to act).
-        failures = row["consecutive_failures"] + 1
-        next_run = schedules.next_retry(schedules.rule_from_row(row), now, failures, random_fraction(), credentials_rejected=True)
-        store.update_schedule(schedule_id, now, consecutive_failures=failures, next_run=next_run)
-        log.error("%s: cannot sync: %s; next try %s", label, exc.message, when_text(next_run, now))
-        return RunOutcome(schedule_id, "not_run", None, next_run)
-
-    trigger = "retry" if row["consecutive_failures"] else "scheduled"
-    label = f"schedule {schedule_id} ({account.username})"
-    log.info("%s: sync started (%s)", label, trigger if trigger == "scheduled"
-             else f"retry after {row['consecutive_failures']} failure(s)")
-    try:
-        run = sync(store, account, clock, SyncOptions(trigger=trigger, schedule_id=schedule_id), cancel=cancel)
-    except AlreadyRunning as exc:
-        # Another process (a `wosync sync-now`) is syncing this account: try again soon, without
-        # counting a failure.
-        now = clock()
-        next_run = schedules.next_retry(schedules.rule_from_row(row), now, 1, random_fraction())
-        store.update_schedule(schedule_id, now, next_run=next_run)
-        log.warning("%s: skipped: %s; trying again at %s", label, exc.message, when_text(next_run, now))
-        return RunOutcome(schedule_id, "skipped", None, next_run)
-    except DatabaseDamaged:
-        raise  # not one more write into a damaged file: the daemon stops (see Daemon._work)
-    except Exception as exc:  # the sync could not even record a run (storage, lock folder...)
-        now = clock()
-        message = exc.message if isinstance(exc, WosyncError) else f"unexpected {type(exc).__name__}: {exc}"
-        failures = row["consecutive_failures"] + 1
-        next_run = schedules.next_retry(schedules.rule_from_row(row), now, failures, random_fraction())
-        store.update_schedule(schedule_id, now, consecutive_failures=failures, next_run=next_run)
-        log.error("%s: sync failed before it started: %s; next try %s", label, message, when_text(next_run, now))
-        return RunOutcome(schedule_id, "failed", None, next_run)
-
-    now = clock()
-    if cancel is not None and cancel.is_set() and run["status"] == "failed":
-        # Ctrl-C in a terminal reaches Playwright's driver too (it shares our process group) and
-        # it closes the browser, so the scrape can fail with a browser error before it sees the
-        # cancel event. We asked it to stop: that is an interruption, not a failure to retry.
-        run = store.finish_run(run["id"], now, status="interrupted", error_kind="interrupted",
-                               error_message=f"the sync was cancelled ({run['error_message']})")
-    try:
-        current = store.get_schedule(schedule_id)
-    except UsageError:
-        log.info("%s: %s (the schedule was deleted meanwhile)", label, _result_text(run))
-        return RunOutcome(schedule_id, run["status"], run["id"], None)
-    next_run = None
-    if current["enabled"]:
-        # The rule is read again: the user may have changed it while the sync ran.
-        next_run = plan_after_run(schedules.rule_from_row(current), run, current["consecutive_failures"], now,
-                                  random_fraction(), stopping(), test_interval)
-        store.update_schedule(schedule_id, now, next_run=next_run)
-    level = logging.INFO if run["status"] in ("success", "interrupted") else logging.WARNING
-    log.log(level, "%s: %s; next run %s", label, _result_text(run), _describe_next(next_run, now))
-    if run["status"] == "success" and current.get("calendar_path"):
-        # `schedule --calendar FILE`: the feed follows every successful sync (never fails it).
-        from wosync.calendar import rewrite_for_schedule
-
-        rewrite_for_schedule(store, current, account.username, now, log)
-    return RunOutcome(schedule_id, run["status"], run["id"], next_run)
 
 
 # --- the loop --------------------------------------------------------------------------------
@@ -417,15 +225,17 @@ class Daemon:
         for run in self.store.running_runs():
             if run["pid"] != os.getpid():
                 continue
-            self.store.finish_run(run["id"], now, status="interrupted", error_kind="interrupted",
-                                  error_message=f"the daemon stopped ({self._stop_reason}) during the sync")
+            finished = self.store.finish_run(run["id"], now, status=RunStatus.INTERRUPTED, error_kind="interrupted",
+                                             error_message=f"the daemon stopped ({self._stop_reason}) during the sync")
             self.store.clear_progress(run["account"])
             try:
                 row = self.store.get_schedule(run["schedule_id"]) if run["schedule_id"] else None
             except UsageError:
                 row = None
             if row and row["enabled"]:
-                self.store.update_schedule(row["id"], now, next_run=schedules.first_run(schedules.rule_from_row(row), now))
+                next_run = schedule_rules.plan_after_run(schedules.rule_from_row(row), finished, row["consecutive_failures"],
+                                                         now, 0.0, stopping=True)
+                self.store.update_schedule(row["id"], now, next_run=next_run)
             log.info("schedule %s (%s): interrupted (the daemon stopped during the sync); it runs again "
                      "at the next start", run["schedule_id"], run["account"])
 
@@ -447,7 +257,7 @@ class Daemon:
         self.scheduler.clear("due")
         if self._busy() or self._stop.is_set():
             return
-        earliest = earliest_next_run(self._rows)
+        earliest = schedule_rules.earliest_next_run(self._rows)
         if earliest is None:
             return
         # schedule needs a positive interval; a few milliseconds means "at the next turn".
@@ -487,7 +297,7 @@ class Daemon:
         if self._busy() or self._stop.is_set():
             return schedule.CancelJob
         rows = self.store.list_schedules(enabled_only=True)
-        due = due_schedules(rows, self.clock())
+        due = schedule_rules.due_schedules(rows, self.clock())
         if not due:  # woken early, or the schedule changed: plan again
             self._rows = rows
             self._schedule_due_job()
@@ -537,7 +347,7 @@ class Daemon:
         """
         now = self.clock()
         rows = self.store.list_schedules(enabled_only=True)
-        for row in unplanned_schedules(rows):
+        for row in schedule_rules.unplanned_schedules(rows):
             first = schedules.first_run(schedules.rule_from_row(row), now)
             row.update(self.store.update_schedule(row["id"], now, next_run=first))
             log.info("schedule %d had no next run: planned for %s", row["id"], when_text(first, now))
@@ -546,7 +356,7 @@ class Daemon:
         summary = tuple((r["id"], r["next_run"], r["interval_hours"], r["active_start_hour"],
                          r["active_end_hour"], r["timezone"]) for r in rows)
         if force_log or (not quiet and summary != self._plan_summary):
-            earliest = earliest_next_run(rows)
+            earliest = schedule_rules.earliest_next_run(rows)
             log.info("schedules reloaded: %d enabled; next sync %s", len(rows),
                      when_text(earliest, now) if earliest else "none")
         self._plan_summary = summary
@@ -561,7 +371,7 @@ class Daemon:
                     if row.get("pid") == os.getpid() and row.get("status") == "in_progress"]
             syncing = mine[0] if mine else {"phase": "starting", "percentage": 0}
         now = self.clock()
-        text = status_line(syncing, earliest_next_run(self._rows), now)
+        text = status_line(syncing, schedule_rules.earliest_next_run(self._rows), now)
         if text != self._status:
             self._status = text
             self.notifier.status(text)
@@ -574,54 +384,9 @@ class Daemon:
         previous, self._clock_reading = self._clock_reading, reading
         if previous is None:
             return False
-        jump = clock_jump(reading[0] - previous[0], reading[1] - previous[1])
+        jump = schedule_rules.clock_jump(reading[0] - previous[0], reading[1] - previous[1])
         if jump is None:
             return False
         log.info("the clock moved %s (suspend and resume, or a clock or time-zone change): "
                  "rescheduling; anything missed runs once now", format_duration(jump))
         return True
-
-
-# --- the process -------------------------------------------------------------------------------
-
-
-def serve(log_file: Path | None = None, verbose: bool = False) -> int:
-    """Run the daemon in the foreground until SIGTERM or SIGINT; return the exit status (0).
-
-    Raises AlreadyRunning (exit 4, naming its pid) when another daemon uses this data folder.
-    """
-    setup_logging(log_file, verbose)
-    notifier = Notifier()  # reads and then hides NOTIFY_SOCKET from child processes
-    test_interval = interval_override_from_env()
-    lock = FileLock(config.locks_dir() / "daemon.lock", "the wosync daemon")
-    lock.acquire(system_clock())
-    daemon = Daemon(notifier=notifier, test_interval=test_interval)
-    previous = {
-        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda *_: daemon.request_stop("SIGTERM")),
-        signal.SIGINT: signal.signal(signal.SIGINT, lambda *_: daemon.request_stop("SIGINT")),
-        signal.SIGHUP: signal.signal(signal.SIGHUP, lambda *_: daemon.request_reload()),
-    }
-    try:
-        daemon.run()
-        if daemon.damaged is not None:
-            log.error("the daemon stopped: %s", daemon.damaged.message)
-            return int(daemon.damaged.exit_code)
-    except WosyncError as exc:
-        log.error("the daemon stopped: %s", exc.message)
-        return int(exc.exit_code)
-    except Exception as exc:  # a bug or a broken database: exit non-zero so systemd restarts us
-        log.error("the daemon stopped: unexpected %s: %s", type(exc).__name__, exc)
-        return 1
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        lock.release()
-        notifier.close()
-        if daemon.abandoned_worker:
-            # The worker is stuck in a page load. Everything is recorded and the lock is free, but
-            # a normal interpreter exit would wait on the browser driver's threads and pipes (more
-            # than 3 s on a loaded machine, past systemd's and the README's 10 s): leave now. The
-            # driver sees its pipe close and takes the browser down with it.
-            logging.shutdown()
-            os._exit(int(daemon.damaged.exit_code) if daemon.damaged else 0)
-    return 0
