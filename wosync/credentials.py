@@ -11,11 +11,9 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from typing import Iterator
-from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from wosync.errors import CredentialsError, SyncFailed, UsageError, WosyncError
+from wosync.errors import CredentialsError
 from wosync.secret import Secret
 
 KEYRING_SERVICE = "wosync"
@@ -214,75 +212,3 @@ def backend_is_plaintext() -> bool:
         return False
     backend = keyring.get_keyring()
     return type(backend).__module__.startswith("keyrings.alt") and "Plaintext" in type(backend).__name__
-
-
-# ------------------------------------------------------------------ login / logout
-
-
-def check_base_url(url: str) -> str:
-    """Given a base URL, return it without a trailing slash; UsageError unless it is http(s)://host."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--base-url takes an address like https://app.workfossa.com, got {url!r}")
-    return url.strip().rstrip("/")
-
-
-def verify_login(base_url: str, username: str, secret: Secret, browser_executable: str | None = None,
-                 origin: str = ORIGIN_TYPED) -> None:
-    """Given a site, a username and a password, log in for real with a headless browser and
-    save the session (so the next sync needs no login); return None when the site accepted it.
-
-    Raises CredentialsError (exit 3) when the site rejects the password, naming where it came
-    from (`origin`: typed, or see password_origin) and so what to fix; any other failure
-    (site unreachable, no browser) as a WosyncError saying that nothing was stored.
-    """
-    from wosync import config
-    from wosync.config import session_state_path
-    from wosync.workfossa.client import WorkFossa
-    from wosync.workfossa.errors import CredentialsRejected
-
-    try:
-        with WorkFossa(base_url, username, secret, state_path=session_state_path(username),
-                       artefacts_dir=config.artefacts_dir(), browser_executable=browser_executable) as site:
-            site.login()
-    except CredentialsRejected:
-        if origin == ORIGIN_TYPED:
-            raise CredentialsError(
-                f"WorkFossa ({base_url}) rejected the password for {username}; nothing was stored. "
-                "Check the email and password and run `wosync login` again"
-            ) from None
-        raise CredentialsError(f"{rejected_message(username, origin, base_url)}; nothing was stored") from None
-    except WosyncError as exc:
-        raise SyncFailed(
-            f"{exc.message}; the password was not stored "
-            "(`wosync login --no-verify` stores it without checking)"
-        ) from None
-
-
-def record_login(store, username: str, base_url: str, secret: Secret | None, now: datetime):
-    """Given the store, an account and its password (None when systemd or the environment
-    supplies it), store the password in the keyring, then record the account; return it.
-
-    The keyring comes first so that a keyring failure leaves no half-made account.
-    """
-    if secret is not None:
-        store_password(username, secret)
-    return store.ensure_account(username, base_url, now)
-
-
-def forget_login(username: str) -> dict[str, bool | None]:
-    """Given a username, remove its keyring password and its saved browser session.
-
-    Return {"password": removed?, "session": removed?}; "password" is None when the machine has
-    no usable keyring (there was nothing we could have stored). History and orders stay.
-    """
-    from wosync.config import session_state_path
-
-    try:
-        removed_password: bool | None = delete_password(username)
-    except CredentialsError:
-        removed_password = None
-    path = session_state_path(username)
-    removed_session = path.exists()
-    path.unlink(missing_ok=True)
-    return {"password": removed_password, "session": removed_session}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from wosync import credentials
+from wosync.actions import login
 from wosync.errors import CredentialsError, ExitCode
 from wosync.secret import Secret
 
@@ -130,7 +131,7 @@ def test_a_secret_never_shows_its_value():
     ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
 ])
 def test_base_urls_are_checked(url, expected):
-    assert credentials.check_base_url(url) == expected
+    assert login.check_base_url(url) == expected
 
 
 @pytest.mark.parametrize("url", ["app.workfossa.com", "ftp://x", "https://"])
@@ -138,7 +139,7 @@ def test_bad_base_urls_are_usage_errors(url):
     from wosync.errors import UsageError
 
     with pytest.raises(UsageError):
-        credentials.check_base_url(url)
+        login.check_base_url(url)
 
 
 # ------------------------------------------------------------------ a rejected password
@@ -186,8 +187,8 @@ def site_rejecting_the_env_password(use_backend, monkeypatch):
 def test_login_with_a_rejected_environment_password_says_to_fix_the_variable(site_rejecting_the_env_password):
     """`wosync login` without a keyring checks $WOSYNC_PASSWORD: a rejection names the variable."""
     with pytest.raises(CredentialsError) as raised:
-        credentials.verify_login(site_rejecting_the_env_password, USERNAME, Secret("wrong-one"),
-                                 origin=credentials.password_origin(USERNAME))
+        login.verify_login(site_rejecting_the_env_password, USERNAME, Secret("wrong-one"),
+                           origin=credentials.password_origin(USERNAME))
     assert raised.value.exit_code == ExitCode.CREDENTIALS
     assert "from WOSYNC_PASSWORD; set WOSYNC_PASSWORD to the right password" in raised.value.message
     assert raised.value.message.endswith("nothing was stored")

@@ -106,12 +106,12 @@ def test_a_log_file_that_is_a_folder_is_refused(cli, error_line, tmp_path):
                                       "tech@exa\x1bmple.com"])
 def test_a_username_must_look_like_an_email_address_before_any_browser_starts(
         cli, error_line, monkeypatch, username):
-    import wosync.credentials
+    import wosync.actions.login
 
     def no_browser(*args, **kwargs):
         raise AssertionError("a browser was started for a username that is not an e-mail address")
 
-    monkeypatch.setattr(wosync.credentials, "verify_login", no_browser)
+    monkeypatch.setattr(wosync.actions.login, "verify_login", no_browser)
     message = error_line(cli("login", "--username", username, "--password-stdin", input="pw\n"), ExitCode.USAGE)
     assert "e-mail address" in message
 
