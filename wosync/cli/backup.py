@@ -22,14 +22,12 @@ def backup(
         help="Where to write it (default: wosync-backup-<date>-<time>.db beside the database). Never overwritten."),
 ) -> None:
     """Back up the database with SQLite's online backup API (safe while a sync runs); mode 0600."""
-    from wosync import backup as backups
-    from wosync.store import Store
+    from wosync.actions import backup as backups
 
-    with Store() as store:  # no recovery write: a backup only reads
-        target = (common.writable_file(file, "FILE", must_not_exist=True) if file is not None
-                  else backups.default_backup_path(store.path, common.clock()))
-        backups.backup_to(store, target)
-    typer.echo(f"Backed up {store.path} to {target} ({_size(target)}). Put it back with `wosync restore {target}`.")
+    target = common.writable_file(file, "FILE", must_not_exist=True) if file is not None else None
+    done = backups.backup(common.clock(), target)
+    typer.echo(f"Backed up {done.db_path} to {done.target} ({_size(done.target)}). "
+               f"Put it back with `wosync restore {done.target}`.")
 
 
 def restore(
@@ -39,12 +37,11 @@ def restore(
 
     Refused (exit 4) while the daemon or a sync runs: stop them first.
     """
-    from wosync import backup as backups
-    from wosync import config
+    from wosync.actions import backup as backups
     from wosync.clock import local_text
 
     source = common.readable_file(file, "FILE")
-    done = backups.restore(source, config.db_path(), common.clock())
+    done = backups.restore(common.clock(), source)
     last = f"its last sync started {local_text(done.last_run_at)}" if done.last_run_at else "it records no sync"
     typer.echo(f"Restored {source} as {done.db_path}: {done.active_orders} active work orders; {last}.")
     if done.kept_as is not None:

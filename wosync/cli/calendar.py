@@ -18,24 +18,15 @@ def calendar(
     all_day: bool = typer.Option(False, "--all-day", help="Every visit as an all-day event, whatever its time window."),
 ) -> None:
     """Print the next visit of every active work order as an iCalendar (.ics) feed."""
-    from wosync import calendar as feed
+    from wosync.actions.calendar import calendar as build
 
-    target = feed.check_output_path(output) if output is not None else None  # before any work
-    with common.open_store() as store:
-        account = common.resolve_account(store, username).username if username else None
-        data = feed.feed_for(store, account, common.clock(), all_day=all_day)
-    if target is None:
-        sys.stdout.buffer.write(data)
+    feed = build(common.clock(), username, all_day, output)
+    if feed.target is None:
+        sys.stdout.buffer.write(feed.data)
         sys.stdout.flush()
         return
-    try:
-        feed.write_atomically(target, data)
-    except OSError as exc:
-        from wosync.errors import UsageError
-
-        raise UsageError(f"cannot write the calendar {target}: {exc.strerror or exc}") from None
-    events = data.count(b"BEGIN:VEVENT")
-    typer.echo(f"Wrote {events} visit{'s' if events != 1 else ''} to {target}.", err=True)
+    events = feed.events
+    typer.echo(f"Wrote {events} visit{'s' if events != 1 else ''} to {feed.target}.", err=True)
 
 
 def register(app: typer.Typer) -> None:
