@@ -68,7 +68,7 @@ def event_uid(account: str, number: str) -> str:
 
 def address_text(order: dict[str, Any]) -> str:
     """Given an order, return its full address on one line: "street, city, ST zip"."""
-    from wosync.render import clean
+    from wosync.text import clean
 
     region = " ".join(x for x in (clean(order.get("state")), clean(order.get("zip"))) if x)
     return ", ".join(x for x in (clean(order.get("street")), clean(order.get("city")), region) if x)
@@ -77,7 +77,7 @@ def address_text(order: dict[str, Any]) -> str:
 def description_text(order: dict[str, Any]) -> str:
     """Given an order, return the event's description: what and why, the due date, the visit
     count and contact, the items one per line, the full instructions, the order's link."""
-    from wosync.render import clean, item_text
+    from wosync.text import clean, item_text
 
     lines = []
     kind = " · ".join(x for x in (clean(order.get("category")), clean(order.get("reason"))) if x)
@@ -104,7 +104,7 @@ def description_text(order: dict[str, Any]) -> str:
 
 def summary_text(order: dict[str, Any]) -> str:
     """Given an order, return "W-110229 Wawa #5154: Meter Calibration"."""
-    from wosync.render import clean, customer_text
+    from wosync.text import clean, customer_text
 
     text = " ".join(x for x in (clean(order.get("number")), customer_text(order)) if x)
     return f"{text}: {clean(order['category'])}" if order.get("category") else text
@@ -121,7 +121,7 @@ def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str,
 
     from icalendar import Calendar, Event
 
-    from wosync.render import clean  # calendar apps show text too: no control characters
+    from wosync.text import clean  # calendar apps show text too: no control characters
 
     zone = ZoneInfo(zone_name)
     calendar = Calendar()

@@ -2,7 +2,7 @@
 median and slowest duration and the active orders; over the whole span the same, plus the last
 error of each kind with its count.
 
-Pure: given run records and the current time, return JSON-ready dicts; render.py draws them.
+Pure: given run records and the current time, return JSON-ready dicts; wosync.render draws them.
 """
 
 from __future__ import annotations

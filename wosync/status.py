@@ -1,7 +1,7 @@
 """What `wosync status` reports: each schedule's state, next run and last result; and the one
 line a status bar shows (`wosync status --line`).
 
-Given the store and the current time, return JSON-ready records; render.py colours them.
+Given the store and the current time, return JSON-ready records; wosync.render colours them.
 The line is read every few seconds by tmux, polybar or waybar, so this module imports only
 what it needs at the top; the rest is imported where it is used. Instants are written by
 wosync.schedule_rules.when_text, in the status bar's short form.
@@ -149,7 +149,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
     every schedule paused is "‖ paused"; an account whose newest finished run did not succeed
     is "✗ sync failed 02:20 (login rejected)"; else "✓ 218 orders · next 14:30".
     """
-    from wosync.render import clean
+    from wosync.text import clean
     from wosync.schedule_rules import earliest_next_run, when_text
 
     live = [dict(account=a, **s) for a, s in _live_runs(store, now).items() if s["status"] == "in_progress"]
@@ -223,7 +223,7 @@ def format_line(line: dict[str, Any], fmt: str = "text") -> str:
     if fmt == "waybar":
         return json.dumps({"text": _pango(line["text"]), "tooltip": _pango(line["tooltip"]), "class": line["state"],
                            "alt": line["state"], "percentage": line["percentage"]}, ensure_ascii=False) + "\n"
-    from wosync.render import clean
+    from wosync.text import clean
 
     record = dict(line)
     if record["last_run"] and record["last_run"].get("error_message"):

@@ -24,7 +24,7 @@ import pytest
 from wosync import config, progress
 from wosync.fields import SCRAPED_FIELDS
 from wosync.locks import FileLock, account_lock_path
-from wosync.render import clean, csv_cell
+from wosync.text import clean, csv_cell
 from wosync.store import Store
 from support.stored_orders import ACCOUNT, make_order, store_sync
 from support.waiting import wait_for

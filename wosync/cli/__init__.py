@@ -15,7 +15,7 @@ import sys
 
 def error_line(message: str) -> None:
     """Print one `Error: ...` line on stderr (cleaned: no escape sequence, no line break)."""
-    from wosync.render import clean
+    from wosync.text import clean
 
     sys.stderr.write(f"Error: {clean(message)}\n")
     sys.stderr.flush()

@@ -59,8 +59,8 @@ def print_json(data: Any) -> None:
 
 def print_csv(rows: Iterable[dict[str, Any]], columns: list[str], raw: bool = False) -> None:
     """Print rows as CSV with a header on stdout; lists and dicts become JSON text. A text cell
-    that a spreadsheet would run as a formula is neutralised (render.csv_cell) unless `raw`."""
-    from wosync.render import csv_cell
+    that a spreadsheet would run as a formula is neutralised (text.csv_cell) unless `raw`."""
+    from wosync.text import csv_cell
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

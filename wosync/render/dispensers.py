@@ -1,0 +1,54 @@
+"""`wosync dispensers`: each location's dispensers under its title, readable at any width."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wosync.clock import local_text
+from wosync.render.style import safe
+from wosync.text import clean
+
+
+def location_title(location: dict[str, Any]) -> str:
+    """Given a location (store.list_locations), return "Location 32951 · Wawa #5154 · 123 Main
+    St, Tampa · W-129651, W-129655" (its parts cleaned; missing ones left out)."""
+    where = " ".join(x for x in (clean(location.get("customer")), clean(location.get("store_number"))) if x)
+    address = ", ".join(x for x in (clean(location.get("street")), clean(location.get("city"))) if x)
+    orders = list(location.get("orders") or [])
+    shown = ", ".join(clean(n) for n in orders[:4]) + (f" and {len(orders) - 4} more" if len(orders) > 4 else "")
+    return " · ".join(x for x in (f"Location {location['location_id']}", where, address, shown) if x)
+
+
+def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any]]):
+    """Given a location and its stored dispensers, return them under the location's title, one
+    block each, readable at any width: the position, then make and model with the serial, the
+    grades, and the custom fields (the Grade field only where it says more than the grades);
+    or a line saying it has none or was not read yet."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    title = Text(location_title(location), style="bold")
+    checked = location.get("equipment_checked_at")
+    if not checked:
+        return Group(title, Text("  Equipment not read yet: the next sync reads it "
+                                 "(or `wosync sync-now --equipment`).", style="grey50"))
+    when = f"read {local_text(checked)}"
+    if not dispensers:
+        return Group(title, Text(f"  No dispensers ({when}).", style="grey50"))
+    grid = Table.grid(padding=(0, 2), pad_edge=True)
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    for dispenser in dispensers:
+        grades = clean(", ".join(dispenser.get("grades") or []))
+        machine = Text(" ".join(x for x in (clean(dispenser.get("make")), clean(dispenser.get("model"))) if x))
+        if not dispenser.get("model"):
+            machine.append(" (no model)" if machine else "(no make or model)", style="grey50")
+        if dispenser.get("serial"):
+            machine.append(f" · S/N {clean(dispenser['serial'])}")
+        fields = [(clean(k), clean(v)) for k, v in (dispenser.get("fields") or {}).items()]
+        shown = " · ".join(f"{k}: {v}" for k, v in fields if not (k == "Grade" and v == grades))
+        lines = [machine] + [Text(grades)] * bool(grades) + [Text(shown, style="dim")] * bool(shown)
+        grid.add_row(safe(dispenser.get("position")), Text("\n").join(lines))
+    count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
+    return Group(title, grid, Text(f"  {count}", style="dim"))
