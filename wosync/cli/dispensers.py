@@ -13,7 +13,6 @@ from typing import Any, Optional
 import typer
 
 from wosync.cli import common
-from wosync.errors import UsageError
 
 # The keys of one location in `dispensers --json`, then of each of its dispensers (the
 # `dispensers` shape of docs/design.md).
@@ -21,42 +20,6 @@ LOCATION_KEYS = ("location_id", "customer", "store_number", "street", "city", "o
                  "dispensers")
 DISPENSER_KEYS = ("position", "grades", "make", "model", "serial", "fields", "first_seen_at", "last_seen_at")
 CSV_COLUMNS = ("location_id", "customer", "store_number", "orders", *DISPENSER_KEYS)
-
-
-def order_number(text: str) -> str:
-    """Given what the user typed ("W-129651", "w-129651", "129651"), return the stored form."""
-    wanted = text.strip().upper()
-    return f"W-{wanted}" if wanted.isdigit() else wanted
-
-
-def locations_with_dispensers(store, location_ids: list[int] | None = None,
-                              account: str | None = None) -> list[dict[str, Any]]:
-    """Given the store, the location ids wanted (None: those of every active order) and an
-    optional account, return each location (store.list_locations) with its `dispensers`."""
-    locations = store.list_locations(account, location_ids)
-    dispensers = store.list_dispensers(account, [loc["location_id"] for loc in locations])
-    return [{**loc, "dispensers": dispensers.get((loc["account"], loc["location_id"]), [])} for loc in locations]
-
-
-def _chosen_locations(store, number: str | None, location: int | None, username: str | None) -> list[dict[str, Any]]:
-    """Return the locations the command was asked about, with their dispensers."""
-    if number is not None and location is not None:
-        raise UsageError("give a work order number or --location, not both")
-    if number is not None:
-        wanted = order_number(number)
-        found = store.find_orders(wanted)
-        if not found:
-            raise UsageError(f"no work order {number}; see `wosync orders --all`")
-        ids = sorted({o["location_id"] for o in found if o.get("location_id") is not None})
-        if not ids:
-            raise UsageError(f"work order {wanted} has no location id stored yet; run `wosync sync-now` first")
-        return locations_with_dispensers(store, ids, username)
-    if location is not None:
-        found = locations_with_dispensers(store, [location], username)
-        if not found:
-            raise UsageError(f"no stored work order is at location {location}; see `wosync dispensers`")
-        return found
-    return locations_with_dispensers(store, None, username)
 
 
 def location_record(location: dict[str, Any]) -> dict[str, Any]:
@@ -79,10 +42,9 @@ def dispensers(
 ) -> None:
     """Show the dispensers at an order's location, or at every location with active orders."""
     common.reject_both(json_out, csv_out)
-    with common.open_store() as store:
-        if username is not None:
-            username = common.resolve_account(store, username).username
-        locations = _chosen_locations(store, number, location, username)
+    from wosync.actions.dispensers import dispensers as chosen
+
+    locations = chosen(common.clock(), number, location, username)
     if json_out:
         common.print_json([location_record(loc) for loc in locations])
         return

@@ -69,7 +69,7 @@ def show(
     with common.open_store() as store:
         found = [order_record(o) for o in store.find_orders(wanted)]
         if found and not json_out:
-            from wosync.cli.dispensers import locations_with_dispensers
+            from wosync.actions.dispensers import locations_with_dispensers
 
             # Under each order, the dispensers at its location: the equipment the visit is for.
             located = {loc["location_id"]: loc for loc in locations_with_dispensers(
