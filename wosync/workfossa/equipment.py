@@ -205,6 +205,8 @@ def _serial(block: LexborNode, fallbacks: set[str]) -> str | None:
         found = _SERIAL.match(collapse(line.text()) or "")
         return collapse(found.group(1)) if found else None
     for node in block.traverse():
+        if not node.is_element_node:
+            continue  # (traverse() yields comments too)
         found = _SERIAL.match(collapse(node.text(deep=False)) or "")
         if found:
             fallbacks.add("serial")
@@ -292,7 +294,8 @@ def _fields(block: LexborNode, fallbacks: set[str]) -> dict[str, str | None]:
         elif pairs and pairs[-1][1] is None and node.mem_id in values:
             pairs[-1][1] = node
     if not pairs:
-        leaves = [node for node in view.traverse() if node.mem_id != view.mem_id
+        leaves = [node for node in view.traverse() if node.is_element_node
+                  and node.mem_id != view.mem_id
                   and not any(child.is_element_node for child in node.iter())]
         pairs = [[leaves[i], leaves[i + 1] if i + 1 < len(leaves) else None]
                  for i in range(0, len(leaves), 2)]

@@ -44,21 +44,29 @@ def read_items(row: LexborNode, fallbacks: set[str]) -> list[dict]:
 
 def _item_lines_by_text(row: LexborNode) -> list[tuple[str | None, LexborNode]]:
     """Return (category, line) of every item line found by its text: the widest element whose
-    text reads "N x Name" (climbing from the element whose own text starts "N x"), its
+    text reads "N x Name" (climbing from the element whose own text starts with a digit), its
     group's first element that is no item line giving the category."""
     hidden = {node.mem_id for node in row.css(_INSIDE_HIDDEN)}
     found: list[tuple[str | None, LexborNode]] = []
     seen: set[int] = set()
     for node in row.traverse():
         # Cheap test first: the element's own text starts with the quantity ("1 x ").
+        if not node.is_element_node:
+            continue  # (traverse() yields comments too)
         own = (node.text(deep=False) or "").lstrip()
         if not own[:1].isdigit() or node.mem_id in hidden:
             continue
-        line = node
-        while (parent := line.parent) is not None and parent.mem_id != row.mem_id and \
-                _ITEM_FALLBACK.match(collapse(parent.text(separator=" ")) or ""):
-            line = parent
-        if line.mem_id in seen or not _ITEM_FALLBACK.match(collapse(line.text(separator=" ")) or ""):
+        # Climb while the text still starts with the quantity; the widest reading "N x Name"
+        # is the line (the quantity may stand in wrappers of its own).
+        line, climbing = None, node
+        while climbing is not None and climbing.mem_id != row.mem_id:
+            text = collapse(climbing.text(separator=" ")) or ""
+            if not text[:1].isdigit():
+                break
+            if _ITEM_FALLBACK.match(text):
+                line = climbing
+            climbing = climbing.parent
+        if line is None or line.mem_id in seen:
             continue
         seen.add(line.mem_id)
         group = line.parent
