@@ -77,13 +77,10 @@ def status_line_format(args: list[str]) -> str | None:
 
 def print_status_line(fmt: str, clock=None) -> None:
     """Given a line format (text | waybar | json), print the status-bar line of the data folder."""
+    from wosync.actions import status
     from wosync.cli import common
-    from wosync.status import check_line_format, format_line, status_line
 
-    fmt = check_line_format(fmt)
-    with common.open_store() as store:
-        line = status_line(store, (clock or common.clock)())
-    sys.stdout.write(format_line(line, fmt))
+    sys.stdout.write(status.line((clock or common.clock)(), fmt))
     sys.stdout.flush()
 
 

@@ -1,7 +1,8 @@
-"""What every CLI command shares: consoles, the store, the clock, account choice, output formats.
+"""What every CLI command shares: consoles, the clock, option parsers, output formats.
 
-Commands parse options, call one core function and render; this module keeps the glue in one
-place so the commands stay thin.
+Commands parse options, call one action (wosync.actions) and render what it returns; this
+module keeps the glue in one place so the commands stay thin. The store is opened by the
+actions, never here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any, Callable, Iterable
 from wosync.clock import Clock, system_clock
 from wosync import accounts
 from wosync.errors import UsageError
-from wosync.store import Account, Store
 
 # The clock commands use; tests may replace it (time-machine works too).
 clock: Clock = system_clock
@@ -36,20 +36,6 @@ def stderr_console():
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
-
-
-def open_store() -> Store:
-    """Open the store in the data folder, after marking runs whose process died as interrupted."""
-    store = Store()
-    from wosync.recovery import recover_stale_runs
-
-    recover_stale_runs(store, clock())
-    return store
-
-
-def resolve_account(store: Store, username: str | None = None, required: bool = True) -> Account | None:
-    """Given the store and an optional --username, return the account a command is about (see wosync.accounts)."""
-    return accounts.resolve_account(store, clock(), username, required)
 
 
 def print_json(data: Any) -> None:

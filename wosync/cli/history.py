@@ -49,9 +49,10 @@ def history(
             raise UsageError("--report takes --days, --username and --json (not --csv, --failed or --since)")
         _report(days, username, json_out)
         return
+    from wosync.actions import history as past
+
     since_at = parse_since(since) if since else None
-    with common.open_store() as store:
-        runs = [run_record(r) for r in store.list_runs(limit=limit, failed_only=failed, since=since_at, account=username)]
+    runs = [run_record(r) for r in past.runs(common.clock(), limit, failed, since_at, username)]
     if json_out:
         common.print_json(runs)
     elif csv_out:
@@ -67,15 +68,9 @@ def history(
 
 def _report(days: int, username: Optional[str], json_out: bool) -> None:
     """Print `history --report`: the figures of wosync.report as a Rich picture, or as JSON."""
-    from datetime import timedelta
+    from wosync.actions import history as past
 
-    from wosync.report import history_figures
-
-    now = common.clock()
-    # A day more than asked for: the first local day may begin before its UTC midnight.
-    with common.open_store() as store:
-        runs = store.list_runs(since=now - timedelta(days=days + 1), account=username)
-    figures = history_figures(runs, now, days)
+    figures = past.report(common.clock(), days, username)
     if json_out:
         common.print_json(figures)
         return

@@ -32,17 +32,14 @@ def orders(
     if ctx.invoked_subcommand:
         return
     common.reject_both(json_out, csv_out)
+    from wosync.actions import orders as stored
+
     if json_out:
-        # The store writes ready JSON (see Store.write_orders_json): 100,000 orders print in
-        # about a second, where building and encoding records in Python takes several.
-        with common.open_store() as store:
-            store.write_orders_json(sys.stdout.buffer, include_completed=all_, account=username)
+        stored.write_json(common.clock(), sys.stdout.buffer, all_, username)
         sys.stdout.flush()
         return
-    with common.open_store() as store:
-        rows = store.list_orders(include_completed=all_, account=username)
-        # The table's Dispensers column: the count read at each order's location.
-        counts = {lid: n for (_, lid), n in store.dispenser_counts(username).items()}
+    # counts: the table's Dispensers column, the count read at each order's location.
+    rows, counts = stored.list_orders(common.clock(), all_, username)
     if csv_out:
         common.print_csv(rows, list(ORDER_JSON_KEYS), raw=raw)
     elif not rows:
@@ -63,17 +60,11 @@ def show(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show one work order as a card: where, when, what to do, the links."""
-    wanted = number.strip().upper()
-    if not wanted.startswith("W-") and wanted.isdigit():
-        wanted = f"W-{wanted}"
-    with common.open_store() as store:
-        found = [order_record(o) for o in store.find_orders(wanted)]
-        if found and not json_out:
-            from wosync.actions.dispensers import locations_with_dispensers
+    from wosync.actions import orders as stored
 
-            # Under each order, the dispensers at its location: the equipment the visit is for.
-            located = {loc["location_id"]: loc for loc in locations_with_dispensers(
-                store, [o["location_id"] for o in found if o.get("location_id") is not None])}
+    # Under each order, the dispensers at its location: the equipment the visit is for.
+    found, located = stored.show(common.clock(), number, with_dispensers=not json_out)
+    found = [order_record(o) for o in found]
     if not found:
         raise UsageError(f"no work order {number}; see `wosync orders --all`")
     if json_out:
@@ -95,8 +86,9 @@ def changes(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show what a sync found: new, updated (field by field), completed and reopened orders."""
-    with common.open_store() as store:
-        rows = store.list_changes(run, account=username)
+    from wosync.actions import orders as stored
+
+    rows = stored.changes(common.clock(), run, username)
     records = [
         {"run_id": r["run_id"], "number": r["number"], "kind": r["kind"], "fields": r["fields"],
          "customer": r["customer"], "store_number": r["store_number"]}

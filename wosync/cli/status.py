@@ -29,10 +29,9 @@ def status(
         return
     if fmt != "text":
         raise UsageError("--format goes with --line: `wosync status --line --format waybar`")
-    from wosync.status import status_report
+    from wosync.actions import status as state
 
-    with common.open_store() as store:
-        report = status_report(store, common.clock())
+    report = state.report(common.clock())
     if json_out:
         common.print_json(report)
         return
