@@ -22,8 +22,9 @@ from wosync import config
 from wosync.errors import (
     AlreadyRunning, DatabaseDamaged, DiskFull, StorageError, UsageError, is_damage, is_disk_full_in,
 )
-from wosync.locks import FileLock
-from wosync.store import SCHEMA_MIGRATIONS, Store
+from wosync.locks import FileLock, account_lock_paths, daemon_lock_path
+from wosync.store import Store
+from wosync.store.copying import check_copy, make_standalone, snapshot
 
 BACKUP_PREFIX = "wosync-backup-"
 DAILY_PREFIX = "wosync-daily-"
@@ -86,13 +87,7 @@ def backup_to(store: Store, target: Path) -> Path:
     temp = None
     try:
         temp = _private_temp(target.parent, target.name)
-        copy = sqlite3.connect(str(temp), isolation_level=None)
-        try:
-            store.conn.backup(copy)  # one step: a consistent snapshot, even while a sync writes
-            copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal/-shm beside it
-            verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            copy.close()
+        verdict = snapshot(store, temp)  # consistent even while a sync writes; one file, no -wal
         if verdict != "ok":
             raise DatabaseDamaged(store.path, f"its backup fails quick_check: {verdict}")
         with open(temp, "rb+") as handle:
@@ -155,41 +150,6 @@ class Restored:
     last_run_at: str | None
 
 
-def check_backup_file(path: Path) -> tuple[int, int, str | None]:
-    """Given a copy of a backup (ours to open and change), check it and make it self-contained.
-
-    Return (schema version, active orders, newest run start). Raises UsageError naming what is
-    wrong: not a database, not a wosync database, damaged (integrity_check), or written by a
-    newer wosync (upgrade first).
-    """
-    known = len(SCHEMA_MIGRATIONS.steps)
-    try:
-        conn = sqlite3.connect(str(path), isolation_level=None)
-    except sqlite3.Error as exc:
-        raise UsageError(f"the backup cannot be opened: {exc}") from None
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if version == 0 or not {"accounts", "runs", "work_orders", "schedules"} <= tables:
-            raise UsageError("it is not a wosync database (no wosync tables in it)")
-        if version > known:
-            raise UsageError(f"it has schema version {version}, but this wosync knows only up to version "
-                             f"{known}; upgrade wosync to restore it")
-        verdict = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if verdict != "ok":
-            raise UsageError(f"it fails integrity_check ({verdict.splitlines()[0]}); choose another backup")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        active = conn.execute("SELECT count(*) FROM work_orders WHERE completed_at IS NULL").fetchone()[0]
-        last = conn.execute("SELECT max(started_at) FROM runs").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        if is_damage(exc):
-            raise UsageError(f"it is damaged or not a database ({exc})") from None
-        raise UsageError(f"it cannot be read: {exc}") from None
-    finally:
-        conn.close()
-    return version, active, last
-
-
 def _hold_every_lock(locks_dir: Path, now: datetime) -> list[FileLock]:
     """Take the daemon's lock and every account's sync lock; return them (release them after).
 
@@ -197,14 +157,14 @@ def _hold_every_lock(locks_dir: Path, now: datetime) -> list[FileLock]:
     """
     held: list[FileLock] = []
     try:
-        daemon = FileLock(locks_dir / "daemon.lock", "the wosync daemon")
+        daemon = FileLock(daemon_lock_path(locks_dir), "the wosync daemon")
         try:
             daemon.acquire(now)
         except AlreadyRunning as exc:
             raise AlreadyRunning(f"{exc.message}; stop it before restoring (`systemctl --user stop wosync`, "
                                  "or Ctrl-C in its terminal)") from None
         held.append(daemon)
-        for path in sorted(locks_dir.glob("sync-*.lock")):
+        for path in account_lock_paths(locks_dir):
             lock = FileLock(path, "a sync")
             try:
                 lock.acquire(now)
@@ -219,30 +179,16 @@ def _hold_every_lock(locks_dir: Path, now: datetime) -> list[FileLock]:
 
 
 def _let_go_of(db_path: Path) -> None:
-    """Fold the current database's WAL into it and switch it to journal mode DELETE, so the
-    file stands alone and no -wal of it can be applied to the restored one.
+    """Make the current database stand alone (its WAL folded in, journal mode DELETE), so no
+    -wal of it can be applied to the restored one.
 
     Raises AlreadyRunning when another process (a `wosync watch`, say) still has it open. A
     damaged current database is left as it is (its WAL moves aside with it).
     """
-    try:
-        conn = sqlite3.connect(str(db_path), timeout=RESTORE_BUSY_SECONDS, isolation_level=None)
-    except sqlite3.Error:
-        return
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-        if mode != "delete":
-            raise sqlite3.OperationalError("database is locked")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise AlreadyRunning(
-                f"another wosync command has {db_path} open (a `wosync watch`?); close it and try again"
-            ) from None
-    except sqlite3.DatabaseError:
-        pass  # damaged: it is replaced, and kept aside as it is
-    finally:
-        conn.close()
+    if not make_standalone(db_path, RESTORE_BUSY_SECONDS):
+        raise AlreadyRunning(
+            f"another wosync command has {db_path} open (a `wosync watch`?); close it and try again"
+        )
 
 
 def _free_name(folder: Path, stem: str) -> Path:
@@ -257,9 +203,10 @@ def _free_name(folder: Path, stem: str) -> Path:
 def restore(source: Path, db_path: Path, now: datetime) -> Restored:
     """Given a backup file, the database path and the time, put the backup in place; return what was done.
 
-    The backup is copied next to the database and checked (check_backup_file) before anything
-    else is touched; then, holding the daemon's and every sync's lock, the current database
-    (if any) is kept as wosync-before-restore-<time>.db and the checked copy renamed over it.
+    The backup is copied next to the database and checked (wosync.store.copying.check_copy)
+    before anything else is touched; then, holding the daemon's and every sync's lock, the
+    current database (if any) is kept as wosync-before-restore-<time>.db and the checked copy
+    renamed over it.
     """
     source = Path(source)
     folder = db_path.parent
@@ -277,7 +224,7 @@ def restore(source: Path, db_path: Path, now: datetime) -> Restored:
                 raise DiskFull(folder) from None
             raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
         try:
-            version, active, last = check_backup_file(temp)
+            version, active, last = check_copy(temp)
         except UsageError as exc:
             raise UsageError(f"{source} cannot be restored: {exc.message}; nothing was changed") from None
         locks = _hold_every_lock(config.locks_dir(), now)

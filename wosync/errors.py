@@ -46,6 +46,23 @@ class UsageError(WosyncError):
     kind = "usage"
 
 
+class NotFound(UsageError):
+    """An id that names no stored record: `what` (a run, a schedule, a notification target) and
+    `ident` are the fact the store knows; `hint` is where the user finds the ids that exist."""
+
+    # The store knows no commands: the command that lists each kind of record is named here.
+    HINTS = {
+        "run": "see `wosync history`",
+        "schedule": "see `wosync schedule list`",
+        "notification target": "see `wosync notify list`",
+    }
+
+    def __init__(self, what: str, ident: object):
+        self.what, self.ident = what, ident
+        self.hint = self.HINTS.get(what)
+        super().__init__(f"no {what} {ident}" + (f"; {self.hint}" if self.hint else ""))
+
+
 class StorageError(WosyncError):
     """The data folder or database cannot be used (not writable, corrupt)."""
 

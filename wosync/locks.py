@@ -111,6 +111,12 @@ def account_lock_path(locks_dir: Path, username: str) -> Path:
     return locks_dir / f"sync-{file_safe(username)}.lock"
 
 
+def account_lock_paths(locks_dir: Path) -> list[Path]:
+    """Given the locks folder, return the lock file of every account that ever synced, by name
+    (held or not): what account_lock_path has made there."""
+    return sorted(locks_dir.glob("sync-*.lock"))
+
+
 def daemon_lock_path(locks_dir: Path) -> Path:
     """Given the locks folder, return the daemon's lock file path (one daemon per data folder)."""
     return locks_dir / "daemon.lock"
