@@ -9,7 +9,7 @@ Standard library only. Its pages follow the saved pages of the real site
 (tests/fixtures/workfossa/): the list page's chrome
 and rows are the captured markup with the simulated data filled in, and the versions the
 captures show or the contract leaves open are switches (pager, page_size_options,
-tooltip_class, equipment_collapsed; hostile for the data). See SimulatedWorkFossa and Faults.
+tooltip_class, equipment_collapsed, page_size_remembered, markup; hostile for the data). See SimulatedWorkFossa and Faults.
 """
 
 from wosync.sim.server import DEFAULT_PASSWORD, DEFAULT_USERNAME, SWITCHES, Faults, SimulatedWorkFossa

@@ -1,6 +1,7 @@
 """`python -m wosync.sim --orders 250 --seed 1 [--port 0] [--username U] [--password P]
 [--pager length-aware|simple] [--page-size-options at-rest|open-only] [--tooltip-class NAME]
-[--equipment-collapsed] [--page-size-remembered] [--hostile]`
+[--equipment-collapsed | --equipment-expanded] [--page-size-remembered]
+[--markup classic|next-release] [--hostile]`
 
 Runs the simulated site in the foreground and prints exactly one line, its base URL, once
 it is listening. The version switches choose which version of the real site's pages it
@@ -16,6 +17,7 @@ import signal
 import sys
 import threading
 
+from wosync.sim.next_release import MARKUPS
 from wosync.sim.render import PAGE_SIZE_OPTION_MODES, PAGERS
 from wosync.sim.server import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 
@@ -35,8 +37,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="page-size menu items in the DOM at rest, or only while the menu is open")
     parser.add_argument("--tooltip-class", default="ks-tooltip",
                         help="class of the instructions' hidden full-text tooltip (default ks-tooltip)")
-    parser.add_argument("--equipment-collapsed", action="store_true",
-                        help="equipment groups start collapsed ('Show equipment')")
+    folding = parser.add_mutually_exclusive_group()
+    folding.add_argument("--equipment-collapsed", dest="equipment_collapsed", action="store_true", default=True,
+                         help="equipment groups start collapsed ('Show equipment'; the default, as on the real site)")
+    folding.add_argument("--equipment-expanded", dest="equipment_collapsed", action="store_false",
+                         help="equipment groups start expanded ('Hide equipment')")
+    parser.add_argument("--markup", choices=MARKUPS, default="classic",
+                        help="rows and dispensers as captured (classic) or re-wrapped and re-classed (next-release)")
     parser.add_argument("--page-size-remembered", action="store_true",
                         help="each user's list opens at the page size last chosen")
     parser.add_argument("--hostile", action="store_true",
@@ -53,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
                                  page_size_options=args.page_size_options,
                                  tooltip_class=args.tooltip_class,
                                  equipment_collapsed=args.equipment_collapsed,
-                                 page_size_remembered=args.page_size_remembered, hostile=args.hostile)
+                                 page_size_remembered=args.page_size_remembered, markup=args.markup,
+                                 hostile=args.hostile)
     except ValueError as error:
         parser.error(str(error))
     sim.start()

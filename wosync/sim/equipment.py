@@ -32,8 +32,16 @@ MODELS = {
     "Gilbarco": ["NL3", "NL2", "Encore 700 S"],
     "Wayne": ["Ovation", "Helix 6000"],
     "Tokheim": ["Premier B"],
+    "Dresser Wayne": ["Ovation 2", "Global Century"],
 }
 MAKES = ["Gilbarco", "Gilbarco", "Gilbarco", "Wayne", "Tokheim"]
+# The real variety (docs/workfossa-site.md, 357 dispensers seen in use): a make with a space,
+# dispensers without "Stand Alone Code" (43 of 357) or "Meter Type" (8), and a further custom
+# field "NTEP / COC #" (99). Drawn from a stream of their own, so the rest of each location's
+# equipment is what it always was. (Dispensers without an S/N line, 25 of 357, are made by
+# edit(..., serial=None): the S/N line is in every generated one, as tests read it.)
+MAKE_WITH_SPACE = "Dresser Wayne"
+NTEP_LABEL = "NTEP / COC #"
 METER_TYPES = ["Electronic", "Electronic", "Mechanical"]
 # The custom fields of a dispenser, in the capture's order.
 FIELD_LABELS = ("Grade", "Stand Alone Code", "Number of Nozzles (per side)", "Meter Type")
@@ -47,7 +55,7 @@ class Dispenser:
     grades: list[str]
     make: str
     model: str | None  # None: the row has no "Model:" line
-    serial: str
+    serial: str | None  # None: the row has no "S/N:" line
     fields: dict[str, str] = field(default_factory=dict)
 
     def title(self) -> str:
@@ -82,6 +90,24 @@ class LocationEquipment:
 def _position(index: int) -> str:
     """Given a 0-based dispenser index, return its positions: 0 -> "1/2", 1 -> "3/4"."""
     return f"{2 * index + 1}/{2 * index + 2}"
+
+
+def _vary(rng: random.Random, dispensers: list[Dispenser]) -> None:
+    """Give a location's dispensers the real variety (MAKE_WITH_SPACE, NTEP_LABEL, missing
+    fields), from the location's own variety stream."""
+    if rng.random() < 0.15:
+        model = rng.choice(MODELS[MAKE_WITH_SPACE])
+        for dispenser in dispensers:
+            dispenser.make = MAKE_WITH_SPACE
+            dispenser.model = model if dispenser.model is not None else None
+    ntep = rng.random() < 0.28
+    for dispenser in dispensers:
+        if rng.random() < 0.12:
+            dispenser.fields.pop("Stand Alone Code", None)
+        if rng.random() < 0.02:
+            dispenser.fields.pop("Meter Type", None)
+        if ntep:
+            dispenser.fields[NTEP_LABEL] = f"{rng.randint(1, 24):02d}-{rng.randint(1, 199):03d}A{rng.randint(1, 9)}"
 
 
 class EquipmentStore:
@@ -122,6 +148,7 @@ class EquipmentStore:
                 fields={"Grade": ", ".join(grades), "Stand Alone Code": stand_alone,
                         "Number of Nozzles (per side)": nozzles, "Meter Type": meter},
             ))
+        _vary(random.Random(f"{self.seed}:{location_id}:variety"), dispensers)
         return LocationEquipment(dispensers, tank_monitors)
 
     def get(self, location_id: int) -> LocationEquipment:

@@ -27,7 +27,7 @@ from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from wosync.sim import location_page, render
+from wosync.sim import location_page, next_release, render
 from wosync.sim.sessions import COOKIE_NAME, Session
 
 INITIAL_PAGE_SIZE = 25
@@ -207,7 +207,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         if match:
             location_id = int(match.group(1))
             self.site.count_location_load(location_id)
-            page = location_page.location_page(user, self.site.location(location_id), location_id)
+            page = location_page.location_page(user, self.site.location(location_id), location_id,
+                                               deleted=location_id in self.site.deleted_locations)
             return self._send(200, page)
         match = EQUIPMENT_TAB.match(path)
         if match:
@@ -223,8 +224,10 @@ class SiteHandler(BaseHTTPRequestHandler):
         site.count_location_load(location_id, equipment=True)
         if site.faults.equipment_slow_ms:
             time.sleep(site.faults.equipment_slow_ms / 1000)
+        if location_id in site.deleted_locations:
+            return self._json(404, {"message": location_page.LOCATION_DELETED})
         equipment = site.equipment.snapshot(location_id)
-        self._json(200, location_page.equipment_tab(location_id, equipment, site.equipment_collapsed))
+        self._json(200, location_page.equipment_tab(location_id, equipment, site.equipment_collapsed, site.markup))
 
     def _work_list(self, session: Session, query: dict, rows_only: bool) -> None:
         """Serve the list page (page 1 of 25) or a rows fetch; both count as list requests."""
@@ -263,7 +266,12 @@ class SiteHandler(BaseHTTPRequestHandler):
         pages = max(1, math.ceil(matches / limit))
         shown = orders[: len(orders) - faults.drop_rows] if faults.drop_rows else orders
         chunk = shown[(page - 1) * limit: page * limit]
-        rows_html = render.rows_html(chunk, faults.layout_change, site.tooltip_class, faults.rename_block)
+        if site.markup == "next-release":
+            rows_html = next_release.rows_html(chunk, site.tooltip_class)
+            if faults.rename_block:
+                rows_html = render.rename_classes(rows_html, faults.rename_block)
+        else:
+            rows_html = render.rows_html(chunk, faults.layout_change, site.tooltip_class, faults.rename_block)
         # The simple pager knows no total: only whether a next page exists.
         count = None if (pager == "simple" or faults.no_match_count) else matches
         if rows_only:
@@ -334,6 +342,8 @@ class SiteHandler(BaseHTTPRequestHandler):
             elif path == "/__sim__/edit":
                 number = args.pop("number")
                 site.edit(number, **args)
+            elif path == "/__sim__/delete_location":
+                site.delete_location(int(args["location_id"]))
             elif path == "/__sim__/remove_dispenser":
                 site.remove_dispenser(args["location_id"], args["position"])
             elif path == "/__sim__/edit_dispenser":

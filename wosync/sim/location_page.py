@@ -49,12 +49,15 @@ def group_heading(location_id: int, type_name: str, type_id: int, count: int, co
     )
 
 
-def equipment_item_html(index: int, title: str, serial: str, make: str, model: str | None,
+def equipment_item_html(index: int, title: str, serial: str | None, make: str, model: str | None,
                         fields: dict[str, str]) -> str:
     """Return one piece of equipment as the capture's div.py-1.5 (every other one .bg-gray-50):
-    the title line, S/N, Make and the optional Model line, the custom fields view."""
+    the title line, the optional S/N line, Make and the optional Model line, the custom fields
+    view."""
     model_html = (f'<div><span class="muted uppercase">Model:</span> {esc(model)}</div>'
                   if model is not None else "<!---->")
+    serial_html = (f'<div class="muted text-tiny">\n        S/N: {esc(serial)}\n    </div> '
+                   if serial is not None else "<!----> ")
     fields_html = "".join(
         '<div class="mt-2 sm-12 tab-6 lg-4"><div class="muted uppercase text-xs">\n'
         f"        {esc(label)}\n    </div> <div class=\"text-xs mt-1\">\n        {esc(value)}\n    </div></div>"
@@ -64,34 +67,49 @@ def equipment_item_html(index: int, title: str, serial: str, make: str, model: s
     return (
         f'<div class="py-1.5{shade}">{_ACTION_MENU} <div class="px-2"><div class="flex align-start"><div>\n'
         f"    {esc(title)}\n    {_HISTORY_LINK} <!----> "
-        f'<div class="muted text-tiny">\n        S/N: {esc(serial)}\n    </div> '
+        f'{serial_html}'
         f'<div class="text-tiny"><div><span class="muted uppercase">Make:</span> {esc(make)}</div> {model_html}</div> '
         f'<!----></div></div> <div class="custom-fields-view"><div class="row row-collapse">{fields_html}</div></div>'
         "</div></div>"
     )
 
 
-def dispensers_html(dispensers: list[Dispenser]) -> str:
-    """Return the dispensers' div.py-1.5 items, in order."""
-    return "".join(equipment_item_html(i, d.title(), d.serial, d.make, d.model, d.fields)
-                   for i, d in enumerate(dispensers))
+def _item_template(markup: str):
+    if markup == "next-release":
+        from wosync.sim.next_release import equipment_item_html as next_item
+
+        return next_item
+    return equipment_item_html
 
 
-def _items_html(items: list[EquipmentItem]) -> str:
-    return "".join(equipment_item_html(i, e.title, e.serial, e.make, e.model, e.fields)
-                   for i, e in enumerate(items))
+def dispensers_html(dispensers: list[Dispenser], markup: str = "classic") -> str:
+    """Return the dispensers' div.py-1.5 items, in order (in the markup's form)."""
+    item = _item_template(markup)
+    return "".join(item(i, d.title(), d.serial, d.make, d.model, d.fields) for i, d in enumerate(dispensers))
 
 
-def group_html(location_id: int, type_name: str, type_id: int, count: int, items: str, collapsed: bool) -> str:
+def _items_html(items: list[EquipmentItem], markup: str = "classic") -> str:
+    item = _item_template(markup)
+    return "".join(item(i, e.title, e.serial, e.make, e.model, e.fields) for i, e in enumerate(items))
+
+
+def group_html(location_id: int, type_name: str, type_id: int, count: int, items: str, collapsed: bool,
+               markup: str = "classic") -> str:
     """Return one equipment group (div.mt-4: heading, then the items' wrapper). Collapsed, the
     wrapper is empty: the page's script puts the items in when the group is expanded."""
-    return (f'<div class="mt-4">{group_heading(location_id, type_name, type_id, count, collapsed)} '
+    if markup == "next-release":
+        from wosync.sim.next_release import group_heading as heading
+    else:
+        heading = group_heading
+    return (f'<div class="mt-4">{heading(location_id, type_name, type_id, count, collapsed)} '
             f'<div class="" style="opacity: 1;">{"" if collapsed else items}</div></div>')
 
 
-def equipment_tab(location_id: int, equipment: LocationEquipment, collapsed: bool) -> dict:
+def equipment_tab(location_id: int, equipment: LocationEquipment, collapsed: bool,
+                  markup: str = "classic") -> dict:
     """Return the Equipment tab's content for the page's script: {"html": the groups (items
-    left out of collapsed ones), "groups": each group's items markup, in order}.
+    left out of collapsed ones), "groups": each group's items markup, in order}; `markup`
+    "next-release" draws them in that form (wosync/sim/next_release.py).
 
     A location without dispensers has no Dispenser group at all; with no equipment at all the
     tab says so (*unknown* text on the real site).
@@ -99,22 +117,37 @@ def equipment_tab(location_id: int, equipment: LocationEquipment, collapsed: boo
     groups = []
     if equipment.tank_monitors:
         groups.append(("Tank Monitor", TANK_MONITOR_TYPE_ID, len(equipment.tank_monitors),
-                       _items_html(equipment.tank_monitors)))
+                       _items_html(equipment.tank_monitors, markup)))
     if equipment.dispensers:
         groups.append(("Dispenser", DISPENSER_TYPE_ID, len(equipment.dispensers),
-                       dispensers_html(equipment.dispensers)))
+                       dispensers_html(equipment.dispensers, markup)))
     if not groups:
         return {"html": '<div class="mt-4 muted text-sm">No equipment found.</div>', "groups": []}
-    html = "".join(group_html(location_id, name, type_id, count, items, collapsed)
+    html = "".join(group_html(location_id, name, type_id, count, items, collapsed, markup)
                    for name, type_id, count, items in groups)
+    if markup == "next-release":
+        from wosync.sim.next_release import equipment_markup
+
+        return {"html": equipment_markup(html), "groups": [equipment_markup(items) for *_, items in groups]}
     return {"html": html, "groups": [items for *_, items in groups]}
 
 
-def location_page(user: str, location: Location | None, location_id: int) -> str:
+# What the real site says on a deleted location's page (docs/workfossa-site.md; its markup is
+# unknown: an alert line here, and no tabs).
+LOCATION_DELETED = "Could not find this location. It may have been deleted."
+
+
+def location_page(user: str, location: Location | None, location_id: int, deleted: bool = False) -> str:
     """Return /app/customers/locations/<id>/: the layout, the location's name and address,
     and the tabs (Details shown; Equipment loads on click). `location` None: a location the
-    list never showed (the page still opens, with just its id)."""
+    list never showed (the page still opens, with just its id). `deleted`: the page says
+    LOCATION_DELETED instead, with no tabs."""
     from wosync.sim.script import LOCATION_SCRIPT
+
+    if deleted:
+        content = (' <div class="row"><div class="sm-12"><div class="ks-alert alert-error text-sm mt-4">'
+                   f"{LOCATION_DELETED}</div></div></div>")
+        return app_page(user, "customers", ['<a href="/app/customers/">Customers</a>', "Location"], content)
 
     if location is not None:
         name = f"{location.customer.name} {location.store_number}"

@@ -269,7 +269,7 @@ LOCATION_SCRIPT = r"""
         panel.innerHTML = data.html;
         var index = 0;
         Array.prototype.forEach.call(panel.children, function (group) {
-          if (group.querySelector(":scope > .group-heading")) { setupGroup(group, data.groups[index++]); }
+          if (group.querySelector(".group-heading")) { setupGroup(group, data.groups[index++]); }
         });
       }).catch(function (error) {
         if (mine !== sequence) { return; }

@@ -12,6 +12,7 @@ from http.server import ThreadingHTTPServer
 
 from wosync.sim.data import EXPECTED_KEYS, Item, Location, WorkOrder, generate_orders, parse_date
 from wosync.sim.equipment import EquipmentStore
+from wosync.sim.next_release import MARKUPS
 from wosync.sim.render import PAGE_SIZE_OPTION_MODES, PAGERS
 from wosync.sim.sessions import SessionStore
 
@@ -109,10 +110,15 @@ SWITCHES = {
     "pager": PAGERS,  # "length-aware" (seen, with "N matches") or "simple" (no count at all)
     "page_size_options": PAGE_SIZE_OPTION_MODES,  # li items in the DOM at rest (seen) or only while open
     "tooltip_class": None,  # the instructions' hidden tooltip class: "ks-tooltip" (seen) or another
-    "equipment_collapsed": (False, True),  # the Dispenser group starts collapsed ("Show equipment")
+    # The Dispenser group starts collapsed ("Show equipment"), as it usually does on the real
+    # site (docs/workfossa-site.md): the default; False draws it expanded.
+    "equipment_collapsed": (False, True),
     # The contract leaves open whether the site remembers the page size chosen: with this,
     # each user's list opens at the size last chosen (selection "Show 100", 100 rows).
     "page_size_remembered": (False, True),
+    # The markup of rows and dispensers: "classic" (the captures') or "next-release" (the same
+    # content re-wrapped, scoped data-v-* attributes, tw- utilities: wosync/sim/next_release.py).
+    "markup": MARKUPS,
 }
 
 
@@ -148,17 +154,21 @@ class SimulatedWorkFossa:
     page_size_options: "at-rest" (default; the page-size li items are in the DOM while the
         menu is closed) or "open-only" (created on opening, removed on closing).
     tooltip_class: the class of the instructions' hidden full-text tooltip ("ks-tooltip").
-    equipment_collapsed: the Equipment tab's groups start collapsed ("Show equipment").
+    equipment_collapsed: the Equipment tab's groups start collapsed ("Show equipment"; the
+        default, as on the real site); False: expanded.
     page_size_remembered: the list opens at the page size the user last chose (default: at
         "Show 25" every time).
+    markup: "classic" (default; the captures' markup) or "next-release" (rows and dispensers
+        re-wrapped and re-classed, semantic classes and labels kept).
     hostile: (data, constructor only) some orders carry hostile text in every text field.
+    Locations: delete_location(id) makes a location's page say it may have been deleted.
     """
 
     def __init__(self, count: int = 250, seed: int = 1, username: str = DEFAULT_USERNAME,
                  password=DEFAULT_PASSWORD, port: int = 0, *, pager: str = "length-aware",
                  page_size_options: str = "at-rest", tooltip_class: str = "ks-tooltip",
-                 equipment_collapsed: bool = False, page_size_remembered: bool = False,
-                 hostile: bool = False):
+                 equipment_collapsed: bool = True, page_size_remembered: bool = False,
+                 markup: str = "classic", hostile: bool = False):
         self.username = username
         # Accept a wosync.secret.Secret too; keep only what the login check needs.
         self._password = password.reveal() if hasattr(password, "reveal") else str(password)
@@ -169,6 +179,8 @@ class SimulatedWorkFossa:
         self.tooltip_class = tooltip_class
         self.equipment_collapsed = equipment_collapsed
         self.page_size_remembered = page_size_remembered
+        self.markup = markup
+        self.deleted_locations: set[int] = set()
         self.chosen_page_size: dict[str, int] = {}  # by user, with page_size_remembered
         self.hostile = bool(hostile)
         self.login_count = 0
@@ -370,6 +382,12 @@ class SimulatedWorkFossa:
         """Change a dispenser: grades (list; the Grade field follows), make, model (None
         removes the Model line), serial, fields ({label: value}; None removes a field)."""
         self.equipment.edit(int(location_id), position, **fields)
+
+    def delete_location(self, location_id: int) -> None:
+        """Make the location's page say "Could not find this location. It may have been
+        deleted." (and its Equipment tab answer 404), as the real site does for a deleted one."""
+        with self.lock:
+            self.deleted_locations.add(int(location_id))
 
     def count_location_load(self, location_id: int, equipment: bool = False) -> None:
         """Count one load of a location's page (or of its Equipment tab)."""

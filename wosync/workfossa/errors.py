@@ -60,6 +60,18 @@ class SiteHttpError(ScrapeError, SyncFailed):
         self.status = status
 
 
+class LocationNotFound(SiteHttpError):
+    """A location's page says it may have been deleted: that location's own error (skip it,
+    record it), never a layout failure. A SiteHttpError (404) so that readers of one location
+    at a time already go on with the next."""
+
+    kind = "location_not_found"
+
+    def __init__(self, message: str, location_id: int, artefacts: list[Path] | None = None):
+        super().__init__(message, 404, artefacts)
+        self.location_id = location_id
+
+
 class LayoutNotRecognised(ScrapeError, SyncFailed):
     """A part of the page the scraper relies on was not found (the site may have changed)."""
 

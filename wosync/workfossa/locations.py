@@ -19,19 +19,28 @@ from __future__ import annotations
 from wosync.workfossa import site
 from wosync.workfossa.browser import LandedOnLogin
 from wosync.workfossa.equipment import parse_dispensers
-from wosync.workfossa.errors import LayoutNotRecognised
+from wosync.workfossa.errors import LayoutNotRecognised, LocationNotFound
 
 # Where the tab is shown once found, for messages (it is found by its text, not a selector).
-TAB_SHOWN = f'a link, button or tab whose text is "{site.EQUIPMENT_TAB_TEXT}"'
+TAB_SHOWN = (f'a link, button or tab whose text is "{site.EQUIPMENT_TAB_TEXT}", '
+             f'else {site.EQUIPMENT_TAB_DUSK}')
 # Set on the tab the page's reader chose, so that Playwright clicks exactly that element.
 TAB_MARK = "data-wosync-tab"
+# Set on the collapsed Dispenser group's toggle the reader found (by the group's name or,
+# its name element renamed, by the toggle's text), so that Playwright clicks that one.
+TOGGLE_MARK = "data-wosync-toggle"
 
 SELECTORS = {
     "loginForm": site.LOGIN_FORM,
     "tabText": site.EQUIPMENT_TAB_TEXT,
     "candidates": site.EQUIPMENT_TAB_CANDIDATES,
+    "dusk": site.EQUIPMENT_TAB_DUSK,
+    "deleted": site.LOCATION_DELETED_TEXT,
+    "title": site.EQUIPMENT_TITLE,
+    "titlePattern": site.EQUIPMENT_TITLE_PATTERN,
     "tabLike": site.EQUIPMENT_TAB_PREFERRED,
     "mark": TAB_MARK,
+    "toggleMark": TOGGLE_MARK,
     "heading": site.EQUIPMENT_GROUP_HEADING,
     "name": site.EQUIPMENT_GROUP_NAME,
     "dispenser": site.DISPENSER_GROUP_NAME,
@@ -43,7 +52,8 @@ SELECTORS = {
 }
 
 # Finds the Equipment tab and marks it: {found: n candidates} or false while there is none;
-# {login: true} on the login form.
+# {login: true} on the login form; {deleted: true} when the page says the location may have
+# been deleted. The tab is found by its text first, by site.EQUIPMENT_TAB_DUSK second.
 TAB_FOUND = r"""(arg) => {
   const sel = arg.sel;
   if (document.querySelector(sel.loginForm)) return {login: true};
@@ -52,8 +62,13 @@ TAB_FOUND = r"""(arg) => {
   const shown = (el) => el.getClientRects().length > 0;
   const hits = [...document.querySelectorAll(sel.candidates)].filter((el) => own(el) === want && shown(el));
   // The innermost: an li holding the matching link gives way to the link.
-  const inner = hits.filter((el) => !hits.some((other) => other !== el && el.contains(other)));
-  if (!inner.length) return false;
+  let inner = hits.filter((el) => !hits.some((other) => other !== el && el.contains(other)));
+  if (!inner.length) inner = [...document.querySelectorAll(sel.dusk)].filter(shown);
+  if (!inner.length) {
+    const gone = sel.deleted.toLowerCase();
+    if (document.body && own(document.body).includes(gone)) return {deleted: true};
+    return false;
+  }
   const rank = (el) => { const i = sel.tabLike.findIndex((s) => el.matches(s)); return i < 0 ? sel.tabLike.length : i; };
   inner.sort((a, b) => rank(a) - rank(b));
   document.querySelectorAll('[' + sel.mark + ']').forEach((el) => el.removeAttribute(sel.mark));
@@ -70,23 +85,47 @@ CONTENT_SHOWN = r"""(arg) => {
   const sel = arg.sel;
   if (document.querySelector(sel.loginForm)) return {login: true};
   const headings = [...document.querySelectorAll(sel.heading)];
-  const named = (h) => { const n = h.querySelector(sel.name); return n && n.textContent.trim().toLowerCase() === sel.dispenser.toLowerCase(); };
+  const countRe = new RegExp(sel.countPattern);
+  // The group's name: its name element, else its toggle's text less the count (as
+  // workfossa/equipment.py reads it).
+  const nameOf = (h) => {
+    const n = h.querySelector(sel.name);
+    if (n) return n.textContent;
+    const t = h.querySelector(sel.expanded + ', ' + sel.collapsed);
+    return t ? t.textContent.replace(countRe, '') : '';
+  };
+  const named = (h) => nameOf(h).replace(/\s+/g, ' ').trim().toLowerCase() === sel.dispenser.toLowerCase();
   const heading = headings.find(named);
   if (heading) {
     const toggle = heading.querySelector(sel.expanded + ', ' + sel.collapsed);
-    const found = ((toggle || heading).textContent || '').match(new RegExp(sel.countPattern));
+    const found = ((toggle || heading).textContent || '').match(countRe);
     const count = found ? parseInt(found[1], 10) : null;
-    // The group's items: after its heading, up to the next heading (as workfossa/equipment.py reads them).
-    let items = 0;
-    for (let node = heading.nextElementSibling; node; node = node.nextElementSibling) {
-      if (node.matches(sel.heading)) break;
+    // Out of the wrappers that hold only the heading, then its group's items: up to the next
+    // heading; blocks by their class, else one per title line (as workfossa/equipment.py).
+    let top = heading;
+    while (!top.nextElementSibling && top.parentElement && top.parentElement !== document.body) top = top.parentElement;
+    const titleRe = new RegExp(sel.titlePattern);
+    const ownText = (el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('').replace(/\s+/g, ' ').trim();
+    let items = 0, titles = 0;
+    for (let node = top.nextElementSibling; node; node = node.nextElementSibling) {
+      if (node.matches(sel.heading) || node.querySelector(sel.heading)) break;
       items += (node.matches(sel.item) ? 1 : 0) + node.querySelectorAll(sel.item).length;
+      for (const el of [node, ...node.querySelectorAll(sel.title)]) {
+        if (el.matches(sel.title) && titleRe.test(ownText(el))) titles += 1;
+      }
     }
+    if (!items) items = titles;
     const collapsed = toggle && toggle.matches(sel.collapsed);
-    if (collapsed) return arg.expanding ? false : {group: 'collapsed', count, items};
+    if (collapsed) {
+      if (arg.expanding) return false;
+      document.querySelectorAll('[' + sel.toggleMark + ']').forEach((el) => el.removeAttribute(sel.toggleMark));
+      toggle.setAttribute(sel.toggleMark, '1');
+      return {group: 'collapsed', count, items};
+    }
     if (count !== null && items < count) return false;
     // The group's own container holds its heading and items: all the parser reads.
-    return {group: 'expanded', count, items, html: heading.parentElement.outerHTML};
+    const container = top.parentElement || top;
+    return {group: 'expanded', count, items, html: container.outerHTML};
   }
   if (arg.expanding) return false;
   if (headings.length) return {group: 'none', headings: headings.length};
@@ -119,10 +158,15 @@ def _read(wf, location_id: int) -> list[dict]:
     path = site.LOCATION_PATH.format(location_id=location_id)
     what = f"the page of location {location_id}"
     wf.goto(path, what=what)
-    if wf.wait_for(TAB_FOUND, {"sel": SELECTORS}, what=what) is None:
+    found = wf.wait_for(TAB_FOUND, {"sel": SELECTORS}, what=what)
+    if found is None:
         raise LayoutNotRecognised(
             f"the page of location {location_id} ({wf.page.url}) has no Equipment tab "
             f"(looked for {TAB_SHOWN})", TAB_SHOWN)
+    if found.get("deleted"):
+        # That location's own error: the next location is read (not a layout failure).
+        raise LocationNotFound(f"location {location_id}: WorkFossa says \"{site.LOCATION_DELETED_TEXT}\"",
+                               location_id)
     wf.net.start_step()  # the tab's own requests: their errors are this step's
     wf.click(wf.page.locator(f"[{TAB_MARK}]").first, f'the "{site.EQUIPMENT_TAB_TEXT}" tab', TAB_SHOWN)
     what = f"the Equipment tab of location {location_id}"
@@ -143,13 +187,9 @@ def _read(wf, location_id: int) -> list[dict]:
 def _expand(wf, location_id: int) -> dict:
     """Click the collapsed Dispenser group's "Show equipment", wait until it holds its
     dispensers; return what CONTENT_SHOWN then reads."""
-    import re
-
-    heading = wf.page.locator(site.EQUIPMENT_GROUP_HEADING).filter(
-        has=wf.page.locator(site.EQUIPMENT_GROUP_NAME, has_text=re.compile(
-            rf"^\s*{re.escape(site.DISPENSER_GROUP_NAME)}\s*$", re.IGNORECASE)))
     wf.net.start_step()
-    wf.click(heading.first.locator(site.EQUIPMENT_GROUP_COLLAPSED).first, "the Dispenser group's toggle",
+    # CONTENT_SHOWN marked the Dispenser group's collapsed toggle when it reported it.
+    wf.click(wf.page.locator(f"[{TOGGLE_MARK}]").first, "the Dispenser group's toggle",
              f"{site.EQUIPMENT_GROUP_HEADING} {site.EQUIPMENT_GROUP_COLLAPSED}")
     shown = wf.wait_for(CONTENT_SHOWN, {"sel": SELECTORS, "expanding": True},
                         what=f"the Dispenser group of location {location_id}")

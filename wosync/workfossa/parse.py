@@ -227,8 +227,8 @@ def _labelled(row: LexborNode, fallbacks: set[str]) -> tuple[str | None, str | N
         key = _LABELS.get(label_text.strip().casefold())
         if key is not None and found[key] is None and (parent := label.parent) is not None:
             found[key] = _after_label(label, label_text, parent)
-            if not is_match(label, site.LINE_LABEL):
-                fallbacks.add(key)
+            if key != "po" and not is_match(label, site.LINE_LABEL):
+                fallbacks.add(key)  # (PO # is no stored field)
     return found["reason"], found["project"]
 
 
