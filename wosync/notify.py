@@ -28,6 +28,7 @@ from typing import Any
 
 from wosync.clock import from_iso, local_text
 from wosync.errors import UsageError
+from wosync.model import RunStatus
 from wosync.store import Store
 
 log = logging.getLogger("wosync.notify")
@@ -38,7 +39,7 @@ DEFAULT_REMINDER_HOURS = 24.0
 MAX_LISTED_ORDERS = 50
 MAX_VALUE_CHARS = 80
 
-FAILURE_STATUSES = ("failed", "partial")
+FAILURE_STATUSES = (RunStatus.FAILED, RunStatus.PARTIAL)
 
 # Apprise notify types by message kind (strings, so Apprise is not imported to name them).
 _TYPES = {"digest": "info", "test": "info", "failing": "failure", "reminder": "warning", "recovered": "success"}
@@ -208,7 +209,7 @@ def digest_message(run: dict[str, Any], changes: list[dict[str, Any]]) -> Messag
     if equipment:
         title += f", {equipment} dispenser change{'s' if equipment != 1 else ''}"
     lines = [f"Account {run['account']}, sync #{run['id']} at {local_text(run.get('completed_at') or run['started_at'])}."]
-    if run["status"] != "success" and run.get("error_message"):
+    if run["status"] != RunStatus.SUCCESS and run.get("error_message"):
         lines.append(f"The run was {run['status']}: {run['error_message']}")
     sections = (("new", "New"), ("updated", "Updated"), ("reopened", "Reopened"), ("completed", "Completed"),
                 *DISPENSER_SECTIONS.items())
@@ -277,7 +278,7 @@ def alert_decision(state: dict[str, Any], run: dict[str, Any], now: datetime, re
         if now - last_at >= reminder:
             return "reminder"
         return None
-    if status == "success" and alerted_this_streak:
+    if status == RunStatus.SUCCESS and alerted_this_streak:
         return "recovered"
     return None
 
@@ -385,6 +386,6 @@ def _failure_alert(store: Store, run: dict[str, Any], now: datetime) -> list[str
         text = failures_text(deliveries)
         if text:
             errors.append(f"{kind} alert: {text}")
-    if status == "success" and state.get("failing_since") is not None:
+    if status == RunStatus.SUCCESS and state.get("failing_since") is not None:
         store.set_alert_state(account, failing_since=None)
     return errors

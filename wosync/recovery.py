@@ -6,6 +6,7 @@ from datetime import datetime
 
 from wosync import config
 from wosync.locks import FileLock, account_lock_path, pid_alive
+from wosync.model import RunStatus
 from wosync.store import Store
 
 
@@ -28,7 +29,7 @@ def recover_stale_runs(store: Store, now: datetime) -> list[int]:
         if not run_is_orphaned(run):
             continue
         store.finish_run(
-            run["id"], now, status="interrupted", error_kind="interrupted",
+            run["id"], now, status=RunStatus.INTERRUPTED, error_kind="interrupted",
             error_message="the sync process ended before finishing (killed or machine stopped)",
         )
         for row in store.get_progress(run["account"]):

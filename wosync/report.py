@@ -12,8 +12,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Iterable
 
 from wosync.clock import from_iso
-
-FINISHED = ("success", "partial", "failed", "interrupted")
+from wosync.model import FINISHED_STATUSES as FINISHED, RunStatus
 
 
 def local_day(stamp: str, zone: tzinfo | None = None) -> date:
@@ -25,11 +24,11 @@ def _figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Given runs, return their count, status counts, success rate and median/slowest seconds."""
     finished = [r for r in runs if r["status"] in FINISHED]
     durations = [r["duration_seconds"] for r in finished if r.get("duration_seconds") is not None]
-    counts = {status: sum(1 for r in runs if r["status"] == status) for status in (*FINISHED, "running")}
+    counts = {status: sum(1 for r in runs if r["status"] == status) for status in (*FINISHED, RunStatus.RUNNING)}
     return {
         "runs": len(runs),
         "counts": counts,
-        "success_rate": round(counts["success"] / len(finished), 4) if finished else None,
+        "success_rate": round(counts[RunStatus.SUCCESS] / len(finished), 4) if finished else None,
         "median_seconds": round(statistics.median(durations), 3) if durations else None,
         "slowest_seconds": round(max(durations), 3) if durations else None,
     }
@@ -59,7 +58,7 @@ def history_figures(runs: Iterable[dict[str, Any]], now: datetime, days: int,
     in_span = [run for day_runs in by_day.values() for run in day_runs]
     per_day = []
     for day, day_runs in by_day.items():
-        successes = [r for r in day_runs if r["status"] == "success"]
+        successes = [r for r in day_runs if r["status"] == RunStatus.SUCCESS]
         per_day.append({
             "date": day.isoformat(),
             "weekday": day.strftime("%a"),
@@ -70,7 +69,7 @@ def history_figures(runs: Iterable[dict[str, Any]], now: datetime, days: int,
         })
     errors: dict[str, dict[str, Any]] = {}
     for run in in_span:
-        if run["status"] in ("success", "running"):
+        if run["status"] in (RunStatus.SUCCESS, RunStatus.RUNNING):
             continue
         kind = run.get("error_kind") or run["status"]
         entry = errors.setdefault(kind, {"kind": kind, "count": 0})

@@ -98,7 +98,7 @@ def test_each_run_status_is_stored_and_read_back_as_its_string(store, make, stor
     row = store.get_run(run["id"])
     assert type(row["status"]) is str and row["status"] == stored
     assert RunStatus(row["status"]) is expected
-    # The store writes the `running` row itself (SQL text): the enum must agree with it.
+    # The `running` row, read while the sync still runs, holds the same string.
     assert source.status_while_running == "running" and RunStatus(source.status_while_running) is RunStatus.RUNNING
 
 
