@@ -1,6 +1,7 @@
-"""Shared fixtures: a private data folder per test, the CLI run in-process, the local time zone.
+"""Shared fixtures: a private data folder per test in a clean environment, the CLI run
+in-process, the local time zone; and the markers each test folder gives its tests.
 
-Kept small and generic on purpose: each test module builds its own data through store.py.
+Kept small and generic on purpose: each test module builds its own data through the store.
 """
 
 from __future__ import annotations
@@ -14,23 +15,39 @@ import pytest
 from typer.testing import Result
 from typer.testing import CliRunner
 
-# Variables that would make a test depend on the machine it runs on.
-_ENVIRONMENT_TO_CLEAR = (
-    "WOSYNC_USERNAME", "WOSYNC_PASSWORD", "WOSYNC_BASE_URL", "CREDENTIALS_DIRECTORY", "WOSYNC_DEBUG",
-)
+from support.environment import DataFolder
+
+TESTS = Path(__file__).resolve().parent
+
+# Every test under these folders gets the marker of the same name: `-m "not browser and not
+# process"` then runs the fast part (unit, store, cli) alone.
+FOLDER_MARKERS = ("browser", "process")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Given the collected tests, mark each one under tests/browser or tests/process by its folder."""
+    for item in items:
+        try:
+            folder = Path(item.path).resolve().relative_to(TESTS).parts[0]
+        except ValueError:
+            continue
+        if folder in FOLDER_MARKERS:
+            item.add_marker(folder)
 
 
 @pytest.fixture
-def wosync_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Given a temporary folder, point WOSYNC_HOME at a (not yet created) folder in it; return that path.
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> DataFolder:
+    """Given a temporary folder, return a DataFolder in it (`.home`, not yet created; `.env` for
+    subprocesses), with this process's environment made the same clean one: WOSYNC_HOME and the
+    keyring's folder point into it, the developer's WOSYNC_* settings and systemd's variables
+    are gone (see support/environment.py)."""
+    return DataFolder(tmp_path).apply(monkeypatch)
 
-    Also clears the account/credential variables, so no test sees the developer's own account.
-    """
-    home = tmp_path / "wosync-home"
-    monkeypatch.setenv("WOSYNC_HOME", str(home))
-    for name in _ENVIRONMENT_TO_CLEAR:
-        monkeypatch.delenv(name, raising=False)
-    return home
+
+@pytest.fixture
+def wosync_home(data_folder: DataFolder) -> Path:
+    """Return data_folder.home: the data folder of a test that only needs its path."""
+    return data_folder.home
 
 
 @pytest.fixture

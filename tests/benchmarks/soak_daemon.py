@@ -44,10 +44,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the tests' helpers (support/)
 
 from wosync.clock import from_iso, to_iso  # noqa: E402
 from wosync.sim import DEFAULT_PASSWORD, SimulatedWorkFossa  # noqa: E402
 from wosync.store import Store  # noqa: E402
+from support.processes import processes_with_home, rss_megabytes  # noqa: E402
 
 UTC = timezone.utc
 
@@ -139,44 +141,7 @@ class Site:
 
 def processes_of(home: Path) -> list[tuple[int, str]]:
     """Return (pid, comm) of every process with this WOSYNC_HOME in its environment."""
-    marker = f"WOSYNC_HOME={home}".encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as handle:
-                if marker not in handle.read().split(b"\0"):
-                    continue
-            with open(f"/proc/{entry}/comm") as handle:
-                found.append((int(entry), handle.read().strip()))
-        except OSError:
-            continue
-    return found
-
-
-def descendants(pid: int) -> list[tuple[int, str]]:
-    """Return (pid, comm) of every live process descended from pid (by /proc ppid)."""
-    children: dict[int, list[int]] = {}
-    comms: dict[int, str] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                text = handle.read()
-        except OSError:
-            continue
-        comm = text[text.index("(") + 1:text.rindex(")")]
-        ppid = int(text[text.rindex(")") + 2:].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-        comms[int(entry)] = comm
-    out, todo = [], list(children.get(pid, []))
-    while todo:
-        child = todo.pop()
-        out.append((child, comms.get(child, "?")))
-        todo.extend(children.get(child, []))
-    return out
+    return sorted(processes_with_home(home).items())
 
 
 def is_browser(comm: str) -> bool:
@@ -184,14 +149,7 @@ def is_browser(comm: str) -> bool:
 
 
 def rss_mb(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    return rss_megabytes(pid)
 
 
 def wait_until(predicate, seconds: float, step: float = 0.25):

@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,8 @@ from wosync.sync import SyncOptions, WorkFossaSource, run_sync
 from wosync.workfossa import WorkFossa, find_browser
 from wosync.workfossa.errors import LayoutNotRecognised
 from wosync.workfossa.locations import read_location_equipment
+from support.environment import DataFolder, subprocess_env
+from support.run import wosync
 
 USER = "tech@example.com"
 PASSWORD = "correct-horse-42"
@@ -36,26 +36,16 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
-    """A fresh data folder, used by in-process code and by subprocesses."""
-    folder = tmp_path / "home"
-    monkeypatch.setenv("WOSYNC_HOME", str(folder))
-    for name in ("WOSYNC_USERNAME", "WOSYNC_PASSWORD", "WOSYNC_BASE_URL", "CREDENTIALS_DIRECTORY",
-                 "WOSYNC_EQUIPMENT_MAX_AGE_DAYS", "WOSYNC_EQUIPMENT_PER_RUN"):
-        monkeypatch.delenv(name, raising=False)
-    return folder
+def home(data_folder: DataFolder) -> Path:
+    """A fresh data folder, used by in-process code and by subprocesses (the clean environment)."""
+    return data_folder.home
 
 
 def cli_env(home: Path, sim: SimulatedWorkFossa, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(WOSYNC_HOME=str(home), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USER,
-               WOSYNC_PASSWORD=PASSWORD, **extra)
-    return env
-
-
-def wosync(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wosync", *args], env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    """The environment of a `wosync` subprocess syncing the simulated site (automation style)."""
+    assert os.environ["WOSYNC_HOME"] == str(home), "the data_folder fixture points this process here"
+    return dict(subprocess_env(), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USER,
+                WOSYNC_PASSWORD=PASSWORD, **extra)
 
 
 def page_loads(sim: SimulatedWorkFossa) -> int:
@@ -214,10 +204,8 @@ def test_a_missing_tab_names_what_was_looked_for_and_saves_the_page(site_and_bro
     assert sorted(p.suffix for p in caught.value.artefacts) == [".html", ".png"]
 
 
-def test_the_demo_ends_with_one_order_and_its_dispensers(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WOSYNC_")}
-    result = subprocess.run([sys.executable, "-m", "wosync", "demo", "--orders", "30", "--home", str(tmp_path / "demo")],
-                            env=env, capture_output=True, text=True, timeout=600)
+def test_the_demo_ends_with_one_order_and_its_dispensers(tmp_path, data_folder):
+    result = wosync("demo", "--orders", "30", "--home", str(tmp_path / "demo"), env=data_folder.env, timeout=600)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Equipment read at" in out

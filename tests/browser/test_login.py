@@ -10,17 +10,16 @@ where the "no keyring" message is.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from wosync.sim import SimulatedWorkFossa
+from support.environment import DataFolder
+from support.run import run_python, wosync
 
 USERNAME = "tech@example.com"
 PASSWORD = "correct-horse-42"
@@ -36,30 +35,22 @@ def sim():
 
 
 @pytest.fixture
-def env(tmp_path) -> dict[str, str]:
+def env(data_folder: DataFolder, tmp_path) -> dict[str, str]:
     """A new user's environment: empty data folder, a keyring folder of its own, no wosync settings."""
-    values = {k: v for k, v in os.environ.items()
-              if not k.startswith("WOSYNC_") and k not in ("PYTHON_KEYRING_BACKEND", "CREDENTIALS_DIRECTORY")}
-    values.update(WOSYNC_HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "xdg"),
-                  HOME=str(tmp_path / "user"))
-    return values
+    return dict(data_folder.env, HOME=str(tmp_path / "user"))
 
 
 def with_keyring(env: dict[str, str]) -> dict[str, str]:
     return {**env, "PYTHON_KEYRING_BACKEND": PLAINTEXT}
 
 
-def wosync(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wosync", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)
-
-
 def keyring_entry(env: dict[str, str], username: str = USERNAME) -> str | None:
     """Read the test's plaintext keyring the way keyring itself does."""
     code = ("import keyring, sys; v = keyring.get_password('wosync', sys.argv[1]); "
             "print('<none>' if v is None else v, end='')")
-    out = subprocess.run([sys.executable, "-c", code, username], env=with_keyring(env), capture_output=True,
-                         text=True, check=True).stdout
+    read = run_python(["-c", code, username], env=with_keyring(env))
+    read.check_returncode()
+    out = read.stdout
     return None if out == "<none>" else out
 
 

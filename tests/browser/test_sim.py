@@ -17,7 +17,7 @@ import socket
 import struct
 import subprocess
 import sys
-import time
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
+from support.waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 LIST_PATH = ("/app/work/list?work_visit_completion=none%7C%7CNo%20visits%20completed"
@@ -477,7 +478,7 @@ def test_subprocess_prints_its_url_and_obeys_the_control_endpoints():
 
         assert _control(base, "/__sim__/switches") == (200, {
             "pager": "simple", "page_size_options": "open-only", "tooltip_class": "ks-popover",
-            "equipment_collapsed": True, "page_size_remembered": True})
+            "equipment_collapsed": True, "page_size_remembered": True, "markup": "classic"})
         assert _control(base, "/__sim__/state") == (200, {
             "login_count": 1, "list_requests": 0, "matches": 12, "location_page_loads": {}, "equipment_loads": {}})
         expected = _control(base, "/__sim__/expected")[1]
@@ -536,7 +537,7 @@ def test_switches_are_checked_and_listed():
     sim = SimulatedWorkFossa(count=1, pager="simple", page_size_options="open-only", tooltip_class="ks-popover",
                              equipment_collapsed=True)
     assert sim.switches() == {"pager": "simple", "page_size_options": "open-only", "tooltip_class": "ks-popover",
-                              "equipment_collapsed": True, "page_size_remembered": False}
+                              "equipment_collapsed": True, "page_size_remembered": False, "markup": "classic"}
     with pytest.raises(ValueError, match="page_size_remembered must be true or false"):
         sim.set_switches(page_size_remembered="yes")
     with pytest.raises(ValueError, match="page_size_options"):
@@ -635,6 +636,7 @@ def test_a_browser_that_leaves_mid_answer_prints_no_traceback(capfd):
     # favicon): the simulated site must not print a traceback for that, as it did.
     with SimulatedWorkFossa(count=300, seed=1) as sim:
         host, port = sim.base_url.split("//")[1].split(":")
+        before = set(threading.enumerate())
         for _ in range(20):
             client = socket.create_connection((host, int(port)))
             client.sendall(b"GET /app/work/list HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -642,7 +644,11 @@ def test_a_browser_that_leaves_mid_answer_prints_no_traceback(capfd):
             # Close with a reset, as a killed browser does: the answer meets a closed socket.
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             client.close()
-        time.sleep(0.5)  # let the site's threads meet the closed sockets
-        assert urllib.request.urlopen(sim.base_url + "/").status == 200  # still serving
+        # Still serving; and its one accept loop takes connections in order, so by this answer
+        # the 20 above were accepted, each in a request thread of its own.
+        assert urllib.request.urlopen(sim.base_url + "/").status == 200
+        wait_for(lambda: not [t for t in threading.enumerate() if t not in before and t.is_alive()
+                              and t.name.endswith("(process_request_thread)")],
+                 10, "the site's request threads to meet the closed sockets and end")
     err = capfd.readouterr().err
     assert "Traceback" not in err and "Broken pipe" not in err and "reset" not in err.lower()

@@ -237,7 +237,17 @@ def test_an_expired_session_sends_the_browser_to_the_login_form(sim, context):
         sim.faults.expire_session_after = 1  # the list page was the one request this session gets
         page.locator(f"{PAGER} a.next-page").click()
         page.wait_for_url(sim.base_url + "/")
+        form = page.locator("form[name=login]")
+        form.wait_for()
+        # What the user sees: the login form, empty, where the list was; no row is left.
+        assert page.url == sim.base_url + "/"
+        assert form.locator("input[name=email]").is_visible() and form.locator("input[name=password]").is_visible()
+        assert form.locator("input[name=password]").input_value() == ""
+        assert page.locator(ROWS).count() == 0
+        # And the session really ended: the list itself sends the browser back to the form.
+        page.goto(sim.base_url + LIST_PATH)
         page.locator("form[name=login]").wait_for()
+        assert page.url == sim.base_url + "/" and page.locator(ROWS).count() == 0
     finally:
         sim.faults = Faults()
 

@@ -12,15 +12,15 @@ overrides; an upgraded store fills in location_id without reporting 250 changes.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from wosync.sim import SimulatedWorkFossa
+from support.environment import DataFolder
+from support.run import wosync
 
 USERNAME = "tech@example.com"
 PASSWORD = "correct-horse-42"
@@ -37,11 +37,9 @@ def sim(request):
 
 def run(home: Path, sim: SimulatedWorkFossa, *args: str) -> subprocess.CompletedProcess:
     """Run `wosync ARGS` as a user would, the account given by the environment."""
-    env = dict(os.environ, WOSYNC_HOME=str(home), WOSYNC_BASE_URL=sim.base_url,
+    env = dict(DataFolder(home.parent, home=home).env, WOSYNC_BASE_URL=sim.base_url,
                WOSYNC_USERNAME=USERNAME, WOSYNC_PASSWORD=PASSWORD, COLUMNS="120")
-    env.pop("CREDENTIALS_DIRECTORY", None)
-    return subprocess.run([sys.executable, "-m", "wosync", *args], env=env, capture_output=True,
-                          text=True, timeout=180)
+    return wosync(*args, env=env, timeout=180)
 
 
 def stored(home: Path) -> dict[str, dict]:

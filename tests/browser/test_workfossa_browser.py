@@ -33,6 +33,7 @@ from wosync.workfossa.errors import (
     SiteHttpError,
     SiteUnreachable,
 )
+from support.processes import chromium_processes, start_time
 
 USER = "tech@example.com"
 PASSWORD = "correct-horse-42"
@@ -47,47 +48,14 @@ def BROWSER() -> str:  # noqa: N802 - reads like the constant it is
     return find_browser()
 
 
-def _proc_stat(pid: int) -> tuple[int, str, str] | None:
-    """Return (parent pid, state, start time) of a process, or None when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2:].split()  # after "pid (name) "
-    return int(fields[1]), fields[0], fields[19]
-
-
 def browser_processes() -> dict[int, str]:
     """Return {pid: start time} of the live Chromium processes descended from this process."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and (info := _proc_stat(int(entry))):
-            parents[int(entry)] = info[0]
-    found = {}
-    for pid in parents:
-        node = pid
-        while node in parents and node != os.getpid():
-            node = parents[node]
-        if node != os.getpid():
-            continue
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        info = _proc_stat(pid)
-        if info and info[1] != "Z" and b"chrom" in cmdline:
-            found[pid] = info[2]
-    return found
+    return {pid: started for pid in chromium_processes(os.getpid()) if (started := start_time(pid))}
 
 
 def still_running(processes: dict[int, str]) -> list[int]:
     """Given {pid: start time}, return the pids that still run (same start time, not zombie)."""
-    alive = []
-    for pid, started in processes.items():
-        info = _proc_stat(pid)
-        if info and info[2] == started and info[1] != "Z":
-            alive.append(pid)
-    return alive
+    return [pid for pid, started in processes.items() if start_time(pid) == started]
 
 
 def scraper(sim: SimulatedWorkFossa, folder: Path, password=PASSWORD, **options) -> WorkFossa:

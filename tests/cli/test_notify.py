@@ -28,12 +28,11 @@ def receiver():
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch, receiver):
-    monkeypatch.setenv("WOSYNC_HOME", str(tmp_path / "home"))
+def store(data_folder, monkeypatch, receiver):
     monkeypatch.delenv(notify.REMINDER_HOURS_ENV, raising=False)
     receiver.clear()
     receiver.status = 200
-    with Store(tmp_path / "home" / "wosync.db") as db:
+    with Store(data_folder.home / "wosync.db") as db:
         db.ensure_account(ACCOUNT, "https://app.workfossa.com", T0)
         db.add_notification_target(receiver.apprise_url, T0)
         yield db
@@ -246,8 +245,7 @@ def test_urls_with_secrets_are_masked_when_shown():
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch, receiver):
-    monkeypatch.setenv("WOSYNC_HOME", str(tmp_path / "cli-home"))
+def cli(data_folder, receiver):
     receiver.clear()
     receiver.status = 200
     from wosync.cli import app
@@ -300,7 +298,7 @@ def test_notify_test_sends_to_every_target_and_names_the_failing_one(cli, receiv
 
 
 @pytest.mark.browser
-def test_a_sync_that_finds_changes_delivers_one_digest(tmp_path, monkeypatch, receiver):
+def test_a_sync_that_finds_changes_delivers_one_digest(data_folder, receiver):
     from wosync.clock import system_clock
     from wosync.secret import Secret
     from wosync.sim import SimulatedWorkFossa
@@ -308,11 +306,10 @@ def test_a_sync_that_finds_changes_delivers_one_digest(tmp_path, monkeypatch, re
 
     if not os.path.exists("/usr/lib/chromium/chromium") and not os.environ.get("WOSYNC_BROWSER"):
         pytest.skip("no Chromium")
-    monkeypatch.setenv("WOSYNC_HOME", str(tmp_path / "e2e"))
     receiver.clear()
     receiver.status = 200
     with SimulatedWorkFossa(count=12, seed=3, username=ACCOUNT, password="correct-horse-42") as sim, \
-            Store(tmp_path / "e2e" / "wosync.db") as store:
+            Store(data_folder.home / "wosync.db") as store:
         store.add_notification_target(receiver.apprise_url, system_clock())
         account = store.ensure_account(ACCOUNT, sim.base_url, system_clock())
         run = run_sync(store, account, system_clock, SyncOptions(), password=lambda: Secret("correct-horse-42"))

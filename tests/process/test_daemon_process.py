@@ -25,6 +25,9 @@ import pytest
 from wosync.clock import from_iso
 from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 from wosync.store import Store
+from support.environment import DataFolder
+from support.processes import browsers_with_home, processes_with_home, rss_megabytes
+from support.run import wosync
 from support.waiting import wait_for
 
 pytestmark = pytest.mark.browser
@@ -41,25 +44,15 @@ def sim():
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    return tmp_path / "wosync-home"
+def home(wosync_home: Path) -> Path:
+    return wosync_home
 
 
 @pytest.fixture
-def env(home: Path, sim: SimulatedWorkFossa) -> dict[str, str]:
+def env(data_folder: DataFolder, sim: SimulatedWorkFossa) -> dict[str, str]:
     """The environment of a user who set the automation variables (no keyring needed)."""
-    variables = {k: v for k, v in os.environ.items()
-                 if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "CREDENTIALS_DIRECTORY",
-                              "JOURNAL_STREAM", "WOSYNC_TEST_INTERVAL_SECONDS")}
-    variables.update(WOSYNC_HOME=str(home), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=DEFAULT_USERNAME,
-                     WOSYNC_PASSWORD=DEFAULT_PASSWORD, PYTHONUNBUFFERED="1")
-    return variables
-
-
-def wosync(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    """Run a wosync command as the user would, in its own process."""
-    return subprocess.run([sys.executable, "-m", "wosync", *args], env=env, capture_output=True,
-                          text=True, timeout=60)
+    return dict(data_folder.env, WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=DEFAULT_USERNAME,
+                WOSYNC_PASSWORD=DEFAULT_PASSWORD, PYTHONUNBUFFERED="1")
 
 
 class DaemonProcess:
@@ -121,32 +114,11 @@ def daemon_status(store: Store, daemon: DaemonProcess) -> str:
 def processes_of(home: Path, exclude: tuple[int, ...] = ()) -> list[str]:
     """Return "pid name" of every process started with this data folder in its environment
     (the daemon, its Playwright driver and the browser all inherit WOSYNC_HOME)."""
-    marker = f"WOSYNC_HOME={home}".encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in exclude or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/environ", "rb") as handle:
-                if marker not in handle.read().split(b"\0"):
-                    continue
-            with open(f"/proc/{entry}/comm") as handle:
-                found.append(f"{entry} {handle.read().strip()}")
-        except OSError:
-            continue  # gone meanwhile, or not ours to read
-    return found
+    return [f"{pid} {comm}" for pid, comm in processes_with_home(home, exclude).items()]
 
 
 def browsers_of(home: Path) -> list[str]:
-    return [p for p in processes_of(home) if "chrom" in p]
-
-
-def rss_megabytes(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS")
+    return [f"{pid} {comm}" for pid, comm in browsers_with_home(home).items()]
 
 
 class NotifySocket:
@@ -194,7 +166,7 @@ def test_a_new_schedule_syncs_within_10_seconds_and_systemd_hears_about_it(env, 
         wait_for(lambda: "READY=1" in notify.fields(), 30, "READY=1")
         assert "STATUS=idle; no schedule enabled" in notify.fields()
 
-        created = wosync(env, "schedule", "create", "--interval", "0.25")
+        created = wosync("schedule", "create", "--interval", "0.25", env=env, timeout=60)
         assert created.returncode == 0, created.stderr
         # The deadline of the wait only ends a hung test; the promise (a CLI change reaches the
         # daemon within 5 s) is checked on the times the two processes recorded themselves, which
@@ -224,12 +196,12 @@ def test_a_new_schedule_syncs_within_10_seconds_and_systemd_hears_about_it(env, 
 
 
 def test_pausing_a_schedule_stops_further_runs_within_5_seconds(env, start_daemon, store):
-    assert wosync(env, "schedule", "create", "--interval", "0.25").returncode == 0
+    assert wosync("schedule", "create", "--interval", "0.25", env=env, timeout=60).returncode == 0
     daemon = start_daemon(WOSYNC_TEST_INTERVAL_SECONDS="1")  # back-to-back runs while enabled
     wait_for(lambda: len(runs_with(store, "success")) >= 2, 90, "two runs of the schedule")
 
     paused_at = datetime.now(UTC)
-    assert wosync(env, "schedule", "pause", "1").returncode == 0
+    assert wosync("schedule", "pause", "1", env=env, timeout=60).returncode == 0
     wait_for(lambda: daemon_status(store, daemon) == "idle; no schedule enabled", 30,
              "the daemon to report no schedule enabled")
     settled = time.monotonic()
@@ -248,7 +220,7 @@ def test_pausing_a_schedule_stops_further_runs_within_5_seconds(env, start_daemo
 @pytest.mark.parametrize("page_delay_ms", [3000, 30000], ids=["page-steps", "page-load-outlasts-grace"])
 def test_sigterm_mid_sync_exits_0_records_the_run_interrupted_and_leaves_no_browser(
         env, start_daemon, store, sim, home, page_delay_ms):
-    assert wosync(env, "schedule", "create", "--interval", "0.25").returncode == 0
+    assert wosync("schedule", "create", "--interval", "0.25", env=env, timeout=60).returncode == 0
     sim.faults.slow_ms = page_delay_ms
     list_requests = sim.list_requests
     try:
@@ -270,7 +242,7 @@ def test_sigterm_mid_sync_exits_0_records_the_run_interrupted_and_leaves_no_brow
 
 
 def test_a_restart_after_the_next_run_has_passed_runs_exactly_one_catch_up(env, start_daemon, store):
-    assert wosync(env, "schedule", "create", "--interval", "1").returncode == 0
+    assert wosync("schedule", "create", "--interval", "1", env=env, timeout=60).returncode == 0
     # The daemon was stopped at 3 a.m. for six hours: its last run was 4 h ago, due 3 h ago.
     now = datetime.now(UTC).replace(microsecond=0)
     store.update_schedule(1, now, last_run=now - timedelta(hours=4), last_success=now - timedelta(hours=4),
@@ -291,8 +263,7 @@ def test_a_second_daemon_on_the_same_data_folder_exits_4_naming_the_first(env, s
     first = start_daemon()
     wait_for(lambda: daemon_status(store, first), 30, "the first daemon to start")
 
-    second = subprocess.run([sys.executable, "-m", "wosync", "daemon"], env=env, capture_output=True,
-                            text=True, timeout=30)
+    second = wosync("daemon", env=env, timeout=30)
 
     assert second.returncode == 4
     assert f"Error: the wosync daemon is already running (pid {first.pid}, started " in second.stderr
@@ -333,13 +304,13 @@ def test_sighup_reloads_sigint_stops_and_the_log_goes_to_journald_and_a_file(env
 
 @pytest.mark.slow
 def test_50_syncs_in_one_daemon_leave_no_browser_and_little_memory_growth(env, start_daemon, store, home):
-    assert wosync(env, "schedule", "create", "--interval", "0.25").returncode == 0
+    assert wosync("schedule", "create", "--interval", "0.25", env=env, timeout=60).returncode == 0
     daemon = start_daemon(WOSYNC_TEST_INTERVAL_SECONDS="0.1")
 
     wait_for(lambda: len(runs_with(store, "success")) >= 5, 120, "the first 5 syncs")
     rss_after_5 = rss_megabytes(daemon.pid)
     wait_for(lambda: len(store.list_runs()) >= 50, 900, "50 syncs")
-    assert wosync(env, "schedule", "pause", "1").returncode == 0
+    assert wosync("schedule", "pause", "1", env=env, timeout=60).returncode == 0
     wait_for(lambda: daemon_status(store, daemon) == "idle; no schedule enabled", 60, "the daemon to go idle")
     rss_after_50 = rss_megabytes(daemon.pid)
 
@@ -357,7 +328,7 @@ def test_a_daemon_on_a_damaged_database_exits_2_at_once_and_writes_nothing(env, 
     import hashlib
     import random
 
-    assert wosync(env, "schedule", "create", "--interval", "0.25").returncode == 0
+    assert wosync("schedule", "create", "--interval", "0.25", env=env, timeout=60).returncode == 0
     path = home / "wosync.db"
     with Store(path) as filled:  # enough pages for a damaged one in the middle
         filled.conn.execute("CREATE TABLE padding (x)")

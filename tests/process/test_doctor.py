@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from wosync.store import Store
+from support.environment import DataFolder
+from support.run import wosync
 
 USERNAME = "tech@example.com"
 PLAINTEXT = "keyrings.alt.file.PlaintextKeyring"
@@ -19,17 +20,9 @@ CHROMIUM = os.environ.get("WOSYNC_BROWSER", "/usr/lib/chromium/chromium")
 
 
 @pytest.fixture
-def env(tmp_path) -> dict[str, str]:
-    values = {k: v for k, v in os.environ.items()
-              if not k.startswith("WOSYNC_") and k not in ("PYTHON_KEYRING_BACKEND", "CREDENTIALS_DIRECTORY")}
-    values.update(WOSYNC_HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "xdg"),
-                  WOSYNC_BROWSER="/nonexistent/chromium")
-    return values
-
-
-def wosync(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wosync", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)
+def env(data_folder: DataFolder) -> dict[str, str]:
+    """A new user's clean environment, on a machine without a browser (a test adds one)."""
+    return dict(data_folder.env, WOSYNC_BROWSER="/nonexistent/chromium")
 
 
 def lines(result: subprocess.CompletedProcess) -> dict[str, str]:

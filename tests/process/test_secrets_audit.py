@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 
+from support import run
+from support.environment import DataFolder
 from support.http_receiver import HttpReceiver
+from support.processes import command_line, environment, live_processes
 from wosync.sim import SimulatedWorkFossa
 
 USERNAME = "tech@example.com"
@@ -46,18 +47,15 @@ def leaks(data: bytes) -> list[bytes]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     """The site, the receiver and a new user's environment, shared by the audit's steps."""
-    root = tmp_path_factory.mktemp("audit")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("WOSYNC_") and k not in ("PYTHON_KEYRING_BACKEND", "CREDENTIALS_DIRECTORY")}
-    env.update(WOSYNC_HOME=str(root / "home"), XDG_DATA_HOME=str(root / "keyring"),
-               PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
+    folder = DataFolder(tmp_path_factory.mktemp("audit"))  # module-wide: its env is cleaned, not this process
+    env = dict(folder.env, PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
     with SimulatedWorkFossa(count=30, seed=7, username=USERNAME, password=PASSWORD) as sim, HttpReceiver() as receiver:
-        yield {"env": env, "home": root / "home", "sim": sim, "receiver": receiver, "outputs": []}
+        yield {"env": env, "home": folder.home, "sim": sim, "receiver": receiver, "outputs": []}
 
 
 def wosync(world, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "wosync", *args], env=world["env"], input=stdin,
-                            capture_output=True, text=True, timeout=180)
+    """Run `wosync ARGS` in the audit's environment; keep what it printed for the audit."""
+    result = run.wosync(*args, env=world["env"], stdin=stdin, timeout=180)
     world["outputs"].append((args, result.stdout + result.stderr))
     return result
 
@@ -71,16 +69,10 @@ def sync_watching_processes(world) -> tuple[subprocess.CompletedProcess, dict[in
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen: dict[int, tuple[int, bytes]] = {}
     while not _exited(process):
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(") ", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue  # the process ended while we looked
-            if cmdline:
-                seen[int(entry)] = (ppid, cmdline)
+        for pid, ppid in live_processes().items():
+            cmdline = command_line(pid)
+            if cmdline:  # None: the process ended while we looked
+                seen[pid] = (ppid, cmdline)
     stdout, stderr = process.communicate()
     result = subprocess.CompletedProcess(process.args, process.returncode, stdout.decode(), stderr.decode())
     world["outputs"].append((("sync-now",), result.stdout + result.stderr))
@@ -184,8 +176,7 @@ def test_an_unexpected_failure_prints_one_line_without_traceback_or_password(wor
     env = {**world["env"], "WOSYNC_BROWSER": "/bin/false", "WOSYNC_PASSWORD": PASSWORD,
            "WOSYNC_USERNAME": USERNAME, "WOSYNC_BASE_URL": world["sim"].base_url}
     forget_session(world)
-    result = subprocess.run([sys.executable, "-m", "wosync", "sync-now"], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = run.wosync("sync-now", env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Error: sync failed: ")
@@ -201,19 +192,18 @@ def test_a_password_from_the_environment_is_not_inherited_by_the_browser(world):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     children_seen: dict[int, bytes] = {}
     leaking: list[int] = []
+    marker = f"WOSYNC_HOME={env['WOSYNC_HOME']}".encode()
     while not _exited(process):
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) == process.pid:
+        for pid in live_processes():
+            if pid == process.pid:
                 continue
-            try:
-                environ = Path(f"/proc/{entry}/environ").read_bytes()
-                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if f"WOSYNC_HOME={env['WOSYNC_HOME']}".encode() in environ.split(b"\0"):
-                children_seen[int(entry)] = cmdline
-                if leaks(environ):
-                    leaking.append(int(entry))
+            environ, cmdline = environment(pid), command_line(pid)
+            if environ is None or cmdline is None:
+                continue  # the process ended while we looked
+            if marker in environ:
+                children_seen[pid] = cmdline
+                if leaks(b"\0".join(environ)):
+                    leaking.append(pid)
     assert process.returncode == 0, process.stderr.read()
     assert any(b"chrom" in cmd for cmd in children_seen.values()), "the scan saw the sync's browser"
     assert leaking == [], f"processes {leaking} inherited the password"

@@ -1,38 +1,35 @@
 """Start-up stays light: `wosync status` and `wosync --help` never import playwright, keyring or apprise.
 
 Each check runs a fresh interpreter (an already-warm test process would hide imports), with
-its own data folder. Wall times are measured and printed (`pytest -s` shows them), not asserted.
+its own data folder. Wall times are printed (`pytest -s` shows them) and held to a bound no
+user would wait past, generous enough for a busy 2-core machine (the benchmarks measure closely).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from support import run
+from support.environment import DataFolder
+
 HEAVY = ("playwright", "keyring", "apprise")
 
 
 @pytest.fixture
-def env(wosync_home: Path) -> dict[str, str]:
+def env(data_folder: DataFolder) -> dict[str, str]:
     """The environment of a fresh `python -m wosync`: this repo importable, a private data folder."""
-    variables = dict(os.environ)
-    variables["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), variables.get("PYTHONPATH")]))
-    variables.pop("PYTHONPROFILEIMPORTTIME", None)
-    return variables
+    return data_folder.env
 
 
 def run_python(args: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, float]:
+    """Given interpreter arguments, run them in a fresh Python; return the result and its wall time."""
     started = time.perf_counter()
-    completed = subprocess.run([sys.executable, *args], env=env, cwd=REPO, capture_output=True, text=True,
-                               timeout=120)
+    completed = run.run_python(args, env=env)
     return completed, time.perf_counter() - started
 
 
@@ -142,8 +139,13 @@ def test_a_bare_command_shows_its_help_and_no_empty_error_line(env, command):
     assert "Error:" not in completed.stderr, completed.stderr
 
 
+# What the user reads first from each command, and how long they would wait at most (best of 3,
+# wall time; README's benchmark has 0.17 s for `status` on the same machine).
+STARTUP_SECONDS = 2.0
+
+
 def test_start_up_wall_time(env):
-    """Measure (not assert) how long a user waits for `wosync status` and `wosync --help`."""
+    """`wosync status` and `wosync --help` answer with what the user asked for, within STARTUP_SECONDS."""
     run_python(["-m", "wosync", "status"], env)  # first run creates the database: not what is measured
     figures = {}
     for command in (["status"], ["--help"]):
@@ -151,6 +153,18 @@ def test_start_up_wall_time(env):
         for _ in range(3):
             completed, seconds = run_python(["-m", "wosync", *command], env)
             assert completed.returncode == 0, completed.stderr[-2000:]
+            assert completed.stderr == "", completed.stderr[-2000:]
             times.append(seconds)
+        if command == ["status"]:
+            assert completed.stdout.splitlines() == [
+                "No schedules. Create one with `wosync schedule create --interval 1`.",
+                "Work orders stored: 0 active, 0 completed.",
+                "Daemon: not running (start it with `wosync daemon`, or see `wosync install-service`).",
+            ]
+        else:
+            assert re.search(r"Usage: (python -m )?wosync \[OPTIONS\] COMMAND", completed.stdout), completed.stdout[:300]
+            assert "sync-now" in completed.stdout and "status" in completed.stdout
         figures[" ".join(command)] = min(times)
     print("\nstart-up wall time (best of 3): " + ", ".join(f"wosync {c}: {s:.2f} s" for c, s in figures.items()))
+    slow = {c: round(s, 2) for c, s in figures.items() if s > STARTUP_SECONDS}
+    assert slow == {}, f"a user waits more than {STARTUP_SECONDS} s for {slow}"

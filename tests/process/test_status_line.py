@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
@@ -23,9 +20,9 @@ from wosync.errors import ExitCode
 from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
 from support.cli_helpers import status_json
+from support.run import wosync
 from support.stored_orders import ACCOUNT, make_order, store_sync
 
-REPO = Path(__file__).resolve().parents[2]
 UTC = timezone.utc
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 
@@ -195,21 +192,15 @@ def test_which_calls_take_the_fast_path(args, expected):
 # ------------------------------------------------------------------------ the fast path, for real
 
 
-def run_wosync(args: list[str], home: Path, *python_flags: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, WOSYNC_HOME=str(home), PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, *python_flags, "-m", "wosync", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
-
-
-def test_the_fast_path_prints_what_the_app_prints_and_imports_no_typer_or_rich(cli, wosync_home):
+def test_the_fast_path_prints_what_the_app_prints_and_imports_no_typer_or_rich(cli, data_folder):
     three_schedules()
     cli("schedule", "pause", "1")
     cli("schedule", "pause", "2")
     for fmt in ("text", "waybar", "json"):
-        fast = run_wosync(["status", "--line", "--format", fmt], wosync_home)
+        fast = wosync("status", "--line", "--format", fmt, env=data_folder.env, timeout=60)
         assert fast.returncode == 0, fast.stderr
         assert fast.stdout == line(cli, fmt)
-    traced = run_wosync(["status", "--line"], wosync_home, "-X", "importtime")
+    traced = wosync("status", "--line", env=data_folder.env, python_flags=("-X", "importtime"), timeout=60)
     assert traced.stdout == "‖ paused\n"
     modules = {row.rsplit("|", 1)[1].strip() for row in traced.stderr.splitlines() if row.startswith("import time:")}
     assert {"wosync.cli", "wosync.store", "wosync.status", "sqlite3"} <= modules
@@ -219,9 +210,9 @@ def test_the_fast_path_prints_what_the_app_prints_and_imports_no_typer_or_rich(c
     assert sorted(m for m in modules if m.startswith("wosync.cli.")) == ["wosync.cli.common"]
 
 
-def test_the_fast_path_reports_errors_as_the_app_does(wosync_home):
-    bad = run_wosync(["status", "--line", "--format", "xml"], wosync_home)
+def test_the_fast_path_reports_errors_as_the_app_does(data_folder):
+    bad = wosync("status", "--line", "--format", "xml", env=data_folder.env, timeout=60)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr == "Error: --format takes text, waybar or json, got 'xml'\n"
-    help_text = run_wosync(["status", "--line", "--help"], wosync_home)  # not the fast path: Typer's help
+    help_text = wosync("status", "--line", "--help", env=data_folder.env, timeout=60)  # not the fast path: Typer's help
     assert help_text.returncode == 0 and "--format" in help_text.stdout

@@ -15,6 +15,8 @@ import pytest
 
 from wosync.actions.service import ENABLE_COMMAND, systemd_quote, unit_text, wosync_command
 from wosync.sdnotify import Notifier, socket_address, watchdog_interval
+from support.environment import clean_environment
+from support.run import run
 
 REPO = Path(__file__).resolve().parents[2]
 UNIT = REPO / "systemd" / "wosync.service"
@@ -100,10 +102,10 @@ def test_install_service_writes_the_unit_for_this_wosync_and_prints_how_to_start
     user_home = tmp_path / "user"
     user_home.mkdir()
     data = tmp_path / "my data"
-    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CONFIG_HOME", "WOSYNC_PASSWORD", "WOSYNC_BROWSER")}
+    env = {k: v for k, v in clean_environment(os.environ).items() if k not in ("XDG_CONFIG_HOME", "WOSYNC_BROWSER")}
     env.update(HOME=str(user_home), WOSYNC_HOME=str(data))
 
-    result = subprocess.run([str(script), "install-service"], env=env, capture_output=True, text=True, timeout=60)
+    result = run([script, "install-service"], env=env, timeout=60)
 
     assert result.returncode == 0, result.stderr
     unit = user_home / ".config" / "systemd" / "user" / "wosync.service"
@@ -120,11 +122,11 @@ def test_install_service_writes_the_unit_for_this_wosync_and_prints_how_to_start
 def test_install_service_follows_xdg_config_home_and_updates_an_existing_unit(tmp_path):
     script = installed_wosync()
     config_home = tmp_path / "config"
-    env = {k: v for k, v in os.environ.items() if k not in ("WOSYNC_HOME", "WOSYNC_BROWSER", "WOSYNC_PASSWORD")}
+    env = {k: v for k, v in clean_environment(os.environ).items() if k != "WOSYNC_BROWSER"}
     env["XDG_CONFIG_HOME"] = str(config_home)
 
-    first = subprocess.run([str(script), "install-service"], env=env, capture_output=True, text=True, timeout=60)
-    second = subprocess.run([str(script), "install-service"], env=env, capture_output=True, text=True, timeout=60)
+    first = run([script, "install-service"], env=env, timeout=60)
+    second = run([script, "install-service"], env=env, timeout=60)
 
     unit = config_home / "systemd" / "user" / "wosync.service"
     assert first.stdout.startswith(f"Wrote {unit}") and second.stdout.startswith(f"Updated {unit}")

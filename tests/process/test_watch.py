@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,6 +12,7 @@ import uuid
 import pytest
 
 from wosync.sim import SimulatedWorkFossa
+from support.run import wosync
 
 USERNAME = "tech@example.com"
 PASSWORD = "correct-horse-42"
@@ -43,10 +43,10 @@ def tmux_session():
     subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
 
 
-def test_watch_shows_percentage_and_phase_of_a_running_sync_then_its_result(tmp_path, tmux_session):
-    home = tmp_path / "home"
+def test_watch_shows_percentage_and_phase_of_a_running_sync_then_its_result(data_folder, tmux_session):
+    home = data_folder.home
     with SimulatedWorkFossa(count=250, seed=4, username=USERNAME, password=PASSWORD) as sim:
-        env = dict(os.environ, WOSYNC_HOME=str(home), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USERNAME,
+        env = dict(data_folder.env, WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USERNAME,
                    WOSYNC_PASSWORD=PASSWORD, TERM="xterm-256color")
         sim.faults.slow_ms = 1200
         sync = subprocess.Popen([sys.executable, "-m", "wosync", "sync-now", "--quiet"], env=env,
@@ -72,9 +72,7 @@ def test_watch_shows_percentage_and_phase_of_a_running_sync_then_its_result(tmp_
                 sync.kill()
 
 
-def test_watch_without_a_running_sync_says_so_and_exits(tmp_path):
-    env = dict(os.environ, WOSYNC_HOME=str(tmp_path / "home"))
-    result = subprocess.run([sys.executable, "-m", "wosync", "watch"], env=env, capture_output=True, text=True,
-                            timeout=30)
+def test_watch_without_a_running_sync_says_so_and_exits(data_folder):
+    result = wosync("watch", env=data_folder.env, timeout=30)
     assert result.returncode == 0
     assert "No sync is running" in result.stdout
