@@ -14,6 +14,11 @@ no "recovered". Interrupted runs (Ctrl-C, shutdown) neither start nor end a fail
 A notification that cannot be delivered is logged and recorded on the run
 (`runs.notification_error`); `after_run` never raises, so it never fails a sync.
 
+Every target is sent to at once, each in a daemon thread with one total deadline
+(TARGET_DEADLINE_SECONDS: connecting plus the whole answer); a target still answering then is
+abandoned, so neither a slow target nor the interpreter's exit can hold a sync, a CLI command
+or a stopping daemon.
+
 Notification URLs often carry tokens: they are shown and logged with Apprise's privacy mask.
 Apprise is imported lazily (it is slow to import).
 """
@@ -22,6 +27,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -300,13 +307,81 @@ def _failure_reason(result: Any) -> str:
     return "the target did not accept the message"
 
 
-def deliver(url: str, message: Message, target_id: int | None = None) -> Delivery:
-    """Given one notification URL and a message, send it; return the Delivery (never raises)."""
-    shown = shown_url(url)
+# One total deadline per target: connecting plus the whole answer. Apprise's own timeouts are
+# per socket operation, so a server that answers one byte every 2 s never trips them; every
+# target is sent to in its own daemon thread and abandoned at this deadline instead.
+TARGET_DEADLINE_SECONDS = 15.0
+# How often a wait for the sends looks at the cancel event (a daemon stopping).
+_CANCEL_POLL_SECONDS = 0.1
+
+# Sends abandoned at their deadline whose thread still runs, by URL. While one runs, that URL
+# gets no second send: a target that never finishes answering costs one thread, not one a sync.
+_abandoned: dict[str, threading.Thread] = {}
+_abandoned_lock = threading.Lock()
+
+
+class _Send:
+    """One message being sent to one target in a daemon thread: the interpreter's exit never
+    waits for it, so a target that keeps the connection open cannot keep the process alive."""
+
+    def __init__(self, url: str, message: Message, target_id: int | None):
+        self.url = url
+        self.target_id = target_id
+        self.shown = shown_url(url)
+        self.outcome: Delivery | None = None
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+        if _still_sending(url):
+            self.outcome = Delivery(target_id, self.shown, "an earlier message to this target is still unanswered "
+                                    "after its deadline; not sent")
+            self.done.set()
+            return
+        self.thread = threading.Thread(target=self._run, args=(message,), daemon=True,
+                                       name=f"notify-{target_id if target_id is not None else 'url'}")
+        self.thread.start()
+
+    def _run(self, message: Message) -> None:
+        try:
+            self.outcome = _deliver_now(self.url, message, self.target_id, self.shown)
+        finally:
+            self.done.set()
+
+    def result(self, end: float, cancel: threading.Event | None) -> Delivery:
+        """Wait until the send is done, the monotonic time `end` passes or `cancel` is set;
+        return its Delivery (an error naming the deadline, or the stop, when abandoned)."""
+        while not self.done.is_set():
+            remaining = end - time.monotonic()
+            if remaining <= 0 or (cancel is not None and cancel.is_set()):
+                break
+            self.done.wait(min(remaining, _CANCEL_POLL_SECONDS) if cancel is not None else remaining)
+        if self.done.is_set() and self.outcome is not None:
+            return self.outcome
+        if self.thread is not None:
+            with _abandoned_lock:
+                _abandoned[self.url] = self.thread
+        if cancel is not None and cancel.is_set():
+            return Delivery(self.target_id, self.shown, "abandoned: the sync was stopped while sending")
+        return Delivery(self.target_id, self.shown,
+                        f"no complete answer within {TARGET_DEADLINE_SECONDS:g} s; abandoned")
+
+
+def _still_sending(url: str) -> bool:
+    """Given a URL, return True while a send to it abandoned earlier still runs."""
+    with _abandoned_lock:
+        for key in [key for key, thread in _abandoned.items() if not thread.is_alive()]:
+            del _abandoned[key]
+        return url in _abandoned
+
+
+def _deliver_now(url: str, message: Message, target_id: int | None, shown: str) -> Delivery:
+    """Given one URL, a message, its target id and masked URL, send it in this thread; return
+    the Delivery (never raises)."""
     try:
         import apprise
 
-        sender = apprise.Apprise()
+        # service_timeout=0: Apprise then sends in the calling thread. With its own limit it
+        # sends from a pool of non-daemon threads, and the interpreter's exit joins those.
+        sender = apprise.Apprise(asset=apprise.AppriseAsset(service_timeout=0))
         if not sender.add(url):
             return Delivery(target_id, shown, "the URL is not one Apprise understands")
         result = sender.notify(title=message.title, body=message.body, notify_type=_TYPES.get(message.kind, "info"))
@@ -317,9 +392,26 @@ def deliver(url: str, message: Message, target_id: int | None = None) -> Deliver
     return Delivery(target_id, shown, _failure_reason(result))
 
 
-def send(store: Store, message: Message) -> list[Delivery]:
-    """Given the store and a message, send it to every stored target; return one Delivery each."""
-    return [deliver(t["url"], message, t["id"]) for t in store.list_notification_targets()]
+def deliver_all(targets: list[tuple[str, int | None]], message: Message,
+                cancel: threading.Event | None = None) -> list[Delivery]:
+    """Given (URL, target id) pairs, a message and an optional cancel event, send the message
+    to every target at once; return one Delivery each, in order, within TARGET_DEADLINE_SECONDS
+    (at once when `cancel` is set). Never raises."""
+    end = time.monotonic() + TARGET_DEADLINE_SECONDS
+    sends = [_Send(url, message, target_id) for url, target_id in targets]
+    return [send.result(end, cancel) for send in sends]
+
+
+def deliver(url: str, message: Message, target_id: int | None = None) -> Delivery:
+    """Given one notification URL and a message, send it within TARGET_DEADLINE_SECONDS;
+    return the Delivery (never raises)."""
+    return deliver_all([(url, target_id)], message)[0]
+
+
+def send(store: Store, message: Message, cancel: threading.Event | None = None) -> list[Delivery]:
+    """Given the store, a message and an optional cancel event, send it to every stored target
+    in parallel (one deadline for all); return one Delivery each."""
+    return deliver_all([(t["url"], t["id"]) for t in store.list_notification_targets()], message, cancel)
 
 
 def failures_text(deliveries: list[Delivery]) -> str | None:
@@ -338,13 +430,14 @@ def send_test(store: Store) -> list[Delivery]:
     return send(store, message)
 
 
-def after_run(store: Store, run: dict[str, Any], now: datetime) -> None:
-    """Given the store, a finished run record and the time, send its digest and failure alert.
+def after_run(store: Store, run: dict[str, Any], now: datetime, cancel: threading.Event | None = None) -> None:
+    """Given the store, a finished run record, the time and an optional cancel event (a daemon
+    stopping: the sends still waited for are abandoned at once), send its digest and failure alert.
 
     Never raises: a problem is logged and recorded on the run (runs.notification_error).
     """
     try:
-        _after_run(store, run, now)
+        _after_run(store, run, now, cancel)
     except Exception as exc:
         log.warning("notifications for sync #%s failed: %s: %s", run.get("id"), type(exc).__name__, exc)
         try:
@@ -353,22 +446,22 @@ def after_run(store: Store, run: dict[str, Any], now: datetime) -> None:
             pass
 
 
-def _after_run(store: Store, run: dict[str, Any], now: datetime) -> None:
+def _after_run(store: Store, run: dict[str, Any], now: datetime, cancel: threading.Event | None) -> None:
     if not store.list_notification_targets():
         return  # nothing to send to; a target added mid-streak gets the next failure's alert
     errors: list[str] = []
     digest = digest_message(run, store.list_changes(run["id"]))
     if digest is not None:
-        text = failures_text(send(store, digest))
+        text = failures_text(send(store, digest, cancel))
         if text:
             errors.append(f"digest: {text}")
-    errors.extend(_failure_alert(store, run, now))
+    errors.extend(_failure_alert(store, run, now, cancel))
     if errors:
         log.warning("sync #%s: a notification could not be delivered: %s", run["id"], "; ".join(errors))
     store.set_run_notification_error(run["id"], "; ".join(errors) if errors else None)
 
 
-def _failure_alert(store: Store, run: dict[str, Any], now: datetime) -> list[str]:
+def _failure_alert(store: Store, run: dict[str, Any], now: datetime, cancel: threading.Event | None) -> list[str]:
     """Update the account's failure streak for this run and send the alert it calls for;
     return the delivery errors."""
     account = run["account"]
@@ -380,7 +473,7 @@ def _failure_alert(store: Store, run: dict[str, Any], now: datetime) -> list[str
     kind = alert_decision(state, run, now, reminder_interval())
     errors: list[str] = []
     if kind is not None:
-        deliveries = send(store, failure_message(kind, run, state.get("failing_since")))
+        deliveries = send(store, failure_message(kind, run, state.get("failing_since")), cancel)
         if any(d.error is None for d in deliveries):
             store.set_alert_state(account, last_alert_at=now, last_alert_kind=kind)
         text = failures_text(deliveries)

@@ -250,7 +250,7 @@ def _locked_run(ctx: RunContext, source: Source, password: PasswordSource | None
     except Exception as exc:  # typed errors, and an unexpected bug: the run is closed either way
         run = _record_failure(ctx, exc, password is not None, cancel)
     if ctx.options.notify:
-        _notify(ctx.store, run, ctx.clock)
+        _notify(ctx.store, run, ctx.clock, cancel)
     return ctx.store.get_run(ctx.run_id)
 
 
@@ -351,14 +351,15 @@ def _fail_disk_full(ctx: RunContext) -> RunRecord:
     return _fail(ctx, RunStatus.FAILED, error.kind, error.message)
 
 
-def _notify(store: Store, run: RunRecord, clock: Clock) -> None:
-    """Send the run's digest or failure alert; a notification problem never fails the sync."""
+def _notify(store: Store, run: RunRecord, clock: Clock, cancel: threading.Event | None = None) -> None:
+    """Send the run's digest or failure alert (abandoned when `cancel` is set); a notification
+    problem never fails the sync."""
     try:
         from wosync import notify
     except ImportError:
         return
     try:
-        notify.after_run(store, run, clock())
+        notify.after_run(store, run, clock(), cancel=cancel)
     except Exception as exc:  # notify.after_run records its own errors; this is the last guard
         store.set_run_notification_error(run["id"], f"{type(exc).__name__}: {exc}")
 
