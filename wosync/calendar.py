@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -110,18 +111,75 @@ def summary_text(order: dict[str, Any]) -> str:
     return f"{text}: {clean(order['category'])}" if order.get("category") else text
 
 
+# The years a visit may fall in: an all-day event ends the next day and the zone's rules are
+# written from the year before to two years after, so 9999 (the last year a date can hold, and
+# the last an iCalendar DATE can write) is out; a date the site gave beyond these is skipped.
+FIRST_YEAR, LAST_YEAR = 1, 9998
+# The zone's rules are written for the visits' years, but never beyond this many years from
+# now: a site that dates one visit in year 1 and another in 9998 would make 270 kB of rules.
+ZONE_RULES_YEARS = 20
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A visit the feed left out: its order number and the next visit date as stored."""
+
+    number: str
+    day: str
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    """A feed built: its bytes and the visits it could not hold (each named in `skipped_text`)."""
+
+    data: bytes
+    skipped: tuple[Skipped, ...] = ()
+
+
+def skipped_text(skipped: Iterable[Skipped]) -> str | None:
+    """Given the visits a feed left out, return "skipped 1 visit that a calendar cannot hold:
+    W-123 (9999-11-01)" (None when there is none)."""
+    from wosync.text import clean
+
+    skipped = list(skipped)
+    if not skipped:
+        return None
+    shown = ", ".join(f"{clean(s.number)} ({clean(s.day)})" for s in skipped[:10])
+    more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+    noun = "visit" if len(skipped) == 1 else "visits"
+    return f"skipped {len(skipped)} {noun} that a calendar cannot hold: {shown}{more}"
+
+
+def visit_day(text: Any) -> date | None:
+    """Given a stored next visit date, return it as a date a calendar can hold, or None (not an
+    ISO date, or outside FIRST_YEAR..LAST_YEAR)."""
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
 def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now: datetime,
                    all_day: bool = False) -> bytes:
     """Given order records, a function giving each order's account, the IANA zone the time
-    windows are in, the current time and whether every event is all-day, return the feed.
+    windows are in, the current time and whether every event is all-day, return the feed
+    (see build_feed, which also names the visits left out)."""
+    return build_feed(orders, account_of, zone_name, now, all_day).data
 
-    Completed orders and orders without a next visit are left out.
+
+def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now: datetime,
+               all_day: bool = False) -> CalendarFeed:
+    """Given order records, a function giving each order's account, the IANA zone the time
+    windows are in, the current time and whether every event is all-day, return the feed and
+    the visits it skipped.
+
+    Completed orders and orders without a next visit are left out; a next visit date that a
+    calendar cannot hold (not a date, or a year past LAST_YEAR) is skipped and named.
     """
     from zoneinfo import ZoneInfo
 
-    from icalendar import Calendar, Event
-
-    from wosync.text import clean  # calendar apps show text too: no control characters
+    from icalendar import Calendar
 
     zone = ZoneInfo(zone_name)
     calendar = Calendar()
@@ -131,43 +189,60 @@ def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str,
     calendar.add("x-wr-calname", "WorkFossa visits")
     calendar.add("x-wr-timezone", zone_name)
     days = []
+    skipped: list[Skipped] = []
     for order in orders:
         if order.get("completed_at") or not order.get("next_visit_date"):
             continue
+        day = visit_day(order["next_visit_date"])
         try:
-            day = date.fromisoformat(order["next_visit_date"])
-        except (TypeError, ValueError):
+            event = None if day is None else _event(order, day, account_of, zone, now, all_day)
+        except (ValueError, OverflowError):  # a value no event can hold: skip it, keep the feed
+            event = None
+        if event is None:
+            skipped.append(Skipped(str(order.get("number")), str(order["next_visit_date"])))
             continue
         days.append(day)
-        event = Event()
-        event.add("uid", event_uid(account_of(order), order["number"]))
-        event.add("dtstamp", now)
-        event.add("summary", summary_text(order))
-        window = None if all_day else parse_window(order.get("time_window"))
-        if window is None:
-            event.add("dtstart", day)
-            event.add("dtend", day + timedelta(days=1))
-            event.add("transp", "TRANSPARENT")  # an all-day "visit some time today" does not block the day
-        else:
-            start = datetime.combine(day, window[0], tzinfo=zone)
-            end = datetime.combine(day + timedelta(days=1) if window[1] <= window[0] else day, window[1], tzinfo=zone)
-            event.add("dtstart", start)
-            event.add("dtend", end)
-        location = address_text(order)
-        if location:
-            event.add("location", location)
-        event.add("description", description_text(order))
-        link = clean(order.get("visit_url") or order.get("url"))
-        if link:
-            event.add("url", link)
-        if clean(order.get("status")):
-            event.add("categories", [clean(order["status"])])
         calendar.add_component(event)
     if days:
         # The zone's rules around the visits only (the default span, 1970-2038, is 13 kB of dates).
-        calendar.add_missing_timezones(first_date=date(min(days).year - 1, 1, 1),
-                                       last_date=date(max(days).year + 2, 1, 1))
-    return calendar.to_ical()
+        low, high = max(now.year - ZONE_RULES_YEARS, FIRST_YEAR), now.year + ZONE_RULES_YEARS
+        first = min(max(min(days).year - 1, low), high)
+        last = max(min(max(days).year + 2, high), first + 1)
+        calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last, 1, 1))
+    return CalendarFeed(calendar.to_ical(), tuple(skipped))
+
+
+def _event(order: dict[str, Any], day: date, account_of, zone, now: datetime, all_day: bool):
+    """Given an order, its visit day, the account function, the zone, now and the all-day flag,
+    return its VEVENT."""
+    from icalendar import Event
+
+    from wosync.text import clean  # calendar apps show text too: no control characters
+
+    event = Event()
+    event.add("uid", event_uid(account_of(order), order["number"]))
+    event.add("dtstamp", now)
+    event.add("summary", summary_text(order))
+    window = None if all_day else parse_window(order.get("time_window"))
+    if window is None:
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")  # an all-day "visit some time today" does not block the day
+    else:
+        start = datetime.combine(day, window[0], tzinfo=zone)
+        end = datetime.combine(day + timedelta(days=1) if window[1] <= window[0] else day, window[1], tzinfo=zone)
+        event.add("dtstart", start)
+        event.add("dtend", end)
+    location = address_text(order)
+    if location:
+        event.add("location", location)
+    event.add("description", description_text(order))
+    link = clean(order.get("visit_url") or order.get("url"))
+    if link:
+        event.add("url", link)
+    if clean(order.get("status")):
+        event.add("categories", [clean(order["status"])])
+    return event
 
 
 def check_output_path(path: Path | str) -> Path:
@@ -229,12 +304,19 @@ def zone_for(store: "Store", account: str | None) -> str:
 def feed_for(store: "Store", account: str | None, now: datetime, zone_name: str | None = None,
              all_day: bool = False) -> bytes:
     """Given the store, an account (None: every account) and now, return the feed of its visits."""
+    return stored_feed(store, account, now, zone_name, all_day).data
+
+
+def stored_feed(store: "Store", account: str | None, now: datetime, zone_name: str | None = None,
+                all_day: bool = False) -> CalendarFeed:
+    """Given the store, an account (None: every account) and now, return the feed of its
+    visits and the visits it skipped."""
     # The listing has no account column: read it per account, so each UID names its own.
     usernames = [account] if account is not None else [a.username for a in store.list_accounts()]
     pairs = [(username, order) for username in usernames for order in store.list_orders(account=username)]
     owner = {id(order): username for username, order in pairs}
-    return build_calendar([order for _, order in pairs], lambda order: owner[id(order)],
-                          zone_name or zone_for(store, account), now, all_day)
+    return build_feed([order for _, order in pairs], lambda order: owner[id(order)],
+                      zone_name or zone_for(store, account), now, all_day)
 
 
 def rewrite_for_schedule(store: "Store", schedule: dict[str, Any], account: str, now: datetime,
@@ -247,7 +329,8 @@ def rewrite_for_schedule(store: "Store", schedule: dict[str, Any], account: str,
         return False
     try:
         target = check_output_path(path)
-        write_atomically(target, feed_for(store, account, now, schedule.get("timezone")))
+        feed = stored_feed(store, account, now, schedule.get("timezone"))
+        write_atomically(target, feed.data)
     except UsageError as exc:
         log.warning("schedule %s: calendar not written: %s", schedule["id"], exc.message)
         return False
@@ -255,4 +338,6 @@ def rewrite_for_schedule(store: "Store", schedule: dict[str, Any], account: str,
         log.warning("schedule %s: calendar %s not written: %s: %s", schedule["id"], path, type(exc).__name__, exc)
         return False
     log.info("schedule %s: calendar %s rewritten", schedule["id"], target)
+    if feed.skipped:
+        log.warning("schedule %s: calendar %s: %s", schedule["id"], target, skipped_text(feed.skipped))
     return True

@@ -254,3 +254,77 @@ def test_a_calendar_that_cannot_be_written_never_fails_the_sync(cli, wosync_home
         outcome = run_schedule(store, 1, lambda: T0, sync=fake_sync([make_order(0)]))
     assert outcome.status == "success"
     assert any("calendar not written" in r.getMessage() for r in caplog.records)
+
+
+# --------------------------------------------------------------------- dates a calendar cannot hold
+
+
+@pytest.fixture
+def far_dates_stored(wosync_home: Path) -> None:
+    """One ordinary visit and three the site dated beyond what a calendar can hold: the last
+    year a date has (9999, all-day and across midnight) and a day that does not exist."""
+    orders = [make_order(0), make_order(1, next_visit_date="9999-11-01", due_date="9999-12-31"),
+              make_order(2, next_visit_date="9999-12-31", time_window="10:00pm - 2:00am"),
+              make_order(3, next_visit_date="2026-02-30")]
+    with Store() as store:
+        store_sync(store, orders, T0)
+
+
+FAR_SKIPPED = ("W-110230 (9999-11-01)", "W-110231 (9999-12-31)", "W-110232 (2026-02-30)")
+
+
+def test_visits_a_calendar_cannot_hold_are_skipped_and_named_on_stderr(cli, far_dates_stored):
+    result = cli("calendar")
+    assert result.exit_code == 0, result.output
+    assert sorted(events_of(result.stdout_bytes)) == ["W-110229"]
+    [line] = result.stderr.splitlines()
+    assert line.startswith("skipped 3 visits that a calendar cannot hold: ")
+    assert all(name in line for name in FAR_SKIPPED), line
+
+
+def test_a_calendar_file_with_a_skipped_visit_is_written_and_says_so(cli, far_dates_stored, tmp_path):
+    target = tmp_path / "visits.ics"
+    result = cli("calendar", "--output", str(target), "--all-day")
+    assert result.exit_code == 0, result.output
+    assert sorted(events_of(target.read_bytes())) == ["W-110229"]
+    assert result.stderr.splitlines()[-1] == f"Wrote 1 visit to {target}."
+    assert "skipped 3 visits that a calendar cannot hold" in result.stderr
+
+
+def test_schedule_calendar_with_a_far_visit_is_written_and_its_rewrites_warn(cli, far_dates_stored, tmp_path, caplog):
+    target = tmp_path / "schedule.ics"
+    result = cli("schedule", "create", "--interval", "1", "--calendar", str(target))
+    assert result.exit_code == 0, result.output
+    assert sorted(events_of(target.read_bytes())) == ["W-110229"]
+    assert len(__import__("json").loads(cli("schedule", "list", "--json").stdout)) == 1
+
+    far = [make_order(0), make_order(1, next_visit_date="9999-11-01")]
+    with Store() as store:
+        outcome = run_schedule(store, 1, lambda: T0 + timedelta(hours=1), sync=fake_sync(far))
+    assert outcome.status == "success"
+    assert sorted(events_of(target.read_bytes())) == ["W-110229"]
+    warnings = [r.getMessage() for r in caplog.records if "that a calendar cannot hold" in r.getMessage()]
+    assert warnings and "W-110230 (9999-11-01)" in warnings[-1]
+
+
+@pytest.mark.parametrize("args", [("orders",), ("orders", "--all"), ("orders", "--json"), ("orders", "--csv"),
+                                  ("orders", "show", "W-110230"), ("orders", "show", "W-110231"),
+                                  ("orders", "show", "W-110232"), ("history",), ("changes",), ("status",)])
+def test_far_dates_are_shown_as_read_by_every_listing(cli, far_dates_stored, args):
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert "Error" not in result.stderr
+    if args[0] == "orders" and len(args) < 3 or args[-1] == "W-110230":
+        assert "9999" in result.stdout
+
+
+def test_the_zone_rules_cover_the_visits_years_near_now_only():
+    from wosync.calendar import build_feed
+
+    orders = [make_order(0, next_visit_date="0001-01-02"), make_order(1, next_visit_date="9998-06-01",
+                                                                      time_window="8:00am - 12:00pm"),
+              make_order(2, next_visit_date="5000-03-01", time_window="8:00am - 12:00pm")]
+    feed = build_feed(orders, lambda order: ACCOUNT, CHICAGO, T0)
+    assert feed.skipped == ()
+    assert len(feed.data) < 20_000  # not 270 kB of daylight-saving dates from year 1 to 9998
+    assert sorted(events_of(feed.data)) == ["W-110229", "W-110230", "W-110231"]

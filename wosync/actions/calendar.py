@@ -13,12 +13,13 @@ from wosync.errors import UsageError
 
 @dataclass(frozen=True)
 class Feed:
-    """The feed built: its bytes, the file it was written to (None: the caller prints it) and
-    how many visits (events) it holds."""
+    """The feed built: its bytes, the file it was written to (None: the caller prints it),
+    how many visits (events) it holds, and what it says of the visits it skipped (or None)."""
 
     data: bytes
     target: Path | None
     events: int
+    skipped: str | None = None
 
 
 def calendar(now: datetime, username: str | None = None, all_day: bool = False,
@@ -35,10 +36,11 @@ def calendar(now: datetime, username: str | None = None, all_day: bool = False,
     target = feeds.check_output_path(output) if output is not None else None
     with stale_runs.open_store(now) as store:
         account = accounts.resolve_account(store, now, username, True).username if username else None
-        data = feeds.feed_for(store, account, now, all_day=all_day)
+        feed = feeds.stored_feed(store, account, now, all_day=all_day)
+    data = feed.data
     if target is not None:
         try:
             feeds.write_atomically(target, data)
         except OSError as exc:
             raise UsageError(f"cannot write the calendar {target}: {exc.strerror or exc}") from None
-    return Feed(data, target, data.count(b"BEGIN:VEVENT"))
+    return Feed(data, target, data.count(b"BEGIN:VEVENT"), feeds.skipped_text(feed.skipped))

@@ -21,6 +21,8 @@ def calendar(
     from wosync.actions.calendar import calendar as build
 
     feed = build(common.clock(), username, all_day, output)
+    if feed.skipped:  # on stderr: stdout may be the feed itself
+        typer.echo(feed.skipped, err=True)
     if feed.target is None:
         sys.stdout.buffer.write(feed.data)
         sys.stdout.flush()
