@@ -179,7 +179,7 @@ def test_status_of_a_live_sync_with_a_hostile_message(cli, hostile_store):
 
 def test_notify_list_and_doctor(cli, hostile_store, monkeypatch):
     assert_safe(cli("notify", "list"), "[bold red]x[/bold red]")
-    import wosync.cli.doctor as doctor
+    import wosync.actions.doctor as doctor
 
     monkeypatch.setattr(doctor, "check_browser", lambda: [])  # no Chromium needed for the text check
     result = cli("doctor")
