@@ -22,6 +22,7 @@ from wosync import config
 from wosync.errors import (
     AlreadyRunning, DatabaseDamaged, DiskFull, StorageError, UsageError, is_damage, is_disk_full_in,
 )
+from wosync.backup_rotation import dailies_to_delete
 from wosync.locks import FileLock, account_lock_paths, daemon_lock_path
 from wosync.store import Store
 from wosync.store.copying import check_copy, make_standalone, snapshot
@@ -122,15 +123,17 @@ def daily_backups(folder: Path) -> list[Path]:
 
 def daily_backup(store: Store, now: datetime, keep: int = DAILY_KEEP) -> Path | None:
     """Given the store and the time, make today's daily backup unless it exists; keep the newest
-    `keep` dailies (one per local day) and delete the older ones. Return the new file, or None
+    `keep` dailies (one per local day, by their files' times; the one just made always) and
+    delete the older ones (wosync.backup_rotation). Return the new file, or None
     when today's was already made. Other files (manual backups) are never touched."""
     folder = store.path.parent
     target = folder / f"{DAILY_PREFIX}{now.astimezone().date().isoformat()}.db"
     made = None
     if not target.exists():
         made = backup_to(store, target)
-    dailies = daily_backups(folder)
-    for old in dailies[:-keep] if keep > 0 else dailies:
+        os.utime(made, (now.timestamp(), now.timestamp()))  # its age is the clock's, as its name
+    # By the files' real age, never their names: a clock once set ahead wrote future names.
+    for old in dailies_to_delete(daily_backups(folder), keep, now, made):
         old.unlink(missing_ok=True)
     return made
 

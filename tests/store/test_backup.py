@@ -260,3 +260,58 @@ def test_the_daemon_backs_up_when_idle_and_not_while_a_sync_runs(wosync_home):
         daemon._worker.join()
         daemon._daily_backup()
         assert len(daily_backups(wosync_home)) == 1
+
+def old_daily(folder: Path, day: str, made: datetime) -> Path:
+    """Write a daily backup file named for `day` whose modification time is `made`."""
+    path = folder / f"wosync-daily-{day}.db"
+    path.write_bytes(b"an earlier daily backup")
+    os.utime(path, (made.timestamp(), made.timestamp()))
+    return path
+
+
+def test_after_the_clock_was_set_ahead_todays_daily_is_kept_and_the_wrong_ones_go(wosync_home, local_zone):
+    local_zone("UTC")
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc)
+    with Store() as store:
+        add_orders(store, range(2))
+        # A week of dailies made while the clock said June 2027: their names and times are wrong.
+        ahead = [old_daily(wosync_home, f"2027-06-{day:02d}", datetime(2027, 6, day, 12, 0, tzinfo=timezone.utc))
+                 for day in range(1, 8)]
+        made = daily_backup(store, now)
+
+    assert made is not None and made.exists(), "today's backup was deleted the moment it was made"
+    assert made.name == "wosync-daily-2026-12-06.db" and numbers_in(made) == ["W-0", "W-1"]
+    assert made.stat().st_mtime == now.timestamp()
+    assert len(daily_backups(wosync_home)) == DAILY_KEEP
+    assert [p for p in ahead if not p.exists()] == [ahead[-1]]  # one of the wrong clock's, not today's
+
+
+def test_dailies_rotate_by_their_files_age_not_their_names(wosync_home, local_zone):
+    local_zone("UTC")
+    now = datetime(2026, 12, 10, 12, 0, tzinfo=timezone.utc)
+    folder = wosync_home
+    folder.mkdir(parents=True, exist_ok=True)
+    # Named in one order, made in another: the file named the 9th is the oldest.
+    made_days = {9: 1, 1: 2, 2: 3, 3: 4, 4: 5, 5: 6, 6: 7, 7: 8}
+    files = {name: old_daily(folder, f"2026-12-{name:02d}", datetime(2026, 12, made, tzinfo=timezone.utc))
+             for name, made in made_days.items()}
+    with Store() as store:
+        made = daily_backup(store, now)
+    assert made.exists()
+    gone = sorted(name for name, path in files.items() if not path.exists())
+    assert gone == [1, 9]  # the two oldest by their files' times; 7 kept with today's
+
+
+def test_the_rotation_rule_never_deletes_the_backup_just_made():
+    from wosync.backup_rotation import to_delete
+
+    now = datetime(2026, 12, 6, tzinfo=timezone.utc).timestamp()
+    day = 86400.0
+    entries = [(Path(f"d{n}.db"), now - n * day) for n in range(1, 10)]
+    just_made = Path("today.db")
+    future = (Path("ahead.db"), now + 30 * day)
+    result = to_delete([*entries, future, (just_made, now - 90 * day)], 3, now, just_made)
+    # Kept: the one just made (whatever its time says) and the two newest believable ones.
+    assert result == [future[0], *[p for p, _ in reversed(entries[2:])]]
+    assert to_delete([(just_made, now)], 0, now, just_made) == []
+    assert to_delete([(Path("a.db"), now)], 0, now) == [Path("a.db")]
