@@ -89,11 +89,11 @@ def field_loss_message(lost: list[str], result: ScrapeResult, now: datetime) -> 
         "nothing was saved over the stored orders"
     )
     if result.last_rows_html:
-        from wosync.workfossa.artefacts import write_private
+        from wosync.workfossa.artefacts import save_html
 
-        path = config.artefacts_dir() / f"workfossa-{now.strftime('%Y%m%d-%H%M%S')}-field-loss.html"
         try:
-            write_private(path, result.last_rows_html.encode("utf-8"))
+            path = save_html(config.artefacts_dir(), f"workfossa-{now.strftime('%Y%m%d-%H%M%S')}-field-loss",
+                             result.last_rows_html)
             message += f" (saved: {path})"
         except OSError:
             pass  # the refusal matters more than its evidence: record it without the file

@@ -201,7 +201,7 @@ def test_a_missing_tab_names_what_was_looked_for_and_saves_the_page(site_and_bro
     with pytest.raises(LayoutNotRecognised) as caught:
         read_location_equipment(wf, sim.location_ids()[0])
     assert 'has no Equipment tab (looked for a link, button or tab whose text is "Equipment")' in caught.value.message
-    assert sorted(p.suffix for p in caught.value.artefacts) == [".html", ".png"]
+    assert sorted("".join(p.suffixes) for p in caught.value.artefacts) == [".html.gz", ".png"]
 
 
 def test_the_demo_ends_with_one_order_and_its_dispensers(tmp_path, data_folder):
