@@ -26,7 +26,8 @@ from wosync.workfossa.errors import (
     SiteHttpError,
 )
 from wosync.workfossa.paging import ListState
-from wosync.workfossa.parse import parse_rows
+from wosync.workfossa.parse import check_required_fields, parse_rows
+from wosync.workfossa.strategies import FieldStrategies
 from wosync.workfossa.result import ScrapeProgress, ScrapeResult
 
 ProgressCallback = Callable[[ScrapeProgress], None]
@@ -52,6 +53,8 @@ class WorkFossa(BrowserSession):
         # The list the page shows, loaded by ensure_session and not read yet: the scrape that
         # follows may start from it instead of loading it again (once only, or it is stale).
         self._unread_list_path: str | None = None
+        # Which way each field of the last read was found (its fallback counts: doctor --site).
+        self.field_strategies = FieldStrategies()
 
     # --- session ---------------------------------------------------------------------------
 
@@ -144,11 +147,17 @@ class WorkFossa(BrowserSession):
     # --- the work list ---------------------------------------------------------------------
 
     def read_work_orders(self, on_progress: ProgressCallback | None = None,
-                         include_completed: bool = False) -> ScrapeResult:
+                         include_completed: bool = False, require_fields: bool = False) -> ScrapeResult:
         """Read every page of the work list (Show 100, next-page until a stop rule) and return
         the distinct orders, the site's match count (None without one) and how the read is
         known complete. One re-login is made if the session expires on the way; a second
-        expiry raises SessionExpired. A read not known complete saves its artefacts."""
+        expiry raises SessionExpired. A read not known complete saves its artefacts.
+
+        The result's `fallback_fields` is {field: rows that needed the parser's fallback}
+        (parse.FieldStrategies; {} when every field was found the primary way).
+        `require_fields` (a first sync, nothing stored to compare with): a field every row of
+        the site carries (parse.REQUIRED_FIELDS) empty on every row read is LayoutNotRecognised
+        naming it, with the artefacts, never a result."""
         with self.errors_with_artefacts():
             if not self._session_checked:
                 self.ensure_session(on_progress)
@@ -169,6 +178,10 @@ class WorkFossa(BrowserSession):
                     self._login(on_progress)
             self.save_state()  # the site may have refreshed its cookies
             result.orders = list(orders.values())
+            # Carried on the result (ScrapeResult has no field for it yet: set, not declared).
+            result.fallback_fields = self.field_strategies.fallback_fields()
+            if require_fields:
+                check_required_fields(result.orders)
             result.rows_read = len(orders)
             result.logins = self.logins
             result.completeness = paging.completeness(
@@ -192,10 +205,13 @@ class WorkFossa(BrowserSession):
             return self._choose_page_size(state)
 
     def read_shown_page(self) -> tuple[ListState, list[dict], str]:
-        """Return the list's state, the orders of the page shown and its rows' HTML."""
+        """Return the list's state, the orders of the page shown and its rows' HTML (the
+        fields that needed a fallback counted in self.field_strategies)."""
         with self.errors_with_artefacts():
             raw = self._read_page()
-            return ListState.from_reader(raw), parse_rows(raw["rowsHtml"], self.base_url), raw["rowsHtml"]
+            self.field_strategies = FieldStrategies()
+            orders = parse_rows(raw["rowsHtml"], self.base_url, self.field_strategies)
+            return ListState.from_reader(raw), orders, raw["rowsHtml"]
 
     def _read_all_pages(self, path: str, orders: dict, result: ScrapeResult,
                         on_progress: ProgressCallback | None) -> None:
@@ -203,6 +219,8 @@ class WorkFossa(BrowserSession):
         until a stop rule holds. Pages read before a re-login are read again (the orders are
         keyed by number, so that is harmless); only later pages can be "stalled"."""
         pages_read_before = result.pages
+        # Every page is read again after a re-login: counted from here, each row once.
+        self.field_strategies = FieldStrategies()
         state = self._open_list(path)
         paging.check_list(state)
         if paging.wants_page_size(state):
@@ -221,7 +239,7 @@ class WorkFossa(BrowserSession):
             paging.check_list(state)
             page_no = state.page or page_no
             new_rows = 0
-            for order in parse_rows(raw["rowsHtml"], self.base_url):
+            for order in parse_rows(raw["rowsHtml"], self.base_url, self.field_strategies):
                 new_rows += order["number"] not in orders
                 orders[order["number"]] = order  # a later read replaces, keeping its place
             result.empty_pages += state.row_count == 0
