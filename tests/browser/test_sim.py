@@ -566,6 +566,7 @@ def test_tooltip_class_and_open_only_change_the_served_list(fresh):
 # --- locations and equipment ---------------------------------------------------------------
 
 def test_location_pages_are_counted_and_their_equipment_tab_serves_the_dispensers(fresh):
+    fresh.equipment_collapsed = False  # expanded (collapsed is the default): its items in its html
     client = Client(fresh.base_url)
     client.login()
     order = fresh.expected_orders()[0]

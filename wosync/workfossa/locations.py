@@ -20,10 +20,10 @@ from wosync.workfossa import site
 from wosync.workfossa.browser import LandedOnLogin
 from wosync.workfossa.equipment import parse_dispensers
 from wosync.workfossa.errors import LayoutNotRecognised, LocationNotFound
+from wosync.workfossa.strategies import FieldStrategies
 
 # Where the tab is shown once found, for messages (it is found by its text, not a selector).
-TAB_SHOWN = (f'a link, button or tab whose text is "{site.EQUIPMENT_TAB_TEXT}", '
-             f'else {site.EQUIPMENT_TAB_DUSK}')
+TAB_SHOWN = f'a link, button or tab whose text is "{site.EQUIPMENT_TAB_TEXT}"'
 # Set on the tab the page's reader chose, so that Playwright clicks exactly that element.
 TAB_MARK = "data-wosync-tab"
 # Set on the collapsed Dispenser group's toggle the reader found (by the group's name or,
@@ -139,21 +139,23 @@ CONTENT_SHOWN = r"""(arg) => {
 }"""
 
 
-def read_location_equipment(wf, location_id: int) -> list[dict]:
-    """Given a logged-in WorkFossa and a location id, open the location's Equipment tab and
-    return its dispensers (the `dispensers` shape of docs/design.md, in page order; [] when the tab
-    has no Dispenser group). Raises the scraper's typed errors, with artefacts saved."""
+def read_location_equipment(wf, location_id: int, strategies: FieldStrategies | None = None) -> list[dict]:
+    """Given a logged-in WorkFossa, a location id and optionally a FieldStrategies to count
+    into (per dispenser, the fields that needed the parser's fallback), open the location's
+    Equipment tab and return its dispensers (the `dispensers` shape of docs/design.md, in page
+    order; [] when the tab has no Dispenser group). Raises the scraper's typed errors, with
+    artefacts saved; a location the site says may have been deleted is LocationNotFound."""
     with wf.errors_with_artefacts():
         try:
-            return _read(wf, location_id)
+            return _read(wf, location_id, strategies)
         except LandedOnLogin:
             # The session ended between two locations: one fresh login, then the same page
             # again; the login form a second time is SessionExpired (errors_with_artefacts).
             wf.login()
-            return _read(wf, location_id)
+            return _read(wf, location_id, strategies)
 
 
-def _read(wf, location_id: int) -> list[dict]:
+def _read(wf, location_id: int, strategies: FieldStrategies | None) -> list[dict]:
     """Open the page, click the Equipment tab, expand the Dispenser group, parse the tab."""
     path = site.LOCATION_PATH.format(location_id=location_id)
     what = f"the page of location {location_id}"
@@ -162,7 +164,7 @@ def _read(wf, location_id: int) -> list[dict]:
     if found is None:
         raise LayoutNotRecognised(
             f"the page of location {location_id} ({wf.page.url}) has no Equipment tab "
-            f"(looked for {TAB_SHOWN})", TAB_SHOWN)
+            f"(looked for {TAB_SHOWN}); nor any {site.EQUIPMENT_TAB_DUSK}", TAB_SHOWN)
     if found.get("deleted"):
         # That location's own error: the next location is read (not a layout failure).
         raise LocationNotFound(f"location {location_id}: WorkFossa says \"{site.LOCATION_DELETED_TEXT}\"",
@@ -178,10 +180,10 @@ def _read(wf, location_id: int) -> list[dict]:
         # reading of the whole page decides; no Dispenser group there is zero dispensers.
         with wf.answering(what):
             html = wf.page.content()
-        return parse_dispensers(html)
+        return parse_dispensers(html, strategies)
     if shown["group"] == "none":
         return []  # other groups only, or "No equipment": no Dispenser group
-    return parse_dispensers(shown["html"])
+    return parse_dispensers(shown["html"], strategies)
 
 
 def _expand(wf, location_id: int) -> dict:
