@@ -25,7 +25,7 @@ from wosync.errors import (
 from wosync.backup_rotation import dailies_to_delete
 from wosync.locks import FileLock, account_lock_paths, daemon_lock_path
 from wosync.store import Store
-from wosync.store.copying import check_copy, make_standalone, snapshot
+from wosync.store.copying import check_copy, copy_from, make_standalone, snapshot, source_size
 
 BACKUP_PREFIX = "wosync-backup-"
 DAILY_PREFIX = "wosync-daily-"
@@ -73,8 +73,28 @@ def _unlink_with_journal(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def backup_to(store: Store, target: Path) -> Path:
-    """Given an open store and a path that does not exist yet, write a backup there; return it.
+def _link_new(temp: Path, target: Path, unique: bool) -> Path:
+    """Give the finished copy `temp` the name `target`; with `unique`, when that name is taken,
+    the first free one of target-2, target-3 ... (the name is only taken by the link itself, so
+    two backups in one second still get two names). Return the name given.
+
+    FileExistsError when `target` is taken and not `unique`.
+    """
+    candidate, number = target, 1
+    while True:
+        try:
+            os.link(temp, candidate)  # fails instead of overwriting a file that appeared meanwhile
+            return candidate
+        except FileExistsError:
+            if not unique:
+                raise
+            number += 1
+            candidate = target.with_name(f"{target.stem}-{number}{target.suffix}")
+
+
+def backup_to(store: Store, target: Path, unique: bool = False) -> Path:
+    """Given an open store and a path that does not exist yet (with `unique`: a name to number
+    when it does, see _link_new), write a backup there; return the file written.
 
     The copy is made into a hidden temporary file beside the target, switched to journal mode
     DELETE, checked with quick_check and flushed to disk; only then is it linked under its name
@@ -83,7 +103,7 @@ def backup_to(store: Store, target: Path) -> Path:
     (the database itself is damaged), DiskFull when there is no room for it.
     """
     target = Path(target)
-    if target.exists() or target.is_symlink():
+    if not unique and (target.exists() or target.is_symlink()):
         raise UsageError(f"{target} already exists; choose another file name (backups never overwrite)")
     temp = None
     try:
@@ -93,7 +113,7 @@ def backup_to(store: Store, target: Path) -> Path:
             raise DatabaseDamaged(store.path, f"its backup fails quick_check: {verdict}")
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.link(temp, target)  # fails instead of overwriting a file that appeared meanwhile
+        target = _link_new(temp, target, unique)
         _fsync_folder(target.parent)
         return target
     except FileExistsError:
@@ -203,29 +223,67 @@ def _free_name(folder: Path, stem: str) -> Path:
     return candidate
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    """Return True when two paths name one file (the same path, a link, or a hard link)."""
+    try:
+        return one.resolve() == other.resolve() or os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def _check_room(source: Path, size: int, folder: Path) -> None:
+    """Given the file to restore, the bytes its copy takes and the data folder, raise StorageError
+    (exit 2, naming both sizes) when the folder's file system has no room for the copy.
+
+    The copy is made beside the database before the old one is set aside, so both fit at once;
+    a margin covers the copy's journal and the file system's own blocks.
+    """
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    needed = size + max(size // 50, 1_000_000)
+    if needed > free:
+        raise StorageError(
+            f"not enough free space to restore {source}: its copy needs {_megabytes(needed)} in {folder}, "
+            f"which has {_megabytes(free)} free; free some space there and try again (nothing was changed)")
+
+
 def restore(source: Path, db_path: Path, now: datetime) -> Restored:
     """Given a backup file, the database path and the time, put the backup in place; return what was done.
 
-    The backup is copied next to the database and checked (wosync.store.copying.check_copy)
-    before anything else is touched; then, holding the daemon's and every sync's lock, the
+    The backup is read through SQLite (its -wal included) and refused at once when it is not a
+    wosync database or does not fit on the disk; it is then copied next to the database with
+    the online backup API and checked (wosync.store.copying.check_copy) before anything else is
+    touched; then, holding the daemon's and every sync's lock, the
     current database (if any) is kept as wosync-before-restore-<time>.db and the checked copy
     renamed over it.
     """
     source = Path(source)
     folder = db_path.parent
     config.ensure_private_dir(folder)
-    if source.resolve() == db_path.resolve():
+    if _same_file(source, db_path):
         raise UsageError(f"{source} is the database itself; name a backup file (see `wosync backup`)")
+    try:
+        size = source_size(source)  # its header and tables, before anything is copied
+    except UsageError as exc:
+        raise UsageError(f"{source} cannot be restored: {exc.message}; nothing was changed") from None
+    _check_room(source, size, folder)
     temp = None
     locks: list[FileLock] = []
     try:
         temp = _private_temp(folder, "wosync-restore")
         try:
-            shutil.copyfile(source, temp)
-        except OSError as exc:
+            copy_from(source, temp)  # through SQLite: a -wal beside the source is included
+        except (OSError, sqlite3.Error) as exc:
             if is_disk_full_in(exc, folder):
                 raise DiskFull(folder) from None
-            raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
+            detail = getattr(exc, "strerror", None) or exc
+            raise UsageError(f"{source} cannot be restored: it cannot be read ({detail}); nothing was changed") from None
         try:
             version, active, last = check_copy(temp)
         except UsageError as exc:

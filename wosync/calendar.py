@@ -246,20 +246,12 @@ def _event(order: dict[str, Any], day: date, account_of, zone, now: datetime, al
 
 
 def check_output_path(path: Path | str) -> Path:
-    """Given a --calendar/--output FILE, return it absolute (the daemon runs elsewhere);
-    UsageError (exit 2) when its folder does not exist or cannot be written, or it is a folder."""
-    target = Path(path).expanduser()
-    if str(path).strip() == "":
-        raise UsageError("the calendar file name is empty")
-    target = target.absolute()
-    if target.is_dir():
-        raise UsageError(f"{target} is a folder; give the calendar a file name, e.g. {target / 'visits.ics'}")
-    folder = target.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write the calendar {target}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write the calendar {target}: the folder {folder} is not writable")
-    return target
+    """Given a --calendar/--output FILE, return the regular file to write, absolute (the daemon
+    runs elsewhere); UsageError (exit 2) for what wosync.safe_paths.output_target refuses: an
+    empty path, a folder, a device, the database, a folder that does not exist."""
+    from wosync.safe_paths import output_target
+
+    return output_target(path, "the calendar")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -65,8 +65,23 @@ def home_dir() -> Path:
 
 
 def db_path() -> Path:
-    """Return the path of the SQLite database file inside the data folder."""
+    """Return the path of the SQLite database file inside the data folder (the folder is created)."""
     return home_dir() / DB_FILE_NAME
+
+
+def existing_db_path() -> Path | None:
+    """Return the database file's path when it exists, else None; creates nothing, so that
+    commands that only read leave no data folder behind where there is nothing yet. A data
+    folder that could never be made (a file stands in its path) is the StorageError of
+    ensure_private_dir all the same."""
+    home = data_home()
+    nearest = home
+    while not nearest.exists() and nearest != nearest.parent:
+        nearest = nearest.parent
+    if not nearest.is_dir():  # a file where a folder must be: the StorageError naming the fix
+        ensure_private_dir(home)
+    path = home / DB_FILE_NAME
+    return path if path.exists() else None
 
 
 def artefacts_dir() -> Path:

@@ -96,12 +96,13 @@ def test_backup_writes_a_private_self_contained_copy_beside_the_database(cli, db
 
 def test_backup_to_a_named_file_and_never_over_an_existing_one(cli, error_line, db, tmp_path):
     target = tmp_path / "elsewhere" / "mine.db"
+    target.parent.mkdir()  # a folder that does not exist is refused (tests/store/test_file_targets.py)
     assert backup_file_of(cli("backup", str(target))) == target
     before = checksum(target)
     message = error_line(cli("backup", str(target)), ExitCode.USAGE)
     assert str(target) in message and "already exists" in message
     assert checksum(target) == before
-    assert "cannot create the folder /proc/nope" in error_line(cli("backup", "/proc/nope/x.db"), ExitCode.USAGE)
+    assert "the folder /proc/nope does not exist" in error_line(cli("backup", "/proc/nope/x.db"), ExitCode.USAGE)
 
 
 def test_a_backup_taken_while_a_write_is_open_is_the_committed_state(db, tmp_path):
@@ -260,6 +261,7 @@ def test_the_daemon_backs_up_when_idle_and_not_while_a_sync_runs(wosync_home):
         daemon._worker.join()
         daemon._daily_backup()
         assert len(daily_backups(wosync_home)) == 1
+
 
 def old_daily(folder: Path, day: str, made: datetime) -> Path:
     """Write a daily backup file named for `day` whose modification time is `made`."""

@@ -176,8 +176,10 @@ def test_the_quick_check_runs_before_the_run_row(wosync_home):
             run_sync(store, account, system_clock, source=Untouchable())
         assert raised.value.exit_code == ExitCode.USAGE
         assert checksum(path) == before
-    with Store(path) as reopened_raw:
-        assert len(reopened_raw.conn.execute("SELECT id FROM runs").fetchall()) == runs_before
+    # Read raw: Store itself now refuses the damaged file before opening it for writing.
+    reopened_raw = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    assert len(reopened_raw.execute("SELECT id FROM runs").fetchall()) == runs_before
+    reopened_raw.close()
 
 
 def overwrite_middle_pages_live(store: Store) -> None:

@@ -26,8 +26,10 @@ def backup(now: datetime, target: Path | None = None) -> BackedUp:
     from wosync.store import Store
 
     with Store() as store:
-        target = target if target is not None else backups.default_backup_path(store.path, now)
-        backups.backup_to(store, target)
+        if target is None:  # numbered (-2, -3 ...) when a backup of the same second has the name
+            target = backups.backup_to(store, backups.default_backup_path(store.path, now), unique=True)
+        else:
+            target = backups.backup_to(store, target)
     return BackedUp(store.path, target)
 
 

@@ -34,7 +34,7 @@ def calendar(now: datetime, username: str | None = None, all_day: bool = False,
     from wosync import calendar as feeds
 
     target = feeds.check_output_path(output) if output is not None else None
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         account = accounts.resolve_account(store, now, username, True).username if username else None
         feed = feeds.stored_feed(store, account, now, all_day=all_day)
     data = feed.data

@@ -56,7 +56,7 @@ def dispensers(now: datetime, number: str | None = None, location: int | None = 
     each with its `dispensers`. UsageError for an unknown order or location."""
     if number is not None and location is not None:
         raise UsageError("give a work order number or --location, not both")
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         if username is not None:
             username = accounts.resolve_account(store, now, username, True).username
         return _chosen_locations(store, number, location, username)

@@ -87,8 +87,13 @@ def check_database():
 
     Return (checks, store or None): the store is handed to the checks that need it.
     """
+    from wosync import config
     from wosync.store import Store
 
+    if config.existing_db_path() is None:  # checked as empty, and no data folder is created
+        path = config.data_home() / config.DB_FILE_NAME
+        return [Check("database", WARNING, f"nothing yet: no database at {path}; `wosync login` "
+                                           "or the first sync creates it")], Store.blank(path)
     try:
         store = Store()
     except Exception as exc:  # StorageError names the fix

@@ -12,7 +12,7 @@ def runs(now: datetime, limit: int = 20, failed_only: bool = False, since: datet
          username: str | None = None) -> list[dict[str, Any]]:
     """Given the time, at most how many runs, whether only failed ones, an optional start
     (aware UTC) and account, return the matching run rows, newest first."""
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         return store.list_runs(limit=limit, failed_only=failed_only, since=since, account=username)
 
 
@@ -21,7 +21,7 @@ def report(now: datetime, days: int, username: str | None = None) -> dict[str, A
     figures of `history --report` (wosync.report.history_figures)."""
     from wosync.report import history_figures
 
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         # A day more than asked for: the first local day may begin before its UTC midnight.
         rows = store.list_runs(since=now - timedelta(days=days + 1), account=username)
     return history_figures(rows, now, days)

@@ -15,7 +15,7 @@ def write_json(now: datetime, out: BinaryIO, include_completed: bool = False, us
     The store writes ready JSON (see Store.write_orders_json): 100,000 orders print in about a
     second, where building and encoding records in Python takes several.
     """
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         store.write_orders_json(out, include_completed=include_completed, account=username)
 
 
@@ -23,7 +23,7 @@ def list_orders(now: datetime, include_completed: bool = False,
                 username: str | None = None) -> tuple[list[dict[str, Any]], dict[int, int]]:
     """Given the time, whether completed orders count and an optional account, return (the
     stored orders by next visit, {location id: dispensers read there})."""
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         rows = store.list_orders(include_completed=include_completed, account=username)
         counts = {lid: n for (_, lid), n in store.dispenser_counts(username).items()}
     return rows, counts
@@ -35,7 +35,7 @@ def show(now: datetime, number: str, with_dispensers: bool = True) -> tuple[list
     dispensers}); the list is empty when there is none."""
     from wosync.actions.dispensers import locations_with_dispensers, order_number
 
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         found = store.find_orders(order_number(number))
         located: dict[int, dict] = {}
         if found and with_dispensers:
@@ -47,5 +47,5 @@ def show(now: datetime, number: str, with_dispensers: bool = True) -> tuple[list
 def changes(now: datetime, run_id: int | None = None, username: str | None = None) -> list[dict[str, Any]]:
     """Given the time, an optional run id (default: the newest run with changes) and account,
     return that run's changes (new, updated field by field, completed, reopened)."""
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         return store.list_changes(run_id, account=username)

@@ -86,7 +86,7 @@ def create(now: datetime, interval: str, active_hours: str | None = None, timezo
 
 def list_schedules(now: datetime) -> list[dict[str, Any]]:
     """Given the time, return every schedule row, in id order."""
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         return store.list_schedules()
 
 

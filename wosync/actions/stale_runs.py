@@ -19,10 +19,17 @@ def recover(store: Store, now: datetime) -> list[int]:
     return recover_stale_runs(store, now)
 
 
-def open_store(now: datetime) -> Store:
-    """Given the time, open the store in the data folder and recover its stale runs (see
-    `recover`); return the open store (a context manager that closes it)."""
-    store = Store()
+def open_store(now: datetime, reading: bool = False) -> Store:
+    """Given the time (and `reading`: the command only reads), open the store in the data folder
+    and recover its stale runs (see `recover`); return the open store (a context manager that
+    closes it). A command that only reads gets an empty store in memory when there is no
+    database yet, so it shows the empty state and creates no data folder."""
+    from wosync import config
+
+    existing = config.existing_db_path() if reading else None
+    if reading and existing is None:
+        return Store.blank(config.data_home() / config.DB_FILE_NAME)
+    store = Store(existing)
     try:
         recover(store, now)
     except BaseException:

@@ -17,7 +17,7 @@ def report(now: datetime) -> dict[str, Any]:
     the schedules, accounts, the running sync and the daemon)."""
     from wosync.status import status_report
 
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         return status_report(store, now)
 
 
@@ -27,6 +27,6 @@ def line(now: datetime, fmt: str) -> str:
     from wosync.status import check_line_format, format_line, status_line
 
     fmt = check_line_format(fmt)
-    with stale_runs.open_store(now) as store:
+    with stale_runs.open_store(now, reading=True) as store:
         state = status_line(store, now)
     return format_line(state, fmt)

@@ -24,7 +24,9 @@ def backup(
     """Back up the database with SQLite's online backup API (safe while a sync runs); mode 0600."""
     from wosync.actions import backup as backups
 
-    target = common.writable_file(file, "FILE", must_not_exist=True) if file is not None else None
+    from wosync.safe_paths import output_target
+
+    target = output_target(file, "the backup", new_only=True) if file is not None else None
     done = backups.backup(common.clock(), target)
     typer.echo(f"Backed up {done.db_path} to {done.target} ({_size(done.target)}). "
                f"Put it back with `wosync restore {done.target}`.")

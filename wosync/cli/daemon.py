@@ -17,11 +17,11 @@ def daemon(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log more detail (debug lines)."),
 ) -> None:
     """Run the schedules in the foreground until Ctrl-C or SIGTERM (this is what systemd runs)."""
-    from wosync.cli.common import writable_file
     from wosync.daemon import serve
+    from wosync.safe_paths import output_target
 
-    if log_file is not None:
-        log_file = writable_file(log_file, "--log-file")  # exit 2 now, not a failed daemon later
+    if log_file is not None:  # exit 2 now, not a failed daemon later
+        log_file = output_target(log_file, "the log file", appends=True)
 
     raise typer.Exit(serve(log_file, verbose))
 

@@ -2,7 +2,10 @@
 
 Given a path, StoreConnection opens (or creates) the SQLite file in WAL mode with mode 0600
 inside a 0700 folder and applies pending migrations; the table modules of wosync.store build
-on its connection, `transaction()` and row helpers.
+on its connection, `transaction()` and row helpers. An existing file is first read through a
+read-only connection (its version, quick_check): a file from a newer wosync or a damaged one
+is refused before anything (journal mode, header, a -wal or -shm) is written. `blank()` is an
+empty store in memory, for commands that only read when there is no database yet.
 """
 
 from __future__ import annotations
@@ -32,6 +35,73 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+def read_only_uri(path: Path) -> str:
+    """Given a database path, return the URI that reads it without writing anything.
+
+    With no -wal or -journal beside it, `immutable=1` reads the main file alone: no lock, and no
+    -wal or -shm is created (a plain read-only open of a WAL file would create both). With one,
+    `mode=ro` reads it through that journal (its last commits are only there) and writes nothing
+    to the file itself.
+    """
+    journal = any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
+    return f"{path.absolute().as_uri()}?{'mode=ro' if journal else 'immutable=1'}"
+
+
+def quick_check_verdict(conn: sqlite3.Connection) -> str:
+    """Given a connection, return SQLite's quick_check verdict: "ok", else its first finding
+    (and how many more).
+
+    quick_check reads every page (so a damaged page anywhere is found) but skips the
+    index-to-table cross-checks of integrity_check, which makes it several times faster.
+    A file so damaged that the check itself fails gives that error's text.
+    """
+    try:
+        findings = [row[0] for row in conn.execute("PRAGMA quick_check(20)")]
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        return str(exc)
+    if findings == ["ok"]:
+        return "ok"
+    # A finding may span lines ("*** in database main ***\nPage 222: ..."): one line each.
+    lines = [line.strip() for finding in findings for line in str(finding).splitlines()
+             if line.strip() and not line.strip().startswith("***")]
+    if not lines:
+        return "quick_check gave no verdict"
+    more = f" and {len(lines) - 1} more finding(s)" if len(lines) > 1 else ""
+    return f"quick_check: {lines[0]}{more}"
+
+
+def check_before_writing(path: Path) -> None:
+    """Given an existing database file, read it without writing anything; raise DatabaseTooNew
+    when a newer wosync wrote it and DatabaseDamaged when quick_check finds it damaged.
+
+    sqlite3 errors (not a database, cannot be opened) are left to the caller. An immutable read
+    can meet a checkpoint of a writer that started meanwhile; a failed check is therefore read
+    once more, through that writer's -wal, before the file is called damaged.
+    """
+    for attempt in range(2):
+        uri = read_only_uri(path)
+        conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 30000")
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            if found > len(SCHEMA_MIGRATIONS.steps):
+                raise DatabaseTooNew(path, found, len(SCHEMA_MIGRATIONS.steps))
+            verdict = quick_check_verdict(conn)
+        except sqlite3.DatabaseError as exc:
+            if attempt == 0 and "immutable=1" in uri and Path(f"{path}-wal").exists():
+                continue
+            raise
+        finally:
+            conn.close()
+        if verdict == "ok":
+            return
+        if attempt == 0 and "immutable=1" in uri and Path(f"{path}-wal").exists():
+            continue
+        raise DatabaseDamaged(path, verdict)
+
+
 class StoreConnection:
     """The database connection. Given a path (default: config.db_path()), open it ready to use."""
 
@@ -41,6 +111,8 @@ class StoreConnection:
         self._conn: sqlite3.Connection | None = None
         self._db = None
         try:
+            if self.path.exists():
+                check_before_writing(self.path)
             _create_private_file(self.path)
             conn = self._conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
                                                 check_same_thread=False)
@@ -69,6 +141,17 @@ class StoreConnection:
                     "choose a writable folder with WOSYNC_HOME"
                 ) from None
             raise
+
+    @classmethod
+    def blank(cls, path: Path) -> Self:
+        """Given the path a database would have, return an empty store of the current schema in
+        memory (named by that path in messages); nothing is created on disk."""
+        store = cls.__new__(cls)
+        store.path, store._db = Path(path), None
+        store._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        SCHEMA_MIGRATIONS.apply(store.db)
+        store._conn.execute(f"PRAGMA user_version = {len(SCHEMA_MIGRATIONS.steps)}")
+        return store
 
     def _prepare_schema(self) -> None:
         """Refuse a newer file, then switch to WAL and apply pending migrations, one process at a time.
@@ -164,27 +247,8 @@ class StoreConnection:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     def quick_check(self) -> str:
-        """Return SQLite's quick_check verdict: "ok", else its first finding (and how many more).
-
-        quick_check reads every page (so a damaged page anywhere is found) but skips the
-        index-to-table cross-checks of integrity_check, which makes it several times faster.
-        A file so damaged that the check itself fails gives that error's text.
-        """
-        try:
-            findings = [row[0] for row in self.conn.execute("PRAGMA quick_check(20)")]
-        except sqlite3.DatabaseError as exc:
-            if not is_damage(exc):
-                raise
-            return str(exc)
-        if findings == ["ok"]:
-            return "ok"
-        # A finding may span lines ("*** in database main ***\nPage 222: ..."): one line each.
-        lines = [line.strip() for finding in findings for line in str(finding).splitlines()
-                 if line.strip() and not line.strip().startswith("***")]
-        if not lines:
-            return "quick_check gave no verdict"
-        more = f" and {len(lines) - 1} more finding(s)" if len(lines) > 1 else ""
-        return f"quick_check: {lines[0]}{more}"
+        """Return SQLite's quick_check verdict: "ok", else its first finding (and how many more)."""
+        return quick_check_verdict(self.conn)
 
     def ensure_sound(self) -> None:
         """Raise DatabaseDamaged (exit 2) unless quick_check finds the file sound; writes nothing."""
