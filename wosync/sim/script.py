@@ -313,7 +313,8 @@ LOCATION_SCRIPT = r"""
     event.preventDefault();
     var tab = link.parentNode;
     select(tab);
-    if (link.textContent.trim() === "Equipment") {
+    // The real tab also carries dusk="equipment-tab" (docs/workfossa-site.md): either tells.
+    if (link.textContent.trim() === "Equipment" || link.getAttribute("dusk") === "equipment-tab") {
       loadEquipment();
     } else {
       sequence++;
