@@ -283,15 +283,15 @@ class WorkFossa(BrowserSession):
             return state  # an empty single page of the simple pager: read as such (never complete)
         if state.matches is not None:
             raise LayoutNotRecognised(
-                f"the work list says {state.matches} matches but shows no rows ({site.ROWS})",
-                site.ROWS)
+                f"the work list says {state.matches} matches but shows no rows ({site.ROWS_SHOWN})",
+                site.ROWS_SHOWN)
         if state.pager_kind is not None:
             raise LayoutNotRecognised(
-                f"the work list shows no rows ({site.ROWS}) although its pager offers a next page",
-                site.ROWS)
+                f"the work list shows no rows ({site.ROWS_SHOWN}) although its pager offers a next page",
+                site.ROWS_SHOWN)
         raise LayoutNotRecognised(
-            f"the work list at {self.page.url} shows no rows ({site.ROWS}), no match count "
-            f"({site.MATCH_COUNT}) and no pager ({site.LIST_PAGER})", site.ROWS)
+            f"the work list at {self.page.url} shows no rows ({site.ROWS_SHOWN}), no match count "
+            f"({site.MATCH_COUNT}) and no pager ({site.LIST_PAGER})", site.ROWS_SHOWN)
 
     def _choose_page_size(self, state: ListState) -> ListState:
         """Choose "Show 100" in the page-size menu: click its selection, then the item (which
