@@ -41,6 +41,7 @@ LOGGED_IN_LAYOUT = "div.top-bar, #sidebar.side-nav"
 # a release may rename (seen: work-list-length-aware.html and rows-2025-04.html, both
 # `div.row.py-2.work-list-item.w-<id>`).
 ROWS = "div.work-list-item"
+ROWS_SHOWN = "div.row.work-list-item"  # how messages name a row: as the captures show it
 # The rows' container (seen): one wrapper div per order inside it.
 ROWS_CONTAINER = "div.mt-2.bg-white"
 # The list's pager, in both of its versions: div.length-aware-pagination (seen) and
