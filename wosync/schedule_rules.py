@@ -10,7 +10,8 @@ which of it applies when, and which columns of the schedules row change:
 - no run at all: ``after_skip`` (another process syncs the account), ``after_missing_account``
   (no account to sync), ``after_failed_start`` (the sync could not even record a run);
 - the daemon's view of all rows: ``unplanned_schedules``, ``due_schedules``,
-  ``earliest_next_run``, and ``clock_jump`` (when to plan again from scratch);
+  ``earliest_next_run``, ``clock_jump`` (when to plan again from scratch) and ``on_clock_jump``
+  (each row's next run planned again after one);
 - ``when_text``: one of those instants for people.
 
 Nothing here reads a clock, the store or the environment: rows are plain mappings as the store
@@ -173,6 +174,26 @@ def clock_jump(monotonic_elapsed: float, wall_elapsed: float,
     After a jump every next run is planned again from the current instant."""
     jump = wall_elapsed - monotonic_elapsed
     return jump if abs(jump) > tolerance else None
+
+
+def on_clock_jump(row: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    """Given a schedule row and the current instant just after the wall clock jumped (either
+    way), return the columns to write: its next run planned again from ``now`` ({} for a paused
+    schedule, or when the plan stays).
+
+    A last start later than ``now`` (the clock went back past it) counts as ``now``: the next
+    regular run is then one interval away, never the jump's length further. A stored next run
+    earlier than that plan (a pending retry, or one already due) is kept; a later one is not.
+    """
+    if not row["enabled"]:
+        return {}
+    rule = schedules.rule_from_row(row)
+    last = from_iso(row["last_run"])
+    planned = schedules.next_regular_run(rule, min(last, now), now) if last else schedules.first_run(rule, now)
+    stored = from_iso(row["next_run"])
+    if stored is not None and stored <= planned:
+        return {}
+    return {"next_run": planned}
 
 
 # --- for people -----------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ class Daemon:
         sync: Callable[..., dict[str, Any]] = run_sync,
         test_interval: timedelta | None = None,
         poll_seconds: float = POLL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
     ):
         self.clock = clock
         self.notifier = notifier or Notifier(environ={})
@@ -122,6 +123,7 @@ class Daemon:
         self.sync = sync
         self.test_interval = test_interval
         self.poll_seconds = poll_seconds
+        self.monotonic = monotonic  # with `clock`, what tells a jump of the wall clock
         self.scheduler = schedule.Scheduler()
         self.store: Store | None = None
         self.started_at: datetime | None = None
@@ -186,8 +188,7 @@ class Daemon:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            if self._clock_jumped():
-                self._install_jobs(quiet=True)
+            self._check_clock()
             if self._reload_requested:
                 self._reload_requested = False
                 log.info("SIGHUP: reloading the schedules")
@@ -377,10 +378,25 @@ class Daemon:
             self.notifier.status(text)
             self.store.set_daemon_state(os.getpid(), text, now)
 
+    def _check_clock(self) -> None:
+        """When the wall clock jumped since the previous turn (either way), plan every enabled
+        schedule's next run again from now (schedule_rules.on_clock_jump) and rebuild the jobs."""
+        if not self._clock_jumped():
+            return
+        now = self.clock()
+        for row in self.store.list_schedules(enabled_only=True):
+            changes = schedule_rules.on_clock_jump(row, now)
+            if changes:
+                self.store.update_schedule(row["id"], now, **changes)
+                log.info("schedule %d: next run planned again for %s", row["id"], when_text(changes["next_run"], now))
+        self._install_jobs(quiet=True)
+
     def _clock_jumped(self) -> bool:
         """Return True (and log it) when the wall clock jumped since the previous turn."""
         # Local wall time, because that is what the `schedule` library's jobs are kept in.
-        reading = (time.monotonic(), time.time() + time.localtime().tm_gmtoff)
+        wall = self.clock()
+        offset = wall.astimezone().utcoffset()
+        reading = (self.monotonic(), wall.timestamp() + (offset.total_seconds() if offset else 0.0))
         previous, self._clock_reading = self._clock_reading, reading
         if previous is None:
             return False
