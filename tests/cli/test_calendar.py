@@ -296,6 +296,7 @@ def test_schedule_calendar_with_a_far_visit_is_written_and_its_rewrites_warn(cli
     result = cli("schedule", "create", "--interval", "1", "--calendar", str(target))
     assert result.exit_code == 0, result.output
     assert sorted(events_of(target.read_bytes())) == ["W-110229"]
+    assert result.stderr.startswith("skipped 3 visits that a calendar cannot hold: ")
     assert len(__import__("json").loads(cli("schedule", "list", "--json").stdout)) == 1
 
     far = [make_order(0), make_order(1, next_visit_date="9999-11-01")]

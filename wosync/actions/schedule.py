@@ -26,6 +26,8 @@ class Changed:
     calendar_written: bool = False
     # Why its calendar file could not be written (the schedule itself is stored), or None.
     calendar_error: str | None = None
+    # What the feed written says of the visits it skipped (a date no calendar holds), or None.
+    calendar_note: str | None = None
     # create only: False when no account is recorded yet, so the schedule cannot sync.
     has_account: bool = True
 
@@ -40,22 +42,24 @@ def calendar_path(path: Path | None) -> str | None:
     return str(check_output_path(path))
 
 
-def _write_calendar(store, row: dict[str, Any], account: str | None, now: datetime) -> str | None:
+def _write_calendar(store, row: dict[str, Any], account: str | None, now: datetime) -> tuple[str | None, str | None]:
     """Given a schedule row with a calendar_path and the account whose visits it holds, write
-    the feed from the stored orders; return None, or the error text when it cannot be written."""
-    from wosync.calendar import feed_for, write_atomically
+    the feed from the stored orders; return (None, or the error text when it cannot be written;
+    what the feed says of the visits it skipped, or None)."""
+    from wosync.calendar import skipped_text, stored_feed, write_atomically
 
     try:
-        write_atomically(Path(row["calendar_path"]), feed_for(store, account, now, row["timezone"]))
+        feed = stored_feed(store, account, now, row["timezone"])
+        write_atomically(Path(row["calendar_path"]), feed.data)
     except OSError as exc:
-        return f"cannot write the calendar {row['calendar_path']}: {exc.strerror or exc}"
-    return None
+        return f"cannot write the calendar {row['calendar_path']}: {exc.strerror or exc}", None
+    return None, skipped_text(feed.skipped)
 
 
 def _calendar_result(store, row: dict[str, Any], account: str | None, now: datetime, **extra: Any) -> Changed:
     """Given a stored row that names a calendar file, write it; return the Changed record."""
-    error = _write_calendar(store, row, account, now)
-    return Changed(row, calendar_written=error is None, calendar_error=error, **extra)
+    error, note = _write_calendar(store, row, account, now)
+    return Changed(row, calendar_written=error is None, calendar_error=error, calendar_note=note, **extra)
 
 
 def _only_account(store, now: datetime) -> str | None:

@@ -29,6 +29,8 @@ def _show_change(changed) -> None:
         raise UsageError(changed.calendar_error)
     if changed.calendar_written:
         typer.echo(f"Calendar {changed.row['calendar_path']}: written now, and after every successful sync.")
+    if changed.calendar_note:
+        typer.echo(changed.calendar_note, err=True)
 
 
 def _parse_id(value: str) -> int:
