@@ -10,28 +10,75 @@ wosync.schedule_rules.when_text, in the status bar's short form.
 from __future__ import annotations
 
 import json
+import os
 import re
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wosync import progress
 from wosync.clock import from_iso, to_iso
+from wosync.model import RunStatus
 
 if TYPE_CHECKING:
     from wosync.store import Store
 
-FAILED_STATUSES = ("failed", "partial", "interrupted")
+FAILED_STATUSES = (RunStatus.FAILED, RunStatus.PARTIAL, RunStatus.INTERRUPTED)
 LINE_FORMATS = ("text", "waybar", "json")
+
+# The daemon writes a heartbeat every 30 s (wosync.daemon.HEARTBEAT_SECONDS); ten missed ones
+# mean it is gone or hung, not merely busy.
+HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+UNIT_FILE = Path("systemd") / "user" / "wosync.service"
+
+
+def start_commands(environ: dict[str, str] | None = None) -> list[str]:
+    """Given the environment (default: this process's), return the commands that start the
+    daemon: the installed systemd user unit's when there is one, else installing one or
+    running it in the foreground."""
+    env = os.environ if environ is None else environ
+    # The folder `wosync install-service` writes the unit to (wosync.actions.service.user_unit_dir).
+    config_home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    if (Path(config_home) / UNIT_FILE).exists():
+        return ["systemctl --user start wosync"]
+    return ["wosync install-service", "wosync daemon"]
+
+
+def how_to_start(daemon: dict[str, Any], quoted: bool = True) -> str:
+    """Given daemon_liveness(), return "`a` or `b`" (plain "a or b" unless quoted)."""
+    return " or ".join(f"`{c}`" if quoted else c for c in daemon["start"])
+
+
+def daemon_liveness(store: "Store", now: datetime, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Given the store and now, return what is known of the daemon:
+
+    {"running": its process is alive and wrote a heartbeat within HEARTBEAT_STALE_AFTER,
+     "needed": an enabled schedule exists, "stopped": needed and not running,
+     "pid", "heartbeat_at" (as recorded, or None), "start": the commands that start it (start_commands)}.
+
+    Only a fresh heartbeat counts: a pid alone may be a hung daemon, or another process that
+    took the pid of one that died.
+    """
+    from wosync.locks import pid_alive
+
+    state = store.get_daemon_state() or {}
+    heartbeat = from_iso(state.get("heartbeat_at"))
+    # abs(): after the clock was set back, a heartbeat "in the future" is as old as it is far.
+    fresh = heartbeat is not None and abs(now - heartbeat) <= HEARTBEAT_STALE_AFTER
+    running = bool(fresh and pid_alive(state.get("pid")))
+    needed = bool(store.list_schedules(enabled_only=True))
+    return {"running": running, "needed": needed, "stopped": needed and not running, "pid": state.get("pid"),
+            "heartbeat_at": state.get("heartbeat_at"), "start": start_commands(environ)}
 
 
 def schedule_state(row: dict[str, Any], live: dict[str, Any] | None, last_run: dict[str, Any] | None,
-                   now: datetime) -> tuple[str, str]:
+                   now: datetime, daemon_running: bool = True) -> tuple[str, str]:
     """Given a schedule row, the visible progress of the run in progress FOR THIS SCHEDULE (None
-    when its account is idle or syncing for another reason), its newest run and now, return
-    (state, detail).
+    when its account is idle or syncing for another reason), the newest run of its account,
+    now and whether the daemon runs, return (state, detail).
 
-    States: syncing (its run is in progress), paused, failed (the newest run did not succeed),
-    waiting (outside active hours), active.
+    States: syncing (its run is in progress), paused, stopped (no daemon runs it), failed (the
+    newest run did not succeed), waiting (outside active hours), active.
     """
     from wosync import schedules
 
@@ -39,6 +86,8 @@ def schedule_state(row: dict[str, Any], live: dict[str, Any] | None, last_run: d
         return "syncing", f"{live.get('percentage', 0)}% ({live.get('phase')})"
     if not row["enabled"]:
         return "paused", "paused"
+    if not daemon_running:  # nothing will run it: that comes before how its last run went
+        return "stopped", "daemon not running"
     if last_run and last_run["status"] in FAILED_STATUSES:
         return "failed", last_run.get("error_message") or last_run["status"]
     if not schedules.in_window(schedules.rule_from_row(row), now):
@@ -61,7 +110,8 @@ def _live_runs(store: "Store", now: datetime) -> dict[str, dict[str, Any]]:
 
 
 def status_report(store: "Store", now: datetime) -> dict[str, Any]:
-    """Return {"schedules": [...], "syncing": [...], "daemon": {...} | None, "orders": {...}}.
+    """Return {"schedules": [...], "syncing": [...], "daemon": {...} | None, "daemon_status": {...},
+    "orders": {...}} ("daemon" as the daemon recorded it, "daemon_status" from daemon_liveness).
 
     A schedule is "syncing" only while the run in progress is its own: a manual sync of its
     account (or another schedule's run) shows in "syncing", not on this schedule.
@@ -71,14 +121,20 @@ def status_report(store: "Store", now: datetime) -> dict[str, Any]:
     live_by_account = _live_runs(store, now)
     accounts = store.list_accounts()
     default_account = accounts[0].username if len(accounts) == 1 else None
+    daemon = daemon_liveness(store, now)
+    # A manual `sync-now` is the account's last result as much as a scheduled run is.
+    finished = {run["account"]: run for run in store.latest_finished_runs()}
     report = []
     for row in store.list_schedules():
         account = row["account"] or default_account
         live = live_by_account.get(account) if account else None
         if live is not None and live.get("schedule_id") != row["id"]:
             live = None
-        last_run = store.latest_run(schedule_id=row["id"])
-        state, detail = schedule_state(row, live, last_run, now)
+        last_run = finished.get(account) if account else None
+        if last_run is None:
+            last_run = store.latest_run(schedule_id=row["id"])
+        state, detail = schedule_state(row, live, last_run, now, daemon["running"])
+        next_run = from_iso(row["next_run"])
         report.append({
             "id": row["id"],
             "account": row["account"],
@@ -93,6 +149,9 @@ def status_report(store: "Store", now: datetime) -> dict[str, Any]:
             "consecutive_failures": row["consecutive_failures"],
             "last_result": last_run["status"] if last_run else None,
             "last_error": last_run.get("error_message") if last_run else None,
+            "last_result_at": last_run.get("started_at") if last_run else None,
+            # Its next run has come and gone with no daemon to start it.
+            "overdue": bool(row["enabled"] and daemon["stopped"] and next_run is not None and next_run <= now),
         })
     syncing = [dict(account=a, **s) for a, s in live_by_account.items() if s["status"] != "idle"]
     return {
@@ -100,13 +159,14 @@ def status_report(store: "Store", now: datetime) -> dict[str, Any]:
         "schedules": report,
         "syncing": syncing,
         "daemon": store.get_daemon_state(),
+        "daemon_status": daemon,
         "orders": store.count_orders(),
     }
 
 
 # --- the status-bar line -------------------------------------------------------------------------
 
-SYMBOL = {"syncing": "●", "ok": "✓", "failed": "✗", "paused": "‖"}
+SYMBOL = {"syncing": "●", "ok": "✓", "failed": "✗", "paused": "‖", "stopped": "■"}
 # A run's error_kind in a few words, for a status bar that has no room for the message.
 REASON = {
     "credentials_rejected": "login rejected",
@@ -140,17 +200,20 @@ def _reason(run: dict[str, Any]) -> str:
 def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> dict[str, Any]:
     """Given the store and now, return the status-bar state:
 
-    {"state": syncing|ok|failed|paused, "text": the line, "tooltip": more lines,
+    {"state": syncing|ok|failed|paused|stopped, "text": the line, "tooltip": more lines,
      "percentage": 0-100, "orders": {"active", "completed"}, "next_run": iso | None,
      "syncing": {account, schedule_id, run_id, phase, percentage, message} | None,
      "last_run": {id, account, status, started_at, completed_at, error_kind, error_message} | None}
 
     In order: a run in progress (the most advanced one) is "● wosync 45% scraping page 2 of 3";
-    every schedule paused is "‖ paused"; an account whose newest finished run did not succeed
-    is "✗ sync failed 02:20 (login rejected)"; else "✓ 218 orders · next 14:30".
+    every schedule paused is "‖ paused"; an enabled schedule with no live daemon is
+    "■ daemon not running: systemctl --user start wosync" (state "stopped": nothing will run,
+    so no next time is shown); an account whose newest finished run did not succeed is
+    "✗ sync failed 02:20 (login rejected)"; else "✓ 218 orders · next 14:30".
+    The record also holds "daemon": daemon_liveness().
     """
-    from wosync.text import clean
     from wosync.schedule_rules import earliest_next_run, when_text
+    from wosync.text import clean
 
     live = [dict(account=a, **s) for a, s in _live_runs(store, now).items() if s["status"] == "in_progress"]
     rows = store.list_schedules()
@@ -165,7 +228,10 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
     for run in sorted(finished, key=lambda r: r["account"]):
         tooltip.append(f"{clean(run['account'])}: last sync {run['status']} {when_text(from_iso(run['started_at']), now, zone, short=True)}"
                        + (f": {clean(run['error_message'])[:200]}" if run.get("error_message") else ""))
-    if next_run is not None:
+    daemon = daemon_liveness(store, now)
+    if daemon["stopped"]:
+        tooltip.append(f"daemon not running, so no schedule runs; start it with {how_to_start(daemon, quoted=False)}")
+    elif next_run is not None:
         tooltip.append(f"next sync {when_text(next_run, now, zone, short=True)}")
     percentage = 100
     syncing = None
@@ -183,10 +249,13 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
         tooltip.insert(0, f"syncing {clean(current['account'])}: {clean(current.get('message'))}")
     elif rows and not any(r["enabled"] for r in rows):
         state, text, percentage = "paused", f"{SYMBOL['paused']} paused", 0
+    elif daemon["stopped"]:
+        state, percentage = "stopped", 0
+        text = f"{SYMBOL['stopped']} daemon not running: {how_to_start(daemon, quoted=False)}"
     elif failing:
         run = shown_run
         state, percentage = "failed", 0
-        verb = {"partial": "partial", "interrupted": "interrupted"}.get(run["status"], "failed")
+        verb = {RunStatus.PARTIAL: "partial", RunStatus.INTERRUPTED: "interrupted"}.get(run["status"], "failed")
         text = f"{SYMBOL['failed']} sync {verb} {when_text(from_iso(run['started_at']), now, zone, short=True)} ({_reason(run)})"
     else:
         state = "ok"
@@ -203,7 +272,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
                                               "error_kind", "error_message")}
     return {
         "state": state, "text": text, "tooltip": "\n".join(tooltip), "percentage": percentage,
-        "orders": orders, "next_run": to_iso(next_run), "syncing": syncing, "last_run": last,
+        "orders": orders, "next_run": to_iso(next_run), "syncing": syncing, "last_run": last, "daemon": daemon,
     }
 
 

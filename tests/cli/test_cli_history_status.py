@@ -23,7 +23,7 @@ from wosync.errors import ExitCode
 from wosync.fields import SCRAPED_FIELDS
 from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
-from support.cli_helpers import status_json
+from support.cli_helpers import daemon_alive, status_json
 
 UTC = timezone.utc
 ACCOUNT = "tech@example.com"
@@ -34,7 +34,7 @@ RUN_KEYS = [
 ]
 STATUS_ITEM_KEYS = {
     "id", "account", "state", "detail", "interval_hours", "window", "enabled", "next_run", "last_run",
-    "last_success", "consecutive_failures", "last_result", "last_error",
+    "last_success", "consecutive_failures", "last_result", "last_error", "last_result_at", "overdue",
 }
 REJECTED = "WorkFossa rejected the password for tech@example.com; run `wosync login`"
 
@@ -200,16 +200,19 @@ def test_status_with_no_schedules_says_how_to_create_one(cli):
 
 
 def test_status_json_structure(cli, five_runs):
+    daemon_alive()
     report = status_json(cli)
-    assert set(report) == {"now", "schedules", "syncing", "daemon", "orders"}
+    assert set(report) == {"now", "schedules", "syncing", "daemon", "daemon_status", "orders"}
     [item] = report["schedules"]
     assert set(item) == STATUS_ITEM_KEYS
     assert item["state"] == "active" and item["last_result"] == "success" and item["window"] == "always"
     assert report["orders"] == {"active": 3, "completed": 1}
-    assert report["syncing"] == [] and report["daemon"] is None
+    assert report["syncing"] == [] and report["daemon"]["pid"] == os.getpid()
+    assert report["daemon_status"]["running"] is True
 
 
 def test_status_shows_failed_with_the_last_error(cli, five_runs):
+    daemon_alive()
     with Store() as store:
         run_id = store.start_run(ACCOUNT, "scheduled", 1, 4106, at(6))
         store.finish_run(run_id, at(6, 12, 0, 3), status="failed", error_kind="credentials", error_message=REJECTED)
@@ -255,6 +258,7 @@ def test_status_shows_paused_and_waiting(cli, wosync_home, local_zone):
     with Store() as store:
         store.create_schedule(None, 1.0, None, None, "UTC", False, None, now)
         store.create_schedule(None, 2.0, *outside, "UTC", True, now + timedelta(hours=2), now)
+    daemon_alive()
     report = {item["id"]: item for item in status_json(cli)["schedules"]}
     assert (report[1]["state"], report[2]["state"]) == ("paused", "waiting")
     assert report[2]["detail"] == "outside active hours"
@@ -277,6 +281,7 @@ def test_status_colours_each_state(cli, wosync_home, monkeypatch):
         store.create_schedule(ACCOUNT, 1.0, None, None, "UTC", True, now, now)
         run_id = store.start_run("second@example.com", "scheduled", 3, 4107, now)
         store.finish_run(run_id, now, status="failed", error_message="site down")
+    daemon_alive()
     lock = FileLock(account_lock_path(config.locks_dir(), ACCOUNT))
     lock.acquire(now)
     try:
@@ -319,6 +324,7 @@ def test_a_running_run_whose_process_died_is_marked_interrupted(cli, wosync_home
         store.set_progress(ACCOUNT, progress.record(
             "in_progress", "scraping", 60, "Scraping work orders page 3 of 4...", 120, run_id,
             now - timedelta(minutes=5), now - timedelta(minutes=4), pid=None))
+    daemon_alive()
 
     report = status_json(cli)
 

@@ -22,7 +22,9 @@ CHROMIUM = os.environ.get("WOSYNC_BROWSER", "/usr/lib/chromium/chromium")
 @pytest.fixture
 def env(data_folder: DataFolder) -> dict[str, str]:
     """A new user's clean environment, on a machine without a browser (a test adds one)."""
-    return dict(data_folder.env, WOSYNC_BROWSER="/nonexistent/chromium")
+    # XDG_CONFIG_HOME: no systemd unit installed (the daemon check names how to start one).
+    return dict(data_folder.env, WOSYNC_BROWSER="/nonexistent/chromium",
+                XDG_CONFIG_HOME=str(data_folder.home.parent / "config"))
 
 
 def lines(result: subprocess.CompletedProcess) -> dict[str, str]:
@@ -78,11 +80,11 @@ def test_every_problem_gets_a_failed_line_with_its_fix(env):
     assert checks["keyring"].startswith("FAILED this machine has no usable keyring backend")
     assert checks[f"account {USERNAME}"] == f"FAILED no password found; run `wosync login --username {USERNAME}`"
     assert checks["database"].startswith("ok ")
-    assert checks["daemon"] == ("FAILED not running, so 1 enabled schedule(s) will not run; "
-                                "start it with `systemctl --user start wosync` or `wosync daemon`")
+    assert checks["daemon"] == ("FAILED daemon not running, so 1 enabled schedule will not run; "
+                                "start it with `wosync install-service` or `wosync daemon`")
     assert checks["notification 1"] == ("FAILED *** does not parse; remove it with `wosync notify remove 1` "
                                         "and add a correct one")
-    assert result.stdout.endswith("5 check(s) failed.\n")
+    assert result.stdout.endswith("5 checks failed.\n")
 
 
 def test_a_password_from_the_environment_satisfies_the_keyring_and_account_checks(env):

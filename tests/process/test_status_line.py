@@ -19,7 +19,7 @@ from wosync.cli import common, status_line_format
 from wosync.errors import ExitCode
 from wosync.locks import FileLock, account_lock_path
 from wosync.store import Store
-from support.cli_helpers import status_json
+from support.cli_helpers import daemon_alive, status_json
 from support.run import wosync
 from support.stored_orders import ACCOUNT, make_order, store_sync
 
@@ -74,6 +74,7 @@ def three_schedules(paused_third: bool = True) -> None:
 
 def test_only_the_schedule_whose_run_is_in_progress_is_syncing(cli, wosync_home):
     three_schedules()
+    daemon_alive()
     with LiveSync(schedule_id=2) as run_id:
         report = status_json(cli)
         table = cli("status").stdout
@@ -88,6 +89,7 @@ def test_only_the_schedule_whose_run_is_in_progress_is_syncing(cli, wosync_home)
 
 def test_a_manual_sync_shows_the_account_syncing_and_no_schedule(cli, wosync_home):
     three_schedules()
+    daemon_alive()
     with LiveSync(schedule_id=None):
         report = status_json(cli)
         table = cli("status").stdout
@@ -109,6 +111,7 @@ def line(cli, fmt: str | None = None) -> str:
 
 def test_the_line_of_each_state(cli, wosync_home, at_nine):
     three_schedules()
+    daemon_alive(NOW)
     with Store() as store:
         store_sync(store, [make_order(n) for n in range(218)], NOW - timedelta(hours=1), schedule_id=1)
         store.update_schedule(1, NOW, next_run=datetime(2026, 11, 29, 14, 30, tzinfo=UTC))
@@ -137,11 +140,13 @@ def test_idle_without_schedules_and_a_next_run_on_another_day(cli, wosync_home, 
     assert line(cli) == "✓ 0 orders · no schedule\n"
     with Store() as store:
         store.create_schedule(None, 1.0, None, None, "UTC", True, datetime(2026, 12, 1, 6, 0, tzinfo=UTC), NOW)
+    daemon_alive(NOW)
     assert line(cli) == "✓ 0 orders · next Tue 06:00\n"
 
 
 def test_waybar_and_json_formats(cli, wosync_home, at_nine):
     three_schedules()
+    daemon_alive(NOW)
     with Store() as store:
         store_sync(store, [make_order(n) for n in range(3)], NOW - timedelta(hours=1), schedule_id=1)
     with LiveSync(schedule_id=1):

@@ -15,3 +15,16 @@ def cli_json(cli, *args: str):
 def status_json(cli) -> dict:
     """Return `wosync status --json`, parsed."""
     return cli_json(cli, "status", "--json")
+
+
+def daemon_alive(now=None) -> None:
+    """Record a live daemon in the store of the current data folder: this test's own process,
+    with a heartbeat at `now` (default: the real time), as a running daemon leaves it."""
+    import os
+    from datetime import datetime, timezone
+
+    from wosync.store import Store
+
+    now = now or datetime.now(timezone.utc)
+    with Store() as store:
+        store.set_daemon_state(os.getpid(), "waiting", now, started_at=now)

@@ -10,13 +10,10 @@ against the real site is in wosync.actions.doctor_site.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 OK, WARNING, FAILED = "ok", "warning", "FAILED"
 
-# The daemon writes a heartbeat every 30 s (wosync.daemon.HEARTBEAT_SECONDS); ten missed ones
-# mean it is hung, not merely busy.
-HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 BROWSER_TIMEOUT_MS = 30_000
 
 
@@ -115,24 +112,27 @@ def check_database():
 
 
 def check_daemon(store, now: datetime) -> list[Check]:
-    """Given the store and the time, say whether the daemon runs (pid alive, fresh heartbeat)."""
+    """Given the store and the time, say whether the daemon runs (pid alive, fresh heartbeat)
+    and, when it does not, how to start it (wosync.status.daemon_liveness)."""
     from wosync.clock import from_iso
     from wosync.locks import pid_alive
+    from wosync.status import daemon_liveness, how_to_start
 
-    state = store.get_daemon_state() or {}
-    pid = state.get("pid")
-    if pid and pid_alive(pid):
-        heartbeat = from_iso(state.get("heartbeat_at"))
-        age = (now - heartbeat) if heartbeat else None
-        if age is None or age > HEARTBEAT_STALE_AFTER:
-            since = f"{int(age.total_seconds() // 60)} min" if age else "ever"
-            return [Check("daemon", FAILED, f"pid {pid} is alive but has not written a heartbeat for {since}; "
-                                            "restart it (`systemctl --user restart wosync`)")]
+    daemon = daemon_liveness(store, now)
+    pid = daemon["pid"]
+    heartbeat = from_iso(daemon["heartbeat_at"])
+    age = (now - heartbeat) if heartbeat else None
+    if daemon["running"]:
         return [Check("daemon", OK, f"running (pid {pid}, last heartbeat {int(age.total_seconds())} s ago)")]
-    enabled = store.list_schedules(enabled_only=True)
+    if pid and pid_alive(pid) and heartbeat is not None:
+        since = f"{int(age.total_seconds() // 60)} min"
+        return [Check("daemon", FAILED, f"pid {pid} is alive but has not written a heartbeat for {since}; "
+                                        "restart it (`systemctl --user restart wosync`)")]
+    enabled = len(store.list_schedules(enabled_only=True))
     if enabled:
-        return [Check("daemon", FAILED, f"not running, so {len(enabled)} enabled schedule(s) will not run; "
-                                        "start it with `systemctl --user start wosync` or `wosync daemon`")]
+        schedules = "1 enabled schedule" if enabled == 1 else f"{enabled} enabled schedules"
+        return [Check("daemon", FAILED, f"daemon not running, so {schedules} will not run; "
+                                        f"start it with {how_to_start(daemon)}")]
     return [Check("daemon", WARNING, "not running (no enabled schedule needs it)")]
 
 

@@ -45,10 +45,18 @@ class Ended:
 @dataclass(frozen=True)
 class Idle:
     """No sync runs (when watching began, or since the watched one ended): the earliest next
-    run of the enabled schedules, or None. `last`: watching stops here (not following)."""
+    run of the enabled schedules, or None; `last`: watching stops here (not following);
+    `daemon`: wosync.status.daemon_liveness (its "stopped": no schedule will run). Told again
+    when any of them changes."""
 
     next_run: datetime | None
     last: bool
+    daemon: dict[str, Any] | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """True when an enabled schedule waits for a daemon that does not run."""
+        return bool(self.daemon and self.daemon["stopped"])
 
 
 def next_scheduled(store) -> datetime | None:
@@ -75,16 +83,17 @@ def watch(clock: Clock, follow: bool = False,
           sleep: Callable[[float], None] = time.sleep) -> Iterator[Running | Ended | Idle]:
     """Given the clock and whether to keep following after a sync ends, poll the store until
     there is nothing more to show; yield Running at each poll while a sync runs, Ended once
-    when it ends, and Idle once each time no sync runs (a watch that does not follow ends
-    after its first Ended or Idle). Runs whose process died are marked interrupted on the way.
+    when it ends, and Idle each time no sync runs and again when the next run or the daemon's
+    liveness changes (a watch that does not follow ends after its first Ended or Idle). Runs whose process died are marked interrupted on the way.
 
     The store stays open while the generator lives: close it (or let it finish) to close the store.
     """
+    from wosync.status import daemon_liveness
     from wosync.sync import exit_code_for
 
     with stale_runs.open_store(clock()) as store:
         watched_run: int | None = None
-        idle_told = False
+        idle_told: tuple | None = None  # (next run, daemon stopped) as last told
         last_recovery = time.monotonic()
         while True:
             now = clock()
@@ -93,7 +102,7 @@ def watch(clock: Clock, follow: bool = False,
                 last_recovery = time.monotonic()
             account, state = current_state(store, now)
             if state is not None and state["status"] == "in_progress":
-                watched_run, idle_told = state["run_id"], False
+                watched_run, idle_told = state["run_id"], None
                 yield Running(account, state, now)
             elif watched_run is not None:
                 run = store.get_run(watched_run)
@@ -102,9 +111,11 @@ def watch(clock: Clock, follow: bool = False,
                     if not follow:
                         return
                     watched_run = None
-            elif not idle_told:
-                yield Idle(next_scheduled(store), last=not follow)
-                if not follow:
-                    return
-                idle_told = True
+            else:
+                idle = Idle(next_scheduled(store), last=not follow, daemon=daemon_liveness(store, now))
+                if (idle.next_run, idle.stopped) != idle_told:
+                    yield idle
+                    if not follow:
+                        return
+                    idle_told = (idle.next_run, idle.stopped)
             sleep(POLL_SECONDS)

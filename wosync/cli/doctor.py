@@ -14,6 +14,8 @@ from wosync.cli import common
 from wosync.text import clean
 from wosync.errors import ExitCode
 
+VERDICT_COLOUR = {"ok": "32", "warning": "33", "FAILED": "31"}
+
 
 def doctor(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -34,10 +36,23 @@ def doctor(
     if json_out:
         common.print_json([asdict(c) for c in checks])
     else:
+        import platform
+        import sys
+
+        from wosync import __version__
+        from wosync.render import colour_wanted
+
+        # Which wosync answered: on stderr, so the check lines stay one per check on stdout.
+        typer.echo(f"wosync {__version__} (Python {platform.python_version()})", err=True)
+        colour = colour_wanted(sys.stdout)
         for check in checks:
             # Details quote stored and remote text: no escape sequences.
-            typer.echo(clean(f"{check.status:<8}{check.name}: {check.detail}"))
-        typer.echo(f"{len(failed)} check(s) failed." if failed else "All checks passed.")
+            verdict = f"{check.status:<8}"
+            if colour:  # the colours of `wosync status`: green ok, yellow warning, red FAILED
+                verdict = f"\x1b[{VERDICT_COLOUR[check.status]}m{check.status}\x1b[0m" + verdict[len(check.status):]
+            typer.echo(verdict + clean(f"{check.name}: {check.detail}"))
+        count = len(failed)
+        typer.echo(f"{count} check{'s' if count != 1 else ''} failed." if failed else "All checks passed.")
     return int(ExitCode.SYNC_FAILED if failed else ExitCode.OK)
 
 

@@ -38,12 +38,9 @@ def status(
     import sys
 
     from wosync import render
-    from wosync.locks import pid_alive
 
-    daemon_running = bool(report["daemon"]) and pid_alive(report["daemon"].get("pid"))
     # Drawn without Rich (render.status_text): importing Rich would be most of this command's start-up.
-    sys.stdout.write(render.status_text(report, render.terminal_width(sys.stdout), render.colour_wanted(sys.stdout),
-                                        daemon_running))
+    sys.stdout.write(render.status_text(report, render.terminal_width(sys.stdout), render.colour_wanted(sys.stdout)))
     sys.stdout.flush()
 
 

@@ -65,11 +65,22 @@ def _failure_text(run: dict[str, Any]) -> str:
     return f"sync failed: {run['error_message']}"
 
 
-def _when(next_run) -> str:
-    """Given the next scheduled run (or None), return how `watch` names it."""
+def _when(idle) -> str:
+    """Given an Idle event, return how `watch` names what comes next: the next scheduled run,
+    none, or that no daemon runs the schedules (and how to start it)."""
     from wosync.clock import local_text
+    from wosync.status import how_to_start
 
-    return f"next scheduled sync {local_text(next_run)}" if next_run else "no schedule is enabled"
+    if idle.stopped:
+        return f"daemon not running, so no scheduled sync will run; start it with {how_to_start(idle.daemon)}"
+    return f"next scheduled sync {local_text(idle.next_run)}" if idle.next_run else "no schedule is enabled"
+
+
+def _idle_text(idle, text: str):
+    """Given an Idle event and its sentence, return it as a Rich Text: red when no daemon runs."""
+    from rich.text import Text
+
+    return Text(text, style="red" if idle.stopped else "")
 
 
 def watch(
@@ -101,11 +112,12 @@ def watch(
                     console.print(render.result_line(label, style, summary_line(run)))  # site text: never markup
                     code = event.exit_code
                 elif event.last:
-                    console.print(f"No sync is running; {_when(event.next_run)}.")
-                elif live is None:
-                    console.print(f"Waiting for a sync ({_when(event.next_run)}); Ctrl-C to stop.")
-                    live = _start_live(console)
-                    live.update(f"Idle; {_when(event.next_run)}.")
+                    console.print(_idle_text(event, f"No sync is running; {_when(event)}."))
+                else:
+                    if live is None:
+                        console.print("Waiting for a sync; Ctrl-C to stop.")
+                        live = _start_live(console)
+                    live.update(_idle_text(event, f"Idle; {_when(event)}."))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -30,21 +30,28 @@ def schedules_table(rows: list[dict[str, Any]]):
     return table
 
 
-def status_text(report: dict[str, Any], width: int, colour: bool, daemon_running: bool) -> str:
-    """Given status_report(), the terminal width, whether to colour and whether the daemon's
-    process is alive (the caller looks: a view probes no process), return what `wosync status`
-    prints: the schedules coloured by state (or how to create one), the running syncs, the
-    stored orders and the daemon."""
+def status_text(report: dict[str, Any], width: int, colour: bool, daemon_running: bool | None = None) -> str:
+    """Given status_report(), the terminal width and whether to colour, return what `wosync
+    status` prints: the schedules coloured by state (or how to create one), the running syncs,
+    the stored orders and the daemon (red, with how to start it, when an enabled schedule needs
+    it and it does not run). `daemon_running` overrides the report's own verdict (tests)."""
+    from wosync.status import how_to_start
+
+    daemon_status = report["daemon_status"]
+    running = daemon_status["running"] if daemon_running is None else daemon_running
     parts = []
     if report["schedules"]:
         rows = []
         for item in report["schedules"]:
             state = item["state"] if item["detail"] in (item["state"], None) else f"{item['state']}: {item['detail']}"
             last = item["last_result"] or "never run"
+            next_run = local_text(item["next_run"]) if item["enabled"] else "-"
+            if item.get("overdue"):
+                next_run += " (missed)"
             rows.append([
                 (str(item["id"]), ""), (clean(item["account"] or "(default)"), ""),
                 (clean(state), STATE_STYLE.get(item["state"], "")), (f"{item['interval_hours']:g} h", ""),
-                (clean(item["window"]), ""), (local_text(item["next_run"]) if item["enabled"] else "-", ""),
+                (clean(item["window"]), ""), (next_run, "red" if item.get("overdue") else ""),
                 (clean(last), RESULT_STYLE.get(last, "")),
             ])
         parts.append(plain_table("wosync status", ["ID", "Account", "State", "Every", "Active hours",
@@ -60,8 +67,14 @@ def status_text(report: dict[str, Any], width: int, colour: bool, daemon_running
     orders = report["orders"]
     parts.append(f"Work orders stored: {orders['active']} active, {orders['completed']} completed.\n")
     daemon = report["daemon"]
-    if daemon and daemon_running:
+    if daemon and running:
         parts.append(f"Daemon: running (pid {daemon['pid']}).\n")
+    elif daemon_status["needed"]:
+        missed = sum(1 for item in report["schedules"] if item.get("overdue"))
+        why = (f"{missed} scheduled sync{'s' if missed != 1 else ''} missed, and no schedule runs until it starts"
+               if missed else "no schedule runs until it starts")
+        text = f"Daemon: not running, so {why}; start it with {how_to_start(daemon_status)}."
+        parts.append((f"\x1b[31m{text}\x1b[0m" if colour else text) + "\n")
     else:
-        parts.append("Daemon: not running (start it with `wosync daemon`, or see `wosync install-service`).\n")
+        parts.append(f"Daemon: not running (no enabled schedule needs it; start it with {how_to_start(daemon_status)}).\n")
     return "".join(parts)

@@ -8,7 +8,8 @@ from typing import Any
 from wosync.model import RunStatus
 from wosync.text import clean
 
-STATE_STYLE = {"active": "green", "syncing": "blue", "failed": "red", "paused": "grey50", "waiting": "grey50"}
+STATE_STYLE = {"active": "green", "syncing": "blue", "failed": "red", "paused": "grey50", "waiting": "grey50",
+               "stopped": "red"}
 RESULT_STYLE = {RunStatus.SUCCESS: "green", RunStatus.RUNNING: "blue", RunStatus.PARTIAL: "yellow",
                 RunStatus.FAILED: "red", RunStatus.INTERRUPTED: "grey50"}
 
