@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 from datetime import datetime, timedelta, tzinfo
@@ -34,6 +35,7 @@ import schedule
 from wosync import schedule_rules, schedules
 from wosync.clock import Clock, system_clock
 from wosync.daemon.schedule_run import run_schedule
+from wosync.daemon.wakeup import Signals, Waker
 from wosync.errors import DatabaseDamaged, UsageError, WosyncError
 from wosync.model import RunStatus
 from wosync.schedule_rules import when_text
@@ -100,6 +102,15 @@ def interval_override_from_env(environ: dict[str, str] | None = None) -> timedel
     return timedelta(seconds=seconds)
 
 
+def _file_identity(path) -> tuple[int, int] | None:
+    """Given a path, return its file's (device, inode), or None when there is no file."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
 # --- the loop --------------------------------------------------------------------------------
 
 
@@ -129,7 +140,8 @@ class Daemon:
         self.started_at: datetime | None = None
         self._stop = threading.Event()
         self._cancel = threading.Event()  # given to the running sync: the scraper checks it
-        self._wake = threading.Event()  # set by signals and by the worker when it finishes
+        self._wake = Waker()  # set by signals (its C-level wakeup fd) and by the worker when it finishes
+        self.signals: Signals | None = None  # the process's signals, noted for the loop (serve installs them)
         self._reload_requested = False
         self._stop_reason = ""
         self._worker: threading.Thread | None = None
@@ -139,10 +151,12 @@ class Daemon:
         self._status = "starting"
         self._clock_reading: tuple[float, float] | None = None
         self.damaged: DatabaseDamaged | None = None  # set when a sync found the file damaged
+        self.lost: str | None = None  # set when the data folder or the database file disappeared
+        self._store_identity: tuple[int, int] | None = None  # (device, inode) of the file opened
         self.abandoned_worker = False  # set when a sync did not stop within STOP_GRACE_SECONDS
         self._backup_retry_at = 0.0  # monotonic time before which no failed backup is retried
 
-    # -- called from signal handlers (main thread, between bytecodes): set flags only
+    # -- called from any thread (and, through `signals`, for the process's signals)
 
     def request_stop(self, reason: str) -> None:
         """Ask the loop to stop, cancelling the running sync."""
@@ -172,6 +186,7 @@ class Daemon:
             raise
         for run_id in recover_stale_runs(self.store, self.started_at):
             log.info("run %d was left running by a process that is gone: marked interrupted", run_id)
+        self._store_identity = _file_identity(self.store.path)
         self.store.set_daemon_state(os.getpid(), "starting", self.started_at, started_at=self.started_at)
         self._install_jobs(quiet=True)
         log.info("wosync daemon started (pid %d, data folder %s); %s",
@@ -188,6 +203,11 @@ class Daemon:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            self._handle_signals()
+            if self._stop.is_set():
+                break
+            if self._store_gone():
+                break
             self._check_clock()
             if self._reload_requested:
                 self._reload_requested = False
@@ -200,6 +220,42 @@ class Daemon:
             self._wake.wait(timeout)
             self._wake.clear()
 
+    def _handle_signals(self) -> None:
+        """Act on the signals noted since the previous turn: SIGHUP reloads, any other stops."""
+        if self.signals is None:
+            return
+        for signum in self.signals.take():
+            if signum == signal.SIGHUP:
+                self._reload_requested = True
+            else:
+                self.request_stop(signal.Signals(signum).name)
+
+    @property
+    def wakeup_pipe(self) -> Waker:
+        """The pipe the loop sleeps on (the process's signals write to it)."""
+        return self._wake
+
+    def close(self) -> None:
+        """Give back the wake-up pipe (after run() and after the signals are restored)."""
+        self._wake.close()
+
+    def _store_gone(self) -> bool:
+        """Return True (stopping the loop, with `lost` set and logged) when the database file
+        the daemon opened is no longer at its path: the data folder or the file was deleted or
+        replaced. Nothing is written then, and no new store is made: that is the user's call."""
+        if self.lost is not None:
+            return True
+        if self._store_identity is None or _file_identity(self.store.path) == self._store_identity:
+            return False
+        folder = self.store.path.parent
+        what = "the data folder" if not folder.is_dir() else "the database file"
+        self.lost = (f"{what} disappeared under the running daemon ({self.store.path} is gone or was "
+                     "replaced); not creating an empty one: restore it (`wosync restore FILE`) or start "
+                     "the daemon again")
+        log.error("%s", self.lost)
+        self.request_stop(f"{what} is gone")
+        return True
+
     def _shutdown(self) -> None:
         busy = self._busy()
         self.notifier.stopping("stopping")
@@ -210,11 +266,12 @@ class Daemon:
             self._worker.join(STOP_GRACE_SECONDS)
             if self._worker.is_alive():
                 log.warning("the running sync did not stop within %g s; exiting anyway", STOP_GRACE_SECONDS)
-                self._abandon_running_runs()
+                if self.lost is None:
+                    self._abandon_running_runs()
                 self.abandoned_worker = True
         self.scheduler.clear()
         if self.store is not None:
-            if self.damaged is None:
+            if self.damaged is None and self.lost is None:
                 self.store.set_daemon_state(None, "stopped", self.clock())
             self.store.close()
         log.info("stopped")
@@ -314,6 +371,8 @@ class Daemon:
     def _work(self, schedule_id: int) -> None:
         """The worker thread: one schedule's sync, with its own store connection."""
         try:
+            if self._store_identity is not None and _file_identity(self.store.path) != self._store_identity:
+                return  # opening it would make an empty database: the loop stops instead
             store = self.store_factory()
             try:
                 run_schedule(store, schedule_id, self.clock, cancel=self._cancel,

@@ -11,6 +11,7 @@ from pathlib import Path
 from wosync import config
 from wosync.clock import system_clock
 from wosync.daemon.loop import Daemon, interval_override_from_env
+from wosync.daemon.wakeup import Signals
 from wosync.errors import WosyncError
 from wosync.locks import FileLock, daemon_lock_path
 from wosync.logs import setup_logging
@@ -30,13 +31,14 @@ def serve(log_file: Path | None = None, verbose: bool = False) -> int:
     lock = FileLock(daemon_lock_path(config.locks_dir()), "the wosync daemon")
     lock.acquire(system_clock())
     daemon = Daemon(notifier=notifier, test_interval=test_interval)
-    previous = {
-        signal.SIGTERM: signal.signal(signal.SIGTERM, lambda *_: daemon.request_stop("SIGTERM")),
-        signal.SIGINT: signal.signal(signal.SIGINT, lambda *_: daemon.request_stop("SIGINT")),
-        signal.SIGHUP: signal.signal(signal.SIGHUP, lambda *_: daemon.request_reload()),
-    }
+    # The handlers only note the signal and wake the loop (wosync.daemon.wakeup): no Python code
+    # runs in them, so no burst of signals can nest them.
+    daemon.signals = Signals(daemon.wakeup_pipe, (signal.SIGTERM, signal.SIGINT, signal.SIGHUP))
     try:
         daemon.run()
+        if daemon.lost is not None:
+            log.error("the daemon stopped: %s", daemon.lost)
+            return 1
         if daemon.damaged is not None:
             log.error("the daemon stopped: %s", daemon.damaged.message)
             return int(daemon.damaged.exit_code)
@@ -47,8 +49,8 @@ def serve(log_file: Path | None = None, verbose: bool = False) -> int:
         log.error("the daemon stopped: unexpected %s: %s", type(exc).__name__, exc)
         return 1
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        daemon.signals.restore()
+        daemon.close()
         lock.release()
         notifier.close()
         if daemon.abandoned_worker:
