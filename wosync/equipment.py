@@ -35,7 +35,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 from wosync.errors import Interrupted, WosyncError
-from wosync.model import EquipmentSource
+from wosync.model import EquipmentSource, RunRecord
 
 log = logging.getLogger("wosync.equipment")
 
@@ -195,7 +195,8 @@ def _is_about_one_location(exc: BaseException) -> bool:
     return isinstance(exc, (LayoutNotRecognised, SiteHttpError))
 
 
-def after_sync(store, source: EquipmentSource, account, run, clock, tracker, all_due, reader: Reader | None = None):
+def after_sync(store, source: EquipmentSource, account, run: RunRecord, clock, tracker, all_due,
+               reader: Reader | None = None) -> RunRecord:
     """Given the store, the run's source (still logged in), the account, the finished run, the
     clock, the run's progress tracker and whether to read every due location, read the Equipment
     tab of the due locations (through `reader`, by default the source's read_equipment) and

@@ -148,7 +148,7 @@ class ScrapeResult:
     "One sync", step 5); artefacts: the screenshot and HTML saved when it is not; last_rows_html.
     """
 
-    orders: list[dict] = field(default_factory=list)
+    orders: list[OrderRecord] = field(default_factory=list)
     matches: int | None = None
     rows_read: int = 0
     pages: int = 0
@@ -173,7 +173,7 @@ class ScrapeOutcome(Protocol):
     (None when the site shows none). Anything that is not a ScrapeResult is judged complete
     by the count alone (see as_result)."""
 
-    orders: list[dict[str, Any]]
+    orders: list[OrderRecord]
     matches: int | None
     rows_read: int
 
