@@ -172,10 +172,9 @@ DISPENSER_SECTIONS = {"dispenser_added": "Dispensers added", "dispenser_updated"
 
 
 def _count_kinds(changes: list[dict[str, Any]]) -> dict[str, int]:
-    counts = {"new": 0, "updated": 0, "completed": 0}
+    counts = {"new": 0, "updated": 0, "reopened": 0, "completed": 0}
     for change in changes:
-        kind = "updated" if change["kind"] == "reopened" else change["kind"]
-        counts[kind] = counts.get(kind, 0) + 1
+        counts[change["kind"]] = counts.get(change["kind"], 0) + 1
     return counts
 
 
@@ -211,7 +210,8 @@ def digest_message(run: dict[str, Any], changes: list[dict[str, Any]]) -> Messag
     if not changes:
         return None
     counts = _count_kinds(changes)
-    title = f"wosync: {counts['new']} new, {counts['updated']} updated, {counts['completed']} completed"
+    reopened = f", {counts['reopened']} reopened" if counts["reopened"] else ""
+    title = f"wosync: {counts['new']} new, {counts['updated']} updated{reopened}, {counts['completed']} completed"
     equipment = sum(1 for c in changes if c["kind"] in DISPENSER_SECTIONS)
     if equipment:
         title += f", {equipment} dispenser change{'s' if equipment != 1 else ''}"

@@ -290,7 +290,7 @@ def _save(ctx: RunContext, result: ScrapeResult) -> RunRecord:
     now = ctx.clock()
     run_fields = {
         "status": status, "items_processed": distinct, "added": len(diff.new),
-        "updated": len(diff.updated) + len(diff.reopened), "removed": len(to_complete),
+        "updated": len(diff.updated), "reopened": len(diff.reopened), "removed": len(to_complete),
         "error_kind": judged.error_kind, "error_message": judged.error_message, "matches": result.matches,
         "completeness": result.completeness,
     }
@@ -365,13 +365,18 @@ def _notify(store: Store, run: RunRecord, clock: Clock, cancel: threading.Event 
 
 
 def summary_line(run: dict[str, Any]) -> str:
-    """Given a finished run, return "237 work orders: 3 new, 1 updated, 2 completed in 6.1 s"
-    (for a failed or interrupted run: its status and error instead of the counts)."""
+    """Given a finished run, return "237 work orders: 3 new, 1 updated, 2 completed in 6.1 s",
+    with its reopened orders and dispenser changes named when it has some ("1 updated,
+    3 reopened, 0 completed, 2 dispenser changes"); for a failed or interrupted run: its status
+    and error instead of the counts."""
     seconds = run.get("duration_seconds")
     took = f" in {seconds:.1f} s" if seconds is not None else ""
     if run["status"] in (RunStatus.FAILED, RunStatus.INTERRUPTED):
         return f"{run['status']}{took}: {run.get('error_message') or 'no reason recorded'}"
-    counts = f"{run['added']} new, {run['updated']} updated, {run['removed']} completed"
+    reopened = f", {run['reopened']} reopened" if run.get("reopened") else ""
+    dispensers = run.get("dispensers_changed") or 0
+    equipment = f", {dispensers} dispenser change{'s' if dispensers != 1 else ''}" if dispensers else ""
+    counts = f"{run['added']} new, {run['updated']} updated{reopened}, {run['removed']} completed{equipment}"
     text = f"{run['items_processed']} work orders: {counts}{took}"
     if run["status"] != RunStatus.SUCCESS and run.get("error_message"):
         text += f" ({run['status']}: {run['error_message']})"

@@ -47,7 +47,11 @@ def history_table(runs: list[dict[str, Any]], width: int | None = None):
             safe(run["trigger_type"]), safe(run["status"], RESULT_STYLE.get(run["status"], "")),
             str(run["items_processed"]), *([safe(run.get("completeness") or "")] if show_read else []),
             Text.assemble((f"+{run['added']}", "green"), " ", (f"~{run['updated']}", "yellow"), " ",
-                          (f"-{run['removed']}", "grey50")),
+                          (f"-{run['removed']}", "grey50"),
+                          # Reopened orders and dispenser changes by their own names, when a run has some.
+                          *([" ", (f"{run['reopened']} reopened", "cyan")] if run.get("reopened") else []),
+                          *([" ", (f"{run['dispensers_changed']} dispenser{'s' if run['dispensers_changed'] != 1 else ''}", "blue")]
+                            if run.get("dispensers_changed") else [])),
             *([safe(ellipsis(clean(run["error_message"]), ERROR_SHOWN_CHARS))] if show_errors else []),
         )
     return table

@@ -86,6 +86,9 @@ class DispenserTables(StoreConnection):
                 [(run_id, account, number, kind, json.dumps(fields, ensure_ascii=False))
                  for number, kind, fields in changes],
             )
+            # The run counts them too: its summary line, history and digest name them.
+            self.conn.execute("UPDATE runs SET dispensers_changed = dispensers_changed + ? WHERE id = ?",
+                              (len(changes), run_id))
             self.conn.execute(
                 "INSERT INTO locations(account, location_id, equipment_checked_at) VALUES (?, ?, ?) "
                 "ON CONFLICT(account, location_id) DO UPDATE SET equipment_checked_at = excluded.equipment_checked_at",

@@ -17,7 +17,7 @@ TRIGGERS = tuple(Trigger)
 RUN_KEYS = (
     "id", "schedule_id", "account", "trigger_type", "started_at", "completed_at", "status",
     "items_processed", "added", "updated", "removed", "error_kind", "error_message",
-    "duration_seconds", "pid", "completeness", "equipment_error",
+    "duration_seconds", "pid", "completeness", "equipment_error", "reopened", "dispensers_changed",
 )
 
 

@@ -303,3 +303,35 @@ def _merge_account(conn: sqlite3.Connection, old: str, new: str, tables: list[st
                     f'(SELECT first_seen_at FROM "{table}" WHERE rowid = ?)) WHERE rowid = ?', (loser, winner))
             conn.execute(f'DELETE FROM "{table}" WHERE rowid = ?', (loser,))
         conn.execute(f'UPDATE "{table}" SET account = ? WHERE account = ?', (new, old))
+
+
+@SCHEMA_MIGRATIONS(name="0007_run_counts_and_target_ids")
+def _run_counts_and_target_ids(db: "sqlite_utils.Database") -> None:
+    """Count a run's reopened orders and dispenser changes by their own names, and never give a
+    removed notification target's id to a new one.
+
+    Before, a run's `updated` included its reopened orders and its dispenser changes were
+    counted nowhere: both are read back from the run's change rows. notification_targets is
+    rebuilt with AUTOINCREMENT, so SQLite remembers the highest id ever given (a removed
+    target's id named in an old message or script never names another URL).
+    """
+    db.execute("ALTER TABLE runs ADD COLUMN reopened INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE runs ADD COLUMN dispensers_changed INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE runs SET "
+        "reopened = (SELECT count(*) FROM changes c WHERE c.run_id = runs.id AND c.kind = 'reopened'), "
+        "dispensers_changed = (SELECT count(*) FROM changes c WHERE c.run_id = runs.id "
+        "AND c.kind IN ('dispenser_added', 'dispenser_updated', 'dispenser_removed'))"
+    )
+    db.execute("UPDATE runs SET updated = max(coalesce(updated, 0) - reopened, 0) WHERE reopened > 0")
+    db.execute(
+        """CREATE TABLE notification_targets_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("INSERT INTO notification_targets_new(id, url, created_at) "
+               "SELECT id, url, created_at FROM notification_targets")
+    db.execute("DROP TABLE notification_targets")
+    db.execute("ALTER TABLE notification_targets_new RENAME TO notification_targets")
