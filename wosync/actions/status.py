@@ -6,10 +6,17 @@ standard library, the store and wosync.status (no Typer, no Rich).
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from wosync.actions import stale_runs
+from wosync.clock import Clock
+
+# How often `status --line --follow` reads the store: a status bar shows a change within 2 s,
+# and a poll (a few small queries) costs about a millisecond of CPU.
+FOLLOW_SECONDS = 2.0
 
 
 def report(now: datetime) -> dict[str, Any]:
@@ -30,3 +37,53 @@ def line(now: datetime, fmt: str) -> str:
     with stale_runs.open_store(now, reading=True) as store:
         state = status_line(store, now)
     return format_line(state, fmt)
+
+
+def _database_identity() -> tuple[int, int] | None:
+    """Return (device, inode) of the database file, or None while there is none: a restore or
+    a first sync replaces or creates it, and a follower then opens the new file."""
+    from wosync import config
+
+    path = config.existing_db_path()
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable[[float], None] = time.sleep,
+           interval: float = FOLLOW_SECONDS, polls: int | None = None) -> None:
+    """Given the clock, a line format, where to write and how to wait, write the status-bar line
+    now and again each time it changes, polling every `interval` seconds until stopped (or
+    after `polls` polls: tests); UsageError for a bad format, before anything is read.
+
+    One store stays open for the whole session (waybar, i3blocks and polybar keep the process);
+    it is opened again when the database file appears or is replaced.
+    """
+    from wosync.status import check_line_format, format_line, status_line
+
+    fmt = check_line_format(fmt)
+    store, identity, previous, count = None, None, None, 0
+    try:
+        while polls is None or count < polls:
+            now = clock()
+            current = _database_identity()
+            if store is None or current != identity:
+                if store is not None:
+                    store.close()
+                store, identity = stale_runs.open_store(now, reading=True), current
+            elif current is not None:
+                stale_runs.recover(store, now)  # a sync killed meanwhile is no longer shown as running
+            text = format_line(status_line(store, now), fmt)
+            if text != previous:
+                write(text)
+                previous = text
+            count += 1
+            if polls is None or count < polls:
+                sleep(interval)
+    finally:
+        if store is not None:
+            store.close()

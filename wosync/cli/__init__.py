@@ -57,8 +57,9 @@ def report_unexpected(exc: Exception) -> int:
 
 
 def status_line_format(args: list[str]) -> str | None:
-    """Given the command-line arguments, return the --format of a plain `status --line` call,
-    or None for anything else (--help, --json, a typo...: the Typer app decides those)."""
+    """Given the command-line arguments, return the --format of a plain `status --line
+    [--follow]` call, or None for anything else (--help, --json, a typo...: the Typer app
+    decides those)."""
     if len(args) < 2 or args[0] != "status" or "--line" not in args:
         return None
     fmt, rest, index = "text", args[1:], 0
@@ -69,27 +70,37 @@ def status_line_format(args: list[str]) -> str | None:
             index += 1
         elif arg.startswith("--format="):
             fmt = arg.partition("=")[2]
-        elif arg != "--line":
+        elif arg not in ("--line", "--follow"):
             return None
         index += 1
     return fmt
 
 
-def print_status_line(fmt: str, clock=None) -> None:
-    """Given a line format (text | waybar | json), print the status-bar line of the data folder."""
+def print_status_line(fmt: str, clock=None, follow: bool = False) -> None:
+    """Given a line format (text | waybar | json), print the status-bar line of the data folder;
+    with `follow`, print it again each time it changes, until stopped (Ctrl-C ends it quietly)."""
     from wosync.actions import status
     from wosync.cli import common
 
-    sys.stdout.write(status.line((clock or common.clock)(), fmt))
-    sys.stdout.flush()
+    def write(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    if not follow:
+        write(status.line((clock or common.clock)(), fmt))
+        return
+    try:
+        status.follow(lambda: (clock or common.clock)(), fmt, write)
+    except KeyboardInterrupt:  # how a follower is meant to end
+        pass
 
 
-def _fast_status_line(fmt: str) -> int:
-    """Run `wosync status --line` without Typer; return the exit code (errors as the app gives them)."""
+def _fast_status_line(fmt: str, follow: bool = False) -> int:
+    """Run `wosync status --line [--follow]` without Typer; return the exit code (errors as the app gives them)."""
     from wosync.errors import ExitCode, WosyncError
 
     try:
-        print_status_line(fmt)
+        print_status_line(fmt, follow=follow)
     except WosyncError as exc:
         error_line(exc.message)
         return int(exc.exit_code)
@@ -116,7 +127,7 @@ def main() -> None:
     """Entry point of the `wosync` console script."""
     fmt = status_line_format(sys.argv[1:])
     if fmt is not None:
-        sys.exit(_fast_status_line(fmt))
+        sys.exit(_fast_status_line(fmt, "--follow" in sys.argv[1:]))
     from wosync.cli.root import app
 
     app()

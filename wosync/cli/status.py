@@ -1,4 +1,4 @@
-"""`wosync status [--json]` and `wosync status --line [--format text|waybar|json]`.
+"""`wosync status [--json]` and `wosync status --line [--format text|waybar|json] [--follow]`.
 
 `--line` is what a status bar runs every few seconds; the `wosync` entry point answers it
 without building the Typer app at all (see wosync.cli.main); both ways go through
@@ -18,6 +18,8 @@ def status(
     fmt: str = typer.Option("text", "--format", metavar="text|waybar|json",
                             help="With --line: plain text, waybar's custom-module JSON, or JSON."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+    follow: bool = typer.Option(False, "--follow", help="With --line: keep running and print the line again each time it "
+                                "changes (waybar/i3blocks persistent mode, polybar tail = true)."),
 ) -> None:
     """Show each schedule's state (active, syncing, failed, paused), its next run and last result."""
     if line:
@@ -25,8 +27,10 @@ def status(
             raise UsageError("--line and --json do not go together; use `wosync status --line --format json`")
         from wosync.cli import print_status_line
 
-        print_status_line(fmt)
+        print_status_line(fmt, follow=follow)
         return
+    if follow:
+        raise UsageError("--follow goes with --line: `wosync status --line --follow`")
     if fmt != "text":
         raise UsageError("--format goes with --line: `wosync status --line --format waybar`")
     from wosync.actions import status as state
