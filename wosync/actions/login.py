@@ -35,6 +35,9 @@ class LoggedIn:
     plaintext: bool = False
     # With the password in the keyring: what supplies one before the keyring (it wins), or None.
     shadowed_by: str | None = None
+    # A keyring was there, but systemd or $WOSYNC_PASSWORD supplies the password syncs use:
+    # it was checked instead, and nothing was stored.
+    keyring_unused: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,17 +118,25 @@ def record_login(store, username: str, base_url: str, secret: Secret | None, now
     return store.ensure_account(username, base_url, now)
 
 
+NO_TERMINAL_PASSWORD = ("no terminal to ask for the password on; pipe it in with --password-stdin, "
+                        "or set WOSYNC_PASSWORD (syncs then use it)")
+NO_TERMINAL_USERNAME = "no terminal to ask for the email on; give --username EMAIL (or set WOSYNC_USERNAME)"
+
+
 def login(now: datetime, username: str | None, base_url: str | None, *, password_stdin: bool = False,
           verify: bool = True, ask_username: Callable[[], str], read_password: Callable[[], Secret],
-          on_checking: Callable[[str], None] = lambda site: None) -> LoggedIn:
+          on_checking: Callable[[str], None] = lambda site: None, can_prompt: bool = True) -> LoggedIn:
     """Given the time, an optional username (else $WOSYNC_USERNAME, else `ask_username()`) and
-    site, whether the password comes on stdin, whether to verify it, and how to read it, check
-    the password with a real login (unless not `verify`) and keep it; return what was done.
+    site, whether the password comes on stdin, whether to verify it, how to read it and whether
+    there is a terminal to ask on, check the password with a real login (unless not `verify`)
+    and keep it; return what was done.
 
     The username is checked before anything else (a typo fails before a browser starts), and a
     machine with no keyring and nothing supplying the password is refused before asking for
-    one. Without a keyring, the password that systemd or $WOSYNC_PASSWORD supplies is the one
-    checked, and nothing is stored. `on_checking(site)` is called before the real login.
+    one. When systemd or $WOSYNC_PASSWORD supplies a password (and none comes on stdin), that
+    is the one syncs use: it is the one checked, and nothing is stored, keyring or not. Without
+    a terminal, what would have to be asked is a UsageError naming the option that gives it.
+    `on_checking(site)` is called before the real login.
     """
     from wosync import config
     from wosync.accounts import normalize_username
@@ -134,21 +145,25 @@ def login(now: datetime, username: str | None, base_url: str | None, *, password
         username = username or config.env_username()
         if not username and password_stdin:
             raise UsageError("--password-stdin needs --username EMAIL (or WOSYNC_USERNAME)")
+        if not username and not can_prompt:
+            raise UsageError(NO_TERMINAL_USERNAME)
         username = normalize_username(username or ask_username())
         site = base_url_for(store, username, base_url)
-        # Before asking for a password: is there anywhere to keep it?
+        # Before asking for a password: is there one syncs would use first, or anywhere to keep one?
         usable, backend = credentials.keyring_usable()
-        external = None if usable else credentials.external_password()
-        if not usable and (external is None or password_stdin):
+        external = None if password_stdin else credentials.external_password()
+        if external is None and not usable:
             raise CredentialsError(credentials.NO_BACKEND_HELP)
-        secret = read_password() if usable else external[0]
+        if external is None and not password_stdin and not can_prompt:
+            raise UsageError(NO_TERMINAL_PASSWORD)
+        secret = read_password() if external is None else external[0]
         if verify:
             on_checking(site)
-            origin = credentials.ORIGIN_TYPED if usable else credentials.password_origin(username)
+            origin = credentials.ORIGIN_TYPED if external is None else credentials.password_origin(username)
             verify_login(site, username, secret, origin=origin)
-        record_login(store, username, site, secret if usable else None, now)
-    if not usable:
-        return LoggedIn(username, site, verify, None, external[1])
+        record_login(store, username, site, secret if external is None else None, now)
+    if external is not None:
+        return LoggedIn(username, site, verify, None, external[1], keyring_unused=usable)
     shadowing = credentials.external_password()
     return LoggedIn(username, site, verify, backend, None, credentials.backend_is_plaintext(),
                     shadowing[1] if shadowing else None)

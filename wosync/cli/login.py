@@ -11,6 +11,20 @@ from wosync.cli import common
 from wosync.errors import UsageError
 
 
+def can_prompt() -> bool:
+    """Return whether there is a terminal to ask on: stdin is one, or a caller replaced stdin
+    with its own answers (a test runner feeding the prompts, as a terminal would)."""
+    stream = sys.stdin
+    if stream is None:
+        return False
+    if stream is not sys.__stdin__:
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _read_password(password_stdin: bool):
     """Return the password as a Secret: one line from stdin, or a prompt that does not echo."""
     from wosync.secret import Secret
@@ -37,7 +51,8 @@ def login(
         common.clock(), username, base_url, password_stdin=password_stdin, verify=not no_verify,
         ask_username=lambda: typer.prompt("WorkFossa email", err=True),
         read_password=lambda: _read_password(password_stdin),
-        on_checking=lambda site: typer.echo(f"Checking the password with a login to {site}...", err=True))
+        on_checking=lambda site: typer.echo(f"Checking the password with a login to {site}...", err=True),
+        can_prompt=can_prompt())
     checked = "Logged in to" if done.verified else "Recorded (not checked)"
     if done.keyring_backend:
         typer.echo(f"{checked} {done.site} as {done.username}; the password is in the keyring ({done.keyring_backend}).")
@@ -47,6 +62,9 @@ def login(
             typer.echo(f"Note: {done.shadowed_by} is set and is used before the keyring.", err=True)
     else:
         typer.echo(f"{checked} {done.site} as {done.username}; the password comes from {done.supplied_by} (nothing stored).")
+        if done.keyring_unused:
+            typer.echo(f"Note: syncs use {done.supplied_by} while it is set, so nothing was put in the keyring; "
+                       "unset it and run `wosync login` to keep a password there.", err=True)
 
 
 def logout(
