@@ -75,16 +75,19 @@ def address_text(order: dict[str, Any]) -> str:
     return ", ".join(x for x in (clean(order.get("street")), clean(order.get("city")), region) if x)
 
 
-def description_text(order: dict[str, Any]) -> str:
-    """Given an order, return the event's description: what and why, the due date, the visit
-    count and contact, the items one per line, the full instructions, the order's link."""
+def description_text(order: dict[str, Any], dispensers: int | None = None) -> str:
+    """Given an order and the dispensers stored at its location (None: not read), return the
+    event's description: the visit on one line (store, city, window, dispensers, as `wosync
+    week` shows it), what and why, the due date, the visit count and contact, the items one
+    per line, the full instructions, the order's link."""
     from wosync.text import clean, item_text
+    from wosync.week import visit_summary
 
-    lines = []
+    lines = [visit_summary(order, dispensers)]
     kind = " · ".join(x for x in (clean(order.get("category")), clean(order.get("reason"))) if x)
     if kind:
         lines.append(kind)
-    for label, key in (("Due", "due_date"), ("Time window", "time_window")):
+    for label, key in (("Due", "due_date"),):  # the time window is in the first line
         if clean(order.get(key)):
             lines.append(f"{label}: {clean(order[key])}")
     if order.get("visits_planned"):
@@ -161,18 +164,19 @@ def visit_day(text: Any) -> date | None:
 
 
 def build_calendar(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now: datetime,
-                   all_day: bool = False) -> bytes:
+                   all_day: bool = False, dispensers_of=None) -> bytes:
     """Given order records, a function giving each order's account, the IANA zone the time
     windows are in, the current time and whether every event is all-day, return the feed
     (see build_feed, which also names the visits left out)."""
-    return build_feed(orders, account_of, zone_name, now, all_day).data
+    return build_feed(orders, account_of, zone_name, now, all_day, dispensers_of).data
 
 
 def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now: datetime,
-               all_day: bool = False) -> CalendarFeed:
+               all_day: bool = False, dispensers_of=None) -> CalendarFeed:
     """Given order records, a function giving each order's account, the IANA zone the time
-    windows are in, the current time and whether every event is all-day, return the feed and
-    the visits it skipped.
+    windows are in, the current time, whether every event is all-day and a function giving
+    the dispensers stored at an order's location (None: not read; default: none known), return
+    the feed and the visits it skipped.
 
     Completed orders and orders without a next visit are left out; a next visit date that a
     calendar cannot hold (not a date, or a year past LAST_YEAR) is skipped and named.
@@ -195,7 +199,8 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
             continue
         day = visit_day(order["next_visit_date"])
         try:
-            event = None if day is None else _event(order, day, account_of, zone, now, all_day)
+            dispensers = dispensers_of(order) if dispensers_of is not None else None
+            event = None if day is None else _event(order, day, account_of, zone, now, all_day, dispensers)
         except (ValueError, OverflowError):  # a value no event can hold: skip it, keep the feed
             event = None
         if event is None:
@@ -212,9 +217,10 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
     return CalendarFeed(calendar.to_ical(), tuple(skipped))
 
 
-def _event(order: dict[str, Any], day: date, account_of, zone, now: datetime, all_day: bool):
-    """Given an order, its visit day, the account function, the zone, now and the all-day flag,
-    return its VEVENT."""
+def _event(order: dict[str, Any], day: date, account_of, zone, now: datetime, all_day: bool,
+           dispensers: int | None = None):
+    """Given an order, its visit day, the account function, the zone, now, the all-day flag
+    and the dispensers stored at its location, return its VEVENT."""
     from icalendar import Event
 
     from wosync.text import clean  # calendar apps show text too: no control characters
@@ -236,7 +242,7 @@ def _event(order: dict[str, Any], day: date, account_of, zone, now: datetime, al
     location = address_text(order)
     if location:
         event.add("location", location)
-    event.add("description", description_text(order))
+    event.add("description", description_text(order, dispensers))
     link = clean(order.get("visit_url") or order.get("url"))
     if link:
         event.add("url", link)
@@ -307,8 +313,10 @@ def stored_feed(store: "Store", account: str | None, now: datetime, zone_name: s
     usernames = [account] if account is not None else [a.username for a in store.list_accounts()]
     pairs = [(username, order) for username in usernames for order in store.list_orders(account=username)]
     owner = {id(order): username for username, order in pairs}
+    counts = store.dispenser_counts(account)
     return build_feed([order for _, order in pairs], lambda order: owner[id(order)],
-                      zone_name or zone_for(store, account), now, all_day)
+                      zone_name or zone_for(store, account), now, all_day,
+                      lambda order: counts.get((owner[id(order)], order.get("location_id"))))
 
 
 def rewrite_for_schedule(store: "Store", schedule: dict[str, Any], account: str, now: datetime,

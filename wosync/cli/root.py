@@ -44,6 +44,7 @@ COMMANDS: dict[str, CommandSpec] = {
     "changes": CommandSpec("wosync.cli.orders", "Show what a sync found: new, updated (field by field), completed and reopened orders."),
     "dispensers": CommandSpec("wosync.cli.dispensers", "Show the dispensers at an order's location, or at every location with active orders."),
     "calendar": CommandSpec("wosync.cli.calendar", "Print the next visit of every active work order as an iCalendar (.ics) feed."),
+    "week": CommandSpec("wosync.cli.week", "Show the coming week's visits by day, the parts to bring and the dispensers to calibrate."),
     "schedule": CommandSpec("wosync.cli.schedule", "Create, list, change, pause and delete sync schedules.", group=True),
     "notify": CommandSpec("wosync.cli.notify", "Where digests and failure alerts go: Apprise URLs (ntfy, e-mail, Slack, Telegram, webhooks...)."),
     "login": CommandSpec("wosync.cli.login", "Check your WorkFossa password with a real login, then keep it in the system keyring."),
@@ -58,7 +59,7 @@ COMMANDS: dict[str, CommandSpec] = {
 
 
 # Commands that never drive a browser (see WosyncGroup.main).
-NO_BROWSER_COMMANDS = frozenset({"status", "history", "orders", "changes", "calendar", "schedule", "dispensers",
+NO_BROWSER_COMMANDS = frozenset({"status", "history", "orders", "changes", "calendar", "week", "schedule", "dispensers",
                                  "watch", "logout", "install-service", "backup", "restore"})
 
 

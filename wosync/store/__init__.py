@@ -19,9 +19,10 @@ from wosync.store.runs import RUN_KEYS, RUN_STATUSES, TRIGGERS, RunTables
 from wosync.store.schedules import ScheduleTables
 from wosync.store.schema import SCHEMA_MIGRATIONS
 from wosync.store.settings import Account, SettingTables
+from wosync.store.visits import VisitTables
 
 __all__ = ["RUN_KEYS", "RUN_STATUSES", "SCHEMA_MIGRATIONS", "TRIGGERS", "Account", "Store"]
 
 
-class Store(OrderTables, RunTables, ScheduleTables, DispenserTables, SettingTables, StoreConnection):
+class Store(OrderTables, RunTables, ScheduleTables, DispenserTables, SettingTables, VisitTables, StoreConnection):
     """The wosync database. Given a path (default: config.db_path()), open it ready to use."""
