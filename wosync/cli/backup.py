@@ -17,7 +17,7 @@ def _size(path: Path) -> str:
 
 
 def backup(
-    file: Optional[Path] = typer.Argument(
+    file: Optional[str] = typer.Argument(
         None, metavar="[FILE]",
         help="Where to write it (default: wosync-backup-<date>-<time>.db beside the database). Never overwritten."),
 ) -> None:

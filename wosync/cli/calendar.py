@@ -12,7 +12,7 @@ from wosync.cli import common
 
 
 def calendar(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="Write the feed to FILE (atomically, mode 0600; a link: the file it points to) instead of stdout (-)."),
     username: Optional[str] = typer.Option(None, "--username", help="Only this account's visits (default: every account's)."),
     all_day: bool = typer.Option(False, "--all-day", help="Every visit as an all-day event, whatever its time window."),
@@ -31,7 +31,7 @@ def calendar(
         return
     events = feed.events
     # A link is followed (the file it points to is replaced, the link stays): say so.
-    through = f" (through the link {output})" if output.expanduser().is_symlink() else ""
+    through = f" (through the link {output})" if Path(output).expanduser().is_symlink() else ""
     typer.echo(f"Wrote {events} visit{'s' if events != 1 else ''} to {feed.target}{through}.", err=True)
 
 

@@ -10,7 +10,7 @@ import typer
 
 
 def daemon(
-    log_file: Optional[Path] = typer.Option(
+    log_file: Optional[str] = typer.Option(
         None, "--log-file", metavar="PATH",
         help="Also write the log to this file (rotated at 1 MB, 3 kept); for use without systemd.",
     ),
