@@ -36,6 +36,7 @@ from typing import Any, Callable
 
 from wosync.errors import Interrupted, WosyncError
 from wosync.model import EquipmentSource, RunRecord
+from wosync.text import plural
 
 log = logging.getLogger("wosync.equipment")
 
@@ -270,9 +271,9 @@ def _error_text(store, username: str, failures: list[tuple[int, str]], stop: str
         at = f" ({', '.join(orders[:3])}{', ...' if len(orders) > 3 else ''})" if orders else ""
         parts.append(f"location {location_id}{at}: {message}")
         if len(failures) > 1:
-            parts.append(f"{len(failures) - 1} more location(s) failed too")
+            parts.append(f"{plural(len(failures) - 1, 'more location')} failed too")
     if stop:
         parts.append(stop)
-    parts.append(f"{unread} location(s) not read this time; they are read by the next sync "
+    parts.append(f"{plural(unread, 'location')} not read this time; they are read by the next sync "
                  "(the work orders were saved)")
     return "; ".join(parts)

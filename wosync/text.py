@@ -112,3 +112,17 @@ def item_text(item: dict[str, Any]) -> str:
     if item.get("code"):
         text += f" ({clean(item['code'])})"
     return text
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """Given a count and a noun, return "1 failure" or "2 failures" (`many`: an irregular plural)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def hours_text(hours: float) -> str:
+    """Given a number of hours, return it as a person reads it: "15 min", "1 h", "1 h 30 min"."""
+    minutes = round(hours * 60)
+    whole, rest = divmod(minutes, 60)
+    if not whole:
+        return f"{rest} min"
+    return f"{whole} h {rest} min" if rest else f"{whole} h"

@@ -18,7 +18,7 @@ import time_machine
 from wosync.errors import ExitCode
 from wosync.schedules import MAX_INTERVAL_HOURS, MIN_INTERVAL_HOURS
 from wosync.store import Store
-from support.cli_helpers import status_json
+from support.cli_helpers import daemon_alive, status_json
 
 UTC = timezone.utc
 # Sunday 2026-11-29 15:00 UTC = 10:00 in New York (EST, UTC-5) = 16:00 in Berlin (CET, UTC+1).
@@ -121,6 +121,7 @@ def test_an_overnight_schedule_made_in_the_morning_first_runs_at_22_in_its_zone(
     with travel(MORNING_IN_NEW_YORK, local="Europe/Berlin"):
         created = cli("schedule", "create", "--interval", "1", "--active-hours", "22-6",
                       "--timezone", "America/New_York")
+        daemon_alive()
         status = cli("status")
         report = status_json(cli)
 
@@ -142,6 +143,7 @@ def test_an_overnight_schedule_made_in_the_morning_first_runs_at_22_in_its_zone(
 def test_an_overnight_schedule_made_inside_its_window_runs_now(cli):
     with travel(LATE_EVENING_IN_NEW_YORK, local="Europe/Berlin"):
         assert cli("schedule", "create", "--active-hours", "22-6", "--timezone", "America/New_York").exit_code == 0
+        daemon_alive()
         status = cli("status")
         report = status_json(cli)
     [item] = report["schedules"]
@@ -165,7 +167,7 @@ def test_created_paused_has_no_next_run_and_reads_paused(cli):
 
 def test_list_json_has_exactly_the_schedule_keys(cli):
     cli("schedule", "create", "--interval", "2", "--active-hours", "6-22", "--timezone", "Europe/Berlin")
-    cli("schedule", "create", "--interval", "0.5", "--timezone", "UTC")
+    cli("schedule", "create", "--interval", "0.5", "--timezone", "UTC", "--force")
     schedules = listed(cli)
     assert [s["id"] for s in schedules] == [1, 2]
     assert all(set(s) == SCHEDULE_KEYS for s in schedules)
@@ -206,6 +208,7 @@ def test_pause_then_resume(cli):
     with travel(datetime(2026, 11, 29, 23, 0, tzinfo=UTC)):
         cli("schedule", "pause", "1")
         cli("schedule", "resume", "1")
+        daemon_alive()
         assert status_json(cli)["schedules"][0]["state"] == "waiting"
     assert listed(cli)[0]["next_run"] == "2026-11-30T06:00:00Z"
 
@@ -245,7 +248,7 @@ def test_create_and_update_take_the_same_words_for_no_active_hours(cli, word):
     with travel(MORNING_IN_NEW_YORK):
         created = cli("schedule", "create", "--active-hours", word, "--timezone", "UTC")
         assert created.exit_code == 0, created.output
-        assert cli("schedule", "create", "--active-hours", "6-22", "--timezone", "UTC").exit_code == 0
+        assert cli("schedule", "create", "--active-hours", "6-22", "--timezone", "UTC", "--force").exit_code == 0
         updated = cli("schedule", "update", "2", "--active-hours", word)
         assert updated.exit_code == 0, updated.output
     for schedule in listed(cli):

@@ -85,7 +85,7 @@ def test_no_enabled_schedule_needs_no_daemon(cli, wosync_home, at_five_to_eight)
     a_schedule_due_at_ten_to_eight()
     cli("schedule", "pause", "1")
     assert line(cli) == "‖ paused\n"
-    assert "Daemon: not running (no enabled schedule needs it" in cli("status").stdout
+    assert "Daemon: not running (start it with `wosync daemon`, or see `wosync install-service`)." in cli("status").stdout
 
 
 def test_status_shows_the_missed_run_the_stopped_schedule_and_a_manual_sync_as_last_result(

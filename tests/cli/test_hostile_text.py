@@ -26,6 +26,7 @@ from wosync.fields import SCRAPED_FIELDS
 from wosync.locks import FileLock, account_lock_path
 from wosync.text import clean, csv_cell
 from wosync.store import Store
+from support.cli_helpers import daemon_alive
 from support.stored_orders import ACCOUNT, make_order, store_sync
 from support.waiting import wait_for
 
@@ -154,6 +155,7 @@ def test_history_shows_stored_errors_exactly(cli, hostile_store, monkeypatch):
 
 
 def test_status_and_status_line(cli, hostile_store):
+    daemon_alive()
     assert_safe(cli("status"), "failed: " + FORMULA)
     assert_safe(cli("status", "--line"), "✗ sync failed")
     waybar = json.loads(assert_safe(cli("status", "--line", "--format", "waybar")).strip())

@@ -135,7 +135,7 @@ def test_usernames_compare_case_insensitively_and_are_stored_lower_case(cli, wos
     from wosync.store import Store
 
     for name in ("TECH@EXAMPLE.COM", "tech@example.com", " Tech@Example.com "):
-        result = cli("schedule", "create", "--username", name, "--timezone", "UTC")
+        result = cli("schedule", "create", "--username", name, "--timezone", "UTC", "--force")
         assert result.exit_code == 0, result.output
     with Store() as store:
         assert [a.username for a in store.list_accounts()] == ["tech@example.com"]

@@ -201,7 +201,7 @@ def test_a_location_error_is_recorded_on_the_run_and_the_next_location_still_rea
     assert run["status"] == "success"
     assert site.reads == [10, 20, 30]
     assert run["equipment_error"].startswith('location 10 (W-1): no "Equipment" tab on the location page;')
-    assert "1 location(s) not read this time" in run["equipment_error"]
+    assert "1 location not read this time" in run["equipment_error"]
     assert store.dispenser_counts(USER) == {(USER, 20): 1, (USER, 30): 0}
     assert store.equipment_due(USER, T0) == [10], "the failed one stays due"
 
@@ -213,12 +213,12 @@ def test_three_failures_in_a_row_or_a_site_wide_error_end_the_step(store):
         site.fail[i] = SiteHttpError("WorkFossa answered HTTP 500", 500)
     run, _ = step(store, site, Clock())
     assert site.reads == [1, 2, 3]
-    assert "2 more location(s) failed too; stopped after 3 failed locations in a row" in run["equipment_error"]
+    assert "2 more locations failed too; stopped after 3 failed locations in a row" in run["equipment_error"]
 
     site = FakeSite({})
     site.fail[1] = SiteUnreachable("cannot reach WorkFossa")
     run, _ = step(store, site, Clock())
-    assert site.reads == [1] and "cannot reach WorkFossa; stopped there; 6 location(s) not read" in run["equipment_error"]
+    assert site.reads == [1] and "cannot reach WorkFossa; stopped there; 6 locations not read" in run["equipment_error"]
 
 
 def test_a_stop_request_or_a_bug_ends_the_step_without_failing_the_run(store):

@@ -15,6 +15,7 @@ from typing import Any
 
 from wosync import accounts, schedule_rules, schedules
 from wosync.actions import stale_runs
+from wosync.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,37 @@ def _only_account(store, now: datetime) -> str | None:
     return account.username if account else None
 
 
+def _same_account(store, now: datetime, name: str | None) -> list[dict[str, Any]]:
+    """Given the store and an account (None: the only one, or none yet), return the schedules
+    that already sync it (a schedule without an account syncs the only one)."""
+    known = store.list_accounts()
+    default = known[0].username if len(known) == 1 else None
+    return [row for row in store.list_schedules() if (row["account"] or default) == (name or default)]
+
+
 def create(now: datetime, interval: str, active_hours: str | None = None, timezone: str | None = None,
-           paused: bool = False, username: str | None = None, calendar: Path | None = None) -> Changed:
+           paused: bool = False, username: str | None = None, calendar: Path | None = None,
+           force: bool = False) -> Changed:
     """Given the time, the interval in hours (text), optional active hours ("6-22"), time zone,
-    paused flag, account and calendar file, check them all (UsageError before anything is
-    stored), then store the schedule with its first run; return what changed."""
+    paused flag, account, calendar file and whether to add a second schedule for one account,
+    check them all (UsageError before anything is stored), then store the schedule with its
+    first run; return what changed.
+
+    An account that already has a schedule gets another only with `force`: two schedules of
+    one account mostly mean a `create` run twice (each would sync it on its own interval).
+    """
     rule = schedules.make_rule(interval, active_hours, timezone)
     path = calendar_path(calendar)
     with stale_runs.open_store(now) as store:
         account = accounts.resolve_account(store, now, username, False)
         name = account.username if account else None
+        existing = [] if force else _same_account(store, now, name)
+        if existing:
+            ids = ", ".join(str(row["id"]) for row in existing)
+            who = name or "the account"
+            raise UsageError(
+                f"{who} already has schedule {ids}; change it with `wosync schedule update {existing[0]['id']}`, "
+                "or add --force to create a second one (both then sync it)")
         row = store.create_schedule(
             name, rule.interval_hours, rule.active_start_hour, rule.active_end_hour, rule.timezone,
             not paused, schedule_rules.on_create(rule, now, paused), now,

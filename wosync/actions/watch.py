@@ -9,7 +9,7 @@ sync of the daemon, of another terminal, of any process.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Iterator
 
@@ -51,7 +51,7 @@ class Idle:
 
     next_run: datetime | None
     last: bool
-    daemon: dict[str, Any] | None = None
+    daemon: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def stopped(self) -> bool:

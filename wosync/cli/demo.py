@@ -10,6 +10,8 @@ from typing import Optional
 
 import typer
 
+from wosync.text import plural
+
 from wosync.cli import common
 
 
@@ -44,7 +46,7 @@ def demo(
     out.print()
     out.print(render.changes_table(result.changes, result.runs[-1]["id"]))
     out.print(render.history_table([run_record(r) for r in reversed(result.runs)], out.width))
-    out.print(f"Logged in {result.logins} time(s) for {len(result.runs)} syncs (the saved session was reused).",
+    out.print(f"Logged in {plural(result.logins, 'time')} for {plural(len(result.runs), 'sync')} (the saved session was reused).",
               highlight=False)
     _show_one_stop(out, result)
     out.print(

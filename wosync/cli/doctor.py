@@ -50,7 +50,8 @@ def doctor(
             verdict = f"{check.status:<8}"
             if colour:  # the colours of `wosync status`: green ok, yellow warning, red FAILED
                 verdict = f"\x1b[{VERDICT_COLOUR[check.status]}m{check.status}\x1b[0m" + verdict[len(check.status):]
-            typer.echo(verdict + clean(f"{check.name}: {check.detail}"))
+            # Written as is: typer.echo would strip the colour when stdout is not a terminal (FORCE_COLOR).
+            sys.stdout.write(verdict + clean(f"{check.name}: {check.detail}") + "\n")
         count = len(failed)
         typer.echo(f"{count} check{'s' if count != 1 else ''} failed." if failed else "All checks passed.")
     return int(ExitCode.SYNC_FAILED if failed else ExitCode.OK)

@@ -18,11 +18,71 @@ from typing import NamedTuple
 
 import typer
 from typer._click.exceptions import UsageError as ClickUsageError
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from wosync.cli import error_line, report_unexpected
 from wosync.credentials import hidden_environment_password
 from wosync.errors import ExitCode, Interrupted, WosyncError
+
+
+# --- one style for every --help: flags show no value, values show what to give, usage lines
+# name arguments one way.
+#
+# Typer draws a flag as `--password-stdin <bool>` (which reads as if it took a value: `--no-verify
+# true` then fails), an option without a metavar as `<str>`, and an argument in a usage line as
+# `{number}`, `{ID}` or `[[FILE]]` (our own "[FILE]" bracketed once more). apply_help_style() changes how
+# Typer's parameters describe themselves, once, before any help is drawn:
+#
+# - a flag shows nothing after its name;
+# - an option shows its metavar, else the word of a shared option (EMAIL for --username, URL,
+#   HOURS...), else a capital word for its type (TEXT, NUMBER, FILE);
+# - an argument is its metavar (brackets dropped) or its name in capitals: `ID`, `NUMBER`,
+#   `URL` when required, `[FILE]` when optional.
+
+# The capital word for an option's value, by the type Typer would show.
+TYPE_WORDS = {"<str>": "TEXT", "<int>": "NUMBER", "<float>": "NUMBER", "<path>": "FILE", "<file>": "FILE"}
+# Options many commands share, named alike everywhere without a metavar on each.
+NAME_WORDS = {"username": "EMAIL", "base_url": "URL", "interval": "HOURS", "active_hours": "START-END",
+              "timezone": "ZONE", "limit": "NUMBER", "since": "DATE", "run": "ID"}
+
+
+def _argument_name(param: TyperArgument) -> str:
+    """Given an argument, return its bare name: its metavar without brackets, or its name in capitals."""
+    if param.metavar:
+        return param.metavar.strip("[]{}<>") or param.metavar
+    return (param.name or "").upper()
+
+
+def _argument_usage(self: TyperArgument) -> str:
+    name = _argument_name(self)
+    name = name if self.required else f"[{name}]"
+    return name + ("..." if self.nargs != 1 else "")
+
+
+def _argument_rich_name(self: TyperArgument) -> str:
+    return _argument_name(self) + ("..." if self.nargs != 1 else "")
+
+
+def _option_value(self: TyperOption, ctx) -> str | None:
+    if self.is_flag or self.count:
+        return None
+    if self.metavar is not None:
+        return self.metavar
+    if self.name in NAME_WORDS:
+        return NAME_WORDS[self.name]
+    shown = self.display_type(ctx)
+    return TYPE_WORDS.get(shown, shown.strip("<>").upper())
+
+
+def apply_help_style() -> None:
+    """Make Typer draw parameters in wosync's style (see the comment above TYPE_WORDS)."""
+    TyperArgument._usage_display_name = _argument_usage
+    TyperArgument._rich_display_name = _argument_rich_name
+    # The Arguments panel and "Missing argument 'ID'" use this name; the panel shows no type
+    # column for an argument (its capital name already says what it is).
+    TyperArgument.display_name_raw = property(_argument_name)
+    TyperArgument.display_type_rich = lambda self, ctx: None
+    TyperOption.display_type_rich = _option_value
 
 
 class CommandSpec(NamedTuple):
@@ -61,6 +121,17 @@ COMMANDS: dict[str, CommandSpec] = {
 # Commands that never drive a browser (see WosyncGroup.main).
 NO_BROWSER_COMMANDS = frozenset({"status", "history", "orders", "changes", "calendar", "week", "schedule", "dispensers",
                                  "watch", "logout", "install-service", "backup", "restore"})
+
+
+def _counted(message: str) -> str:
+    """Given a Typer usage message, return it with "argument(s) (a b)" counted: "arguments (a b)"."""
+    import re
+
+    def words(match) -> str:
+        given = match.group(1)
+        return ("argument" if len(given.split()) == 1 else "arguments") + f" ({given})"
+
+    return re.sub(r"argument\(s\) \((.*)\)", words, message)
 
 
 def load_module_commands(module_name: str, name: str | None = None) -> dict:
@@ -108,8 +179,8 @@ class WosyncGroup(TyperGroup):
             return self._click_resolve_command(ctx, args)
         except ClickUsageError as exc:
             matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if matches:
-                exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
+            if matches:  # one sentence with the "; see `wosync --help`" main() adds
+                exc.message = f"{exc.message.rstrip('.')} (did you mean {' or '.join(repr(m) for m in matches)}?)"
             raise
 
     def invoke(self, ctx):
@@ -140,7 +211,7 @@ class WosyncGroup(TyperGroup):
             code = getattr(exc, "exit_code", int(ExitCode.USAGE))
             ctx = getattr(exc, "ctx", None)
             hint = f"; see `{ctx.command_path} --help`" if ctx is not None and code == ExitCode.USAGE else ""
-            message = exc.format_message().rstrip(".")
+            message = _counted(exc.format_message().rstrip("."))
             if message:  # an empty one is Typer's "no arguments: show the help", already printed
                 error_line(f"{message}{hint}")
         except (typer.Abort, KeyboardInterrupt):
@@ -155,6 +226,7 @@ class WosyncGroup(TyperGroup):
         return code
 
 
+apply_help_style()
 app = typer.Typer(
     cls=WosyncGroup,
     name="wosync",
@@ -166,7 +238,19 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    """The eager --version option: print "wosync 0.1.0" and stop before any command."""
+    if value:
+        from wosync import __version__
+
+        typer.echo(f"wosync {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print wosync's version and exit."),
+) -> None:
     # A callback makes the app a group even though no command is registered up front.
     pass

@@ -60,9 +60,10 @@ def _active_hours_text(text: str | None) -> str | None:
 def _summary(row: dict) -> str:
     state = "enabled" if row["enabled"] else "paused"
     from wosync.clock import local_text
+    from wosync.text import hours_text
 
     return (
-        f"Schedule {row['id']}: every {row['interval_hours']:g} h, {schedules.describe_window(schedules.rule_from_row(row))}, "
+        f"Schedule {row['id']}: every {hours_text(row['interval_hours'])}, {schedules.describe_window(schedules.rule_from_row(row))}, "
         f"{state}; next run {local_text(row['next_run'])}"
     )
 
@@ -75,12 +76,13 @@ def create(
     paused: bool = typer.Option(False, "--paused", help="Create it paused; `wosync schedule resume ID` starts it."),
     username: Optional[str] = typer.Option(None, "--username", help="The account it syncs (default: the only one)."),
     calendar: Optional[str] = typer.Option(None, "--calendar", metavar="FILE", help=CALENDAR_HELP),
+    force: bool = typer.Option(False, "--force", help="Create it even when the account already has a schedule."),
 ) -> None:
     """Create a schedule that syncs work orders every INTERVAL hours."""
     from wosync.actions import schedule
 
     changed = schedule.create(common.clock(), _interval_text(interval), _active_hours_text(active_hours), timezone,
-                              paused, username, calendar)
+                              paused, username, calendar, force=force)
     _show_change(changed)
     if not changed.has_account:
         typer.echo("No account yet: run `wosync login` so the schedule can sync.", err=True)

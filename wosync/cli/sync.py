@@ -24,7 +24,8 @@ def sync_now(
         help="After the orders, read the Equipment tab of every location that is due "
              "(not only WOSYNC_EQUIPMENT_PER_RUN of them)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run record as JSON on stdout."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output; the result line stays."),
+    silent: bool = typer.Option(False, "--silent", help="Nothing but errors (for cron: output means trouble)."),
 ) -> int:
     """Sync now, in the foreground, with a live progress bar on a terminal."""
     from wosync import render
@@ -35,20 +36,20 @@ def sync_now(
     outcome = run_now(
         common.clock, schedule, username, allow_mass_removal=allow_mass_removal, allow_field_loss=allow_field_loss,
         purge_completed_after=purge_completed_after, equipment=equipment,
-        progress_view=lambda: render.SyncProgressView(err, quiet=quiet or (json_out and not err.is_terminal),
+        progress_view=lambda: render.SyncProgressView(err, quiet=quiet or silent or (json_out and not err.is_terminal),
                                                       clock=common.clock))
     run, code = outcome.run, outcome.exit_code
     if json_out:
         from wosync.cli.history import run_record
 
         common.print_json(run_record(run))
-    elif run["status"] == RunStatus.SUCCESS and not quiet:
+    elif run["status"] == RunStatus.SUCCESS and not silent:
         typer.echo(summary_line(run))
     if run["status"] != RunStatus.SUCCESS:
         from wosync.cli import error_line
 
         error_line(_failure_text(run))  # the run's error may hold site text: cleaned there
-    elif run.get("equipment_error") and not quiet:
+    elif run.get("equipment_error") and not silent:
         from wosync.text import clean
 
         # The orders were saved (exit 0); the dispensers of some locations were not read.

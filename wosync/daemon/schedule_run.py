@@ -21,6 +21,7 @@ from wosync.model import RunStatus, Trigger
 from wosync.schedule_rules import when_text
 from wosync.store import Store
 from wosync.sync import SyncOptions, run_sync, summary_line
+from wosync.text import plural
 
 log = logging.getLogger("wosync.daemon")
 
@@ -81,7 +82,7 @@ def run_schedule(
     trigger = Trigger.RETRY if row["consecutive_failures"] else Trigger.SCHEDULED
     label = f"schedule {schedule_id} ({account.username})"
     log.info("%s: sync started (%s)", label, trigger if trigger == Trigger.SCHEDULED
-             else f"retry after {row['consecutive_failures']} failure(s)")
+             else f"retry after {plural(row['consecutive_failures'], 'failure')}")
     try:
         run = sync(store, account, clock, SyncOptions(trigger=trigger, schedule_id=schedule_id), cancel=cancel)
     except AlreadyRunning as exc:

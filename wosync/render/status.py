@@ -7,7 +7,7 @@ from typing import Any
 from wosync.clock import local_text
 from wosync.render.style import RESULT_STYLE, STATE_STYLE, safe
 from wosync.render.table import plain_table
-from wosync.text import clean
+from wosync.text import clean, hours_text
 
 
 def schedules_table(rows: list[dict[str, Any]]):
@@ -22,7 +22,7 @@ def schedules_table(rows: list[dict[str, Any]]):
         table.add_column(column)
     for row in rows:
         table.add_row(
-            str(row["id"]), safe(row["account"] or "(default)"), f"{row['interval_hours']:g} h",
+            str(row["id"]), safe(row["account"] or "(default)"), hours_text(row["interval_hours"]),
             safe(schedules.describe_window(schedules.rule_from_row(row))),
             Text("enabled", style="green") if row["enabled"] else Text("paused", style="grey50"),
             local_text(row["next_run"]), str(row["consecutive_failures"]),
@@ -50,7 +50,7 @@ def status_text(report: dict[str, Any], width: int, colour: bool, daemon_running
                 next_run += " (missed)"
             rows.append([
                 (str(item["id"]), ""), (clean(item["account"] or "(default)"), ""),
-                (clean(state), STATE_STYLE.get(item["state"], "")), (f"{item['interval_hours']:g} h", ""),
+                (clean(state), STATE_STYLE.get(item["state"], "")), (hours_text(item["interval_hours"]), ""),
                 (clean(item["window"]), ""), (next_run, "red" if item.get("overdue") else ""),
                 (clean(last), RESULT_STYLE.get(last, "")),
             ])
@@ -75,6 +75,8 @@ def status_text(report: dict[str, Any], width: int, colour: bool, daemon_running
                if missed else "no schedule runs until it starts")
         text = f"Daemon: not running, so {why}; start it with {how_to_start(daemon_status)}."
         parts.append((f"\x1b[31m{text}\x1b[0m" if colour else text) + "\n")
-    else:
-        parts.append(f"Daemon: not running (no enabled schedule needs it; start it with {how_to_start(daemon_status)}).\n")
+    else:  # nothing needs it now: a plain note
+        start = ("`wosync daemon`, or see `wosync install-service`" if len(daemon_status["start"]) > 1
+                 else how_to_start(daemon_status))
+        parts.append(f"Daemon: not running (start it with {start}).\n")
     return "".join(parts)

@@ -22,9 +22,46 @@ from wosync.sim.render import PAGE_SIZE_OPTION_MODES, PAGERS
 from wosync.sim.server import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 
 
+CONTROL_HELP = """\
+log in:
+  username  {username} (--username)
+  password  {password} (--password or $WOSYNC_SIM_PASSWORD)
+  e.g.      WOSYNC_BASE_URL=<the printed URL> WOSYNC_USERNAME={username} \\
+            WOSYNC_PASSWORD={password} wosync sync-now
+
+control endpoints (JSON; curl -d '{{"number": "W-110229"}}' URL/__sim__/complete):
+  GET  /__sim__/state                      what the site holds (orders, logins, requests)
+  GET  /__sim__/expected[?include_completed=1]  the orders a full sync must store
+  GET  /__sim__/switches                   the version switches as they stand
+  GET  /__sim__/locations                  every location id
+  GET  /__sim__/dispensers?location_id=ID  the dispensers a read of that location must store
+  POST /__sim__/faults          {{"NAME": value, ...}}: {faults}
+  POST /__sim__/switches        {{"NAME": value, ...}}: {switches}
+  POST /__sim__/add             {{"n": 3}}: add n new orders
+  POST /__sim__/complete        {{"number": "W-..."}}: the order leaves the list
+  POST /__sim__/reschedule      {{"number": "W-...", "next_visit_date": "2026-12-01"}}
+  POST /__sim__/edit            {{"number": "W-...", FIELD: value, ...}}
+  POST /__sim__/delete_location {{"location_id": ID}}
+  POST /__sim__/add_dispenser   {{"location_id": ID, FIELD: value, ...}}
+  POST /__sim__/edit_dispenser  {{"location_id": ID, "position": P, FIELD: value, ...}}
+  POST /__sim__/remove_dispenser {{"location_id": ID, "position": P}}
+"""
+
+
+def control_help() -> str:
+    """Return the epilog of --help: how to log in, and every control endpoint with its fields."""
+    from dataclasses import fields
+
+    from wosync.sim.server import SWITCHES, Faults
+
+    return CONTROL_HELP.format(username=DEFAULT_USERNAME, password=DEFAULT_PASSWORD,
+                               faults=", ".join(f.name for f in fields(Faults)), switches=", ".join(SWITCHES))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Given command-line arguments, serve until SIGINT/SIGTERM; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m wosync.sim", description=__doc__.split("\n\n")[1])
+    parser = argparse.ArgumentParser(prog="python -m wosync.sim", description=__doc__.split("\n\n")[1],
+                                     epilog=control_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=250, help="active work orders (default 250)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free one)")
