@@ -86,13 +86,13 @@ def changes(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show what a sync found: new, updated (field by field), completed and reopened orders."""
-    from wosync.actions import orders as stored
+    from wosync.actions.changes import changes as classified
 
-    rows = stored.changes(common.clock(), run, username)
+    rows, kinds = classified(common.clock(), run, username)
     records = [
         {"run_id": r["run_id"], "number": r["number"], "kind": r["kind"], "fields": r["fields"],
-         "customer": r["customer"], "store_number": r["store_number"]}
-        for r in rows
+         "customer": r["customer"], "store_number": r["store_number"], **k.record()}
+        for r, k in zip(rows, kinds)
     ]
     if json_out:
         common.print_json(records)
@@ -102,7 +102,9 @@ def changes(
         return
     from wosync import render
 
-    common.stdout_console().print(render.changes_table(records, records[0]["run_id"]))
+    console = common.stdout_console()
+    console.print(render.schedule_sections(kinds, records))  # what it means for the schedule first
+    console.print(render.changes_table(records, records[0]["run_id"]))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,6 @@
-"""`wosync changes`: what a sync found new, updated, completed or reopened, field by field."""
+"""`wosync changes`: first what a sync's changes mean for the schedule (a section per kind of
+wosync.change_kinds, urgent ones marked), then what it found new, updated, completed or
+reopened, field by field."""
 
 from __future__ import annotations
 
@@ -41,3 +43,67 @@ def _short(value: Any, limit: int = 60) -> str:
     else:
         text = clean(value)
     return ellipsis(text, limit)
+
+
+# A section lists at most this many entries (urgent ones first); the table below and
+# `changes --json` have them all (a first sync makes every order "new").
+SECTION_LIMIT = 30
+
+
+def _day(text: str | None) -> str:
+    """Given an ISO day, return "Mon 12-07" ("no visit" for none; other text cleaned)."""
+    from datetime import date
+
+    if not text:
+        return "no visit"
+    try:
+        return date.fromisoformat(text).strftime("%a %m-%d")
+    except (TypeError, ValueError):
+        return clean(text)
+
+
+def _when(entry, fields: dict[str, Any]) -> str:
+    """Given a ScheduleChange and its row's fields, return what happened to its visit, in words."""
+    partner = clean(entry.partner)
+    if entry.kind in ("rescheduled", "swapped"):
+        text = f"{_day(entry.old_date)} -> {_day(entry.new_date)}"
+        return text + (f" (swapped with {partner})" if entry.kind == "swapped" else "")
+    if entry.kind == "replaced":
+        if entry.new_date:
+            return f"{_day(entry.new_date)}, replaces {partner}"
+        return f"{_day(entry.old_date)}, replaced by {partner}"
+    if entry.kind == "visit_added":
+        return f"visit {_day(entry.new_date)}" + (" (new order)" if entry.change == "new" else "")
+    if entry.kind == "visit_removed":
+        return f"was {_day(entry.old_date)}" + (" (completed)" if entry.change == "completed" else "")
+    names = ", ".join(clean(name) for name in fields) or entry.change.replace("_", " ")
+    return f"{_day(entry.new_date)}: {names}"
+
+
+def schedule_sections(entries: list, rows: list[dict[str, Any]]):
+    """Given the run's ScheduleChanges and their change rows (same order), return a Rich Text:
+    a section per schedule kind (rescheduled, swapped, replaced, visits added, visits removed,
+    other changes), urgent entries first and marked "!" with why."""
+    from rich.text import Text
+
+    from wosync.change_kinds import KIND_TITLES, by_kind
+
+    fields_of = {id(entry): row.get("fields") or {} for entry, row in zip(entries, rows)}
+    view = Text()
+    for kind, found in by_kind(entries):
+        urgent = sum(1 for e in found if e.urgent)
+        view.append(f"{KIND_TITLES[kind]} ({len(found)}" + (f", {urgent} urgent" if urgent else "") + ")\n",
+                    style="bold")
+        for entry in found[:SECTION_LIMIT]:
+            who = " ".join(x for x in (clean(entry.number), clean(entry.store_number),
+                                       ellipsis(clean(entry.customer), 30), clean(entry.city)) if x)
+            count = "" if entry.dispensers is None else f" · {entry.dispensers} disp"
+            view.append(" ! " if entry.urgent else "   ", style="bold red")
+            view.append(f"{who} · {_when(entry, fields_of[id(entry)])}{count}")
+            if entry.urgent:
+                view.append(f" · {'; '.join(entry.reasons)}", style="red")
+            view.append("\n")
+        if len(found) > SECTION_LIMIT:
+            view.append(f"   … and {len(found) - SECTION_LIMIT} more (all in the table below)\n", style="dim")
+    view.rstrip()
+    return view
