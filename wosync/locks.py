@@ -120,3 +120,47 @@ def account_lock_paths(locks_dir: Path) -> list[Path]:
 def daemon_lock_path(locks_dir: Path) -> Path:
     """Given the locks folder, return the daemon's lock file path (one daemon per data folder)."""
     return locks_dir / "daemon.lock"
+
+
+def lock_file_holders(locks_dir: Path, exclude_pid: int | None = None) -> list[tuple[int, str]]:
+    """Given the locks folder, return (pid, what) for every wosync lock held now by a live
+    process other than `exclude_pid`: the daemon, and each account's sync (by account file name)."""
+    found = []
+    files = [(daemon_lock_path(locks_dir), "the wosync daemon")]
+    files += [(path, f"a sync ({path.stem.removeprefix('sync-')})") for path in account_lock_paths(locks_dir)]
+    for path, what in files:
+        info = FileLock(path, what).holder() or {}
+        pid = info.get("pid")
+        if isinstance(pid, int) and pid != exclude_pid and pid_alive(pid):
+            found.append((pid, what))
+    return found
+
+
+def sqlite_lock_holders(paths: list[Path], exclude_pid: int | None = None) -> list[int]:
+    """Given a database's files (the file, its -wal and -shm), return the pids other than
+    `exclude_pid` holding a POSIX lock on one of them, as Linux lists in /proc/locks ([] where
+    it cannot tell). SQLite locks with such locks, so this names any program, wosync or not."""
+    inodes = set()
+    for path in paths:
+        try:
+            inodes.add(os.stat(path).st_ino)
+        except OSError:
+            continue
+    pids: list[int] = []
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        # "1: POSIX  ADVISORY  WRITE 4242 08:01:1234 0 EOF" (blocked waiters start with "->")
+        fields = line.split()
+        if len(fields) < 6 or fields[1] == "->" or fields[1] != "POSIX":
+            continue
+        try:
+            pid, inode = int(fields[4]), int(fields[5].rsplit(":", 1)[1])
+        except (ValueError, IndexError):
+            continue
+        if inode in inodes and pid > 0 and pid != exclude_pid and pid not in pids:
+            pids.append(pid)
+    return pids

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from wosync import config
+from wosync.busy import forget_outcome, take_outcome
+from wosync.clock import from_iso
 from wosync.locks import FileLock, account_lock_path, pid_alive
 from wosync.model import RunStatus
 from wosync.store import Store
@@ -28,10 +30,16 @@ def recover_stale_runs(store: Store, now: datetime) -> list[int]:
     for run in store.running_runs():
         if not run_is_orphaned(run):
             continue
-        store.finish_run(
-            run["id"], now, status=RunStatus.INTERRUPTED, error_kind="interrupted",
-            error_message="the sync process ended before finishing (killed or machine stopped)",
-        )
+        noted = take_outcome(store.path, run["id"])  # a failure the busy database could not take
+        if noted:
+            store.finish_run(run["id"], from_iso(noted.pop("finished_at", None)) or now,
+                             **{k: noted.get(k) for k in ("status", "error_kind", "error_message", "items_processed")})
+            forget_outcome(store.path, run["id"])
+        else:
+            store.finish_run(
+                run["id"], now, status=RunStatus.INTERRUPTED, error_kind="interrupted",
+                error_message="the sync process ended before finishing (killed or machine stopped)",
+            )
         for row in store.get_progress(run["account"]):
             if row.get("run_id") == run["id"]:
                 store.clear_progress(run["account"])

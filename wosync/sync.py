@@ -16,8 +16,8 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from wosync import config, progress
-from wosync.clock import Clock, from_iso
+from wosync import busy, config, progress
+from wosync.clock import Clock, from_iso, to_iso
 from wosync.diff import compare, lost_fields
 from wosync.errors import DiskFull, ExitCode, Interrupted, WosyncError, is_disk_full
 from wosync.locks import FileLock, account_lock_path
@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 ProgressCallback = Callable[[dict[str, Any]], None]
+# A progress record is skipped rather than waited for longer than this (the database is busy).
+PROGRESS_WAIT = 0.2
 
 
 @dataclass
@@ -159,6 +161,7 @@ class _RunProgress:
     def __init__(self, run: RunContext, listener: ProgressCallback | None):
         self.run, self.listener = run, listener
         self.found = 0
+        self.skipped = 0  # progress writes skipped because another process held the database
 
     def update(self, status: str, phase: str, percentage: int, message: str, found: int | None = None) -> None:
         if found is not None:
@@ -166,7 +169,13 @@ class _RunProgress:
         run = self.run
         record = progress.record(status, phase, percentage, message, self.found, run.run_id,
                                  run.started, run.clock(), os.getpid())
-        run.store.set_progress(run.account.username, record)
+        try:  # best-effort: a busy database skips this record, never the run (the rows read are kept)
+            with busy.connection_waits(run.store.conn, PROGRESS_WAIT):
+                run.store.set_progress(run.account.username, record)
+        except Exception as exc:
+            if not busy.is_busy(exc):
+                raise
+            self.skipped += 1
         if self.listener:
             self.listener(record)
 
@@ -219,8 +228,13 @@ def run_sync(
     lock = FileLock(account_lock_path(config.locks_dir(), account.username), "a sync")
     lock.acquire(clock())
     try:
-        store.ensure_sound()  # before the run row: a damaged file is refused, never written to
-        ctx = RunContext.begin(store, account, clock, options, on_progress)
+        try:
+            store.ensure_sound()  # before the run row: a damaged file is refused, never written to
+            ctx = RunContext.begin(store, account, clock, options, on_progress)
+        except Exception as exc:  # no run exists yet: a busy database is this run's whole story
+            if busy.is_busy(exc) and not isinstance(exc, busy.DatabaseBusy):
+                raise busy.busy_error(store.path) from None
+            raise
         return _locked_run(ctx, reader, password, cancel)
     finally:
         if isinstance(reader, Closeable):
@@ -265,6 +279,8 @@ def _record_failure(ctx: RunContext, exc: Exception, password_given: bool,
                      "the sync was cancelled (the daemon or the user stopped it)")
     if is_disk_full(exc):
         return _fail_disk_full(ctx)
+    if busy.is_busy(exc):
+        return _fail_busy(ctx)
     if isinstance(exc, WosyncError):
         message = exc.message
         if exc.kind == "credentials_rejected" and not password_given:
@@ -349,6 +365,28 @@ def _fail_disk_full(ctx: RunContext) -> RunRecord:
             raise
     ctx.store.release_journal_space()
     return _fail(ctx, RunStatus.FAILED, error.kind, error.message)
+
+
+def _fail_busy(ctx: RunContext) -> RunRecord:
+    """Record a run whose save found the database held by another process past the busy
+    timeout as failed, saying so and how many work orders it had read; return the run.
+
+    Recording it is a write too: it waits the same bound once more. When the database is still
+    held then, DatabaseBusy is raised (the process cannot write anything).
+    """
+    error = busy.busy_error(ctx.store.path)
+    message = f"{error.message}; the {ctx.tracker.found} work orders read were not saved"
+    try:
+        return _fail(ctx, RunStatus.FAILED, error.kind, message)
+    except Exception as again:
+        if not busy.is_busy(again):
+            raise
+    # Still held: keep the outcome beside the database; the next command that opens it
+    # (wosync.recovery) records the run `failed` with this reason, never "killed".
+    busy.note_outcome(ctx.store.path, ctx.run_id, to_iso(ctx.clock()), {
+        "status": RunStatus.FAILED.value, "error_kind": error.kind, "error_message": message,
+        "items_processed": ctx.tracker.found})
+    raise busy.DatabaseBusy(ctx.store.path, error.waited, error.holders) from None
 
 
 def _notify(store: Store, run: RunRecord, clock: Clock, cancel: threading.Event | None = None) -> None:

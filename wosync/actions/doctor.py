@@ -91,13 +91,21 @@ def check_database():
         path = config.data_home() / config.DB_FILE_NAME
         return [Check("database", WARNING, f"nothing yet: no database at {path}; `wosync login` "
                                            "or the first sync creates it")], Store.blank(path)
+    from wosync import busy
+
     try:
-        store = Store()
+        with busy.wait_at_most(busy.DOCTOR_WAIT):  # a busy database is reported, not waited on
+            store = Store()
     except Exception as exc:  # StorageError names the fix
+        if busy.is_busy(exc):
+            return [Check("database", FAILED, busy.doctor_text(exc, config.data_home() / config.DB_FILE_NAME, busy.DOCTOR_WAIT))], None
         return [Check("database", FAILED, getattr(exc, "message", _first_line(exc)))], None
     try:
-        store.check_writable()
+        with busy.connection_waits(store.conn, busy.DOCTOR_WAIT):
+            store.check_writable()
     except Exception as exc:
+        if busy.is_busy(exc):
+            return [Check("database", WARNING, busy.doctor_text(exc, store.path, busy.DOCTOR_WAIT))], store
         return [Check("database", FAILED, f"{store.path} cannot be written ({_first_line(exc)}); "
                                           "fix its permissions or set WOSYNC_HOME to a writable folder")], store
     try:
@@ -172,6 +180,9 @@ def run_checks(now: datetime) -> list[Check]:
             checks += check_daemon(store, now) + check_notifications(store)
         else:
             checks.append(Check("daemon, accounts, notifications", FAILED, "not checked: the database cannot be opened"))
+        from wosync.actions.doctor_sessions import check_sessions  # one line per saved session file
+
+        checks += check_sessions()
     finally:
         if store is not None:
             store.close()

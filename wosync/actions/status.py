@@ -33,9 +33,16 @@ def line(now: datetime, fmt: str) -> str:
     the store is opened), return the status-bar line of the data folder, newline included."""
     from wosync.status import check_line_format, format_line, status_line
 
+    from wosync import busy, config
+
     fmt = check_line_format(fmt)
-    with stale_runs.open_store(now, reading=True) as store:
-        state = status_line(store, now)
+    try:  # a status bar must get its line at once: a busy database gives a "busy" line instead
+        with busy.wait_at_most(busy.STATUS_LINE_WAIT), stale_runs.open_store(now, reading=True) as store:
+            state = status_line(store, now)
+    except Exception as exc:
+        if not busy.is_busy(exc):
+            raise
+        state = busy.busy_line_state(exc, config.data_home() / config.DB_FILE_NAME)
     return format_line(state, fmt)
 
 

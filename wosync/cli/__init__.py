@@ -28,6 +28,10 @@ def _storage_error(exc: BaseException):
     from wosync.errors import as_storage_error
 
     folder = config.data_home()
+    from wosync import busy
+
+    if busy.is_busy(exc):  # another process holds the database: say so, naming it
+        return busy.busy_error(folder / config.DB_FILE_NAME)
     return as_storage_error(exc, folder / config.DB_FILE_NAME, folder)
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import threading
 import time
 from datetime import datetime, timedelta, tzinfo
@@ -32,9 +31,10 @@ from typing import Any, Callable
 
 import schedule
 
-from wosync import schedule_rules, schedules
+from wosync import busy, schedule_rules, schedules
 from wosync.clock import Clock, system_clock
 from wosync.daemon.schedule_run import run_schedule
+from wosync.daemon.guards import BUSY_LOG_SECONDS, LoopGuards, file_identity, format_duration
 from wosync.daemon.wakeup import Signals, Waker
 from wosync.errors import DatabaseDamaged, UsageError, WosyncError
 from wosync.model import RunStatus
@@ -78,16 +78,6 @@ def status_line(syncing: dict[str, Any] | None, next_run: datetime | None, now: 
     return f"idle; next sync {when_text(next_run, now, zone)}"
 
 
-def format_duration(seconds: float) -> str:
-    """Given seconds (may be negative), return "+2 h 05 min", "-1 h 00 min" or "+42 s"."""
-    sign = "+" if seconds >= 0 else "-"
-    seconds = abs(int(round(seconds)))
-    if seconds < 60:
-        return f"{sign}{seconds} s"
-    hours, minutes = divmod(seconds // 60, 60)
-    return f"{sign}{hours} h {minutes:02d} min" if hours else f"{sign}{minutes} min"
-
-
 def interval_override_from_env(environ: dict[str, str] | None = None) -> timedelta | None:
     """Return the testing knob $WOSYNC_TEST_INTERVAL_SECONDS as a timedelta (None when unset)."""
     text = (os.environ if environ is None else environ).get(TEST_INTERVAL_ENV)
@@ -102,19 +92,10 @@ def interval_override_from_env(environ: dict[str, str] | None = None) -> timedel
     return timedelta(seconds=seconds)
 
 
-def _file_identity(path) -> tuple[int, int] | None:
-    """Given a path, return its file's (device, inode), or None when there is no file."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
-
-
 # --- the loop --------------------------------------------------------------------------------
 
 
-class Daemon:
+class Daemon(LoopGuards):
     """The long-running schedule loop. Given a clock, a Notifier and how to open the store,
     `run()` serves until `request_stop()` (the SIGTERM/SIGINT handler) is called."""
 
@@ -155,6 +136,7 @@ class Daemon:
         self._store_identity: tuple[int, int] | None = None  # (device, inode) of the file opened
         self.abandoned_worker = False  # set when a sync did not stop within STOP_GRACE_SECONDS
         self._backup_retry_at = 0.0  # monotonic time before which no failed backup is retried
+        self._busy_logged_at = -BUSY_LOG_SECONDS  # monotonic time of the last "database busy" line
 
     # -- called from any thread (and, through `signals`, for the process's signals)
 
@@ -186,7 +168,7 @@ class Daemon:
             raise
         for run_id in recover_stale_runs(self.store, self.started_at):
             log.info("run %d was left running by a process that is gone: marked interrupted", run_id)
-        self._store_identity = _file_identity(self.store.path)
+        self._store_identity = file_identity(self.store.path)
         self.store.set_daemon_state(os.getpid(), "starting", self.started_at, started_at=self.started_at)
         self._install_jobs(quiet=True)
         log.info("wosync daemon started (pid %d, data folder %s); %s",
@@ -208,53 +190,22 @@ class Daemon:
                 break
             if self._store_gone():
                 break
-            self._check_clock()
-            if self._reload_requested:
-                self._reload_requested = False
-                log.info("SIGHUP: reloading the schedules")
-                self._replan(quiet=False, force_log=True)
-            self._collect_worker()
-            self.scheduler.run_pending()
+            try:
+                self._check_clock()
+                if self._reload_requested:
+                    self._reload_requested = False
+                    log.info("SIGHUP: reloading the schedules")
+                    self._replan(quiet=False, force_log=True)
+                self._collect_worker()
+                self.scheduler.run_pending()
+            except Exception as exc:  # another process holds the database: wait, do not crash
+                if not busy.is_busy(exc):
+                    raise
+                self._note_busy(exc)
             idle = self.scheduler.idle_seconds
             timeout = self.poll_seconds if idle is None else min(max(idle, 0.0), self.poll_seconds)
             self._wake.wait(timeout)
             self._wake.clear()
-
-    def _handle_signals(self) -> None:
-        """Act on the signals noted since the previous turn: SIGHUP reloads, any other stops."""
-        if self.signals is None:
-            return
-        for signum in self.signals.take():
-            if signum == signal.SIGHUP:
-                self._reload_requested = True
-            else:
-                self.request_stop(signal.Signals(signum).name)
-
-    @property
-    def wakeup_pipe(self) -> Waker:
-        """The pipe the loop sleeps on (the process's signals write to it)."""
-        return self._wake
-
-    def close(self) -> None:
-        """Give back the wake-up pipe (after run() and after the signals are restored)."""
-        self._wake.close()
-
-    def _store_gone(self) -> bool:
-        """Return True (stopping the loop, with `lost` set and logged) when the database file
-        the daemon opened is no longer at its path: the data folder or the file was deleted or
-        replaced. Nothing is written then, and no new store is made: that is the user's call."""
-        if self.lost is not None:
-            return True
-        if self._store_identity is None or _file_identity(self.store.path) == self._store_identity:
-            return False
-        folder = self.store.path.parent
-        what = "the data folder" if not folder.is_dir() else "the database file"
-        self.lost = (f"{what} disappeared under the running daemon ({self.store.path} is gone or was "
-                     "replaced); not creating an empty one: restore it (`wosync restore FILE`) or start "
-                     "the daemon again")
-        log.error("%s", self.lost)
-        self.request_stop(f"{what} is gone")
-        return True
 
     def _shutdown(self) -> None:
         busy = self._busy()
@@ -302,9 +253,9 @@ class Daemon:
     def _install_jobs(self, quiet: bool) -> None:
         """(Re)build every job from the current time: at start and after a clock jump."""
         self.scheduler.clear()
-        self.scheduler.every(self.poll_seconds).seconds.do(self._poll).tag("poll")
-        self.scheduler.every(HEARTBEAT_SECONDS).seconds.do(self._heartbeat).tag("heartbeat")
-        self.scheduler.every(BACKUP_CHECK_SECONDS).seconds.do(self._daily_backup).tag("backup")
+        self.scheduler.every(self.poll_seconds).seconds.do(self._tolerating_busy, self._poll).tag("poll")
+        self.scheduler.every(HEARTBEAT_SECONDS).seconds.do(self._tolerating_busy, self._heartbeat).tag("heartbeat")
+        self.scheduler.every(BACKUP_CHECK_SECONDS).seconds.do(self._tolerating_busy, self._daily_backup).tag("backup")
         if self.notifier.watchdog_seconds:
             self.notifier.watchdog()
             self.scheduler.every(self.notifier.watchdog_seconds).seconds.do(self.notifier.watchdog).tag("watchdog")
@@ -320,7 +271,7 @@ class Daemon:
             return
         # schedule needs a positive interval; a few milliseconds means "at the next turn".
         delay = max((earliest - self.clock()).total_seconds(), 0.005)
-        self.scheduler.every(delay).seconds.do(self._start_due).tag("due")
+        self.scheduler.every(delay).seconds.do(self._tolerating_busy, self._start_due).tag("due")
 
     def _poll(self) -> None:
         """Notice CLI changes (reload) and refresh the status line while a sync runs."""
@@ -371,7 +322,7 @@ class Daemon:
     def _work(self, schedule_id: int) -> None:
         """The worker thread: one schedule's sync, with its own store connection."""
         try:
-            if self._store_identity is not None and _file_identity(self.store.path) != self._store_identity:
+            if self._store_identity is not None and file_identity(self.store.path) != self._store_identity:
                 return  # opening it would make an empty database: the loop stops instead
             store = self.store_factory()
             try:
@@ -436,32 +387,3 @@ class Daemon:
             self._status = text
             self.notifier.status(text)
             self.store.set_daemon_state(os.getpid(), text, now)
-
-    def _check_clock(self) -> None:
-        """When the wall clock jumped since the previous turn (either way), plan every enabled
-        schedule's next run again from now (schedule_rules.on_clock_jump) and rebuild the jobs."""
-        if not self._clock_jumped():
-            return
-        now = self.clock()
-        for row in self.store.list_schedules(enabled_only=True):
-            changes = schedule_rules.on_clock_jump(row, now)
-            if changes:
-                self.store.update_schedule(row["id"], now, **changes)
-                log.info("schedule %d: next run planned again for %s", row["id"], when_text(changes["next_run"], now))
-        self._install_jobs(quiet=True)
-
-    def _clock_jumped(self) -> bool:
-        """Return True (and log it) when the wall clock jumped since the previous turn."""
-        # Local wall time, because that is what the `schedule` library's jobs are kept in.
-        wall = self.clock()
-        offset = wall.astimezone().utcoffset()
-        reading = (self.monotonic(), wall.timestamp() + (offset.total_seconds() if offset else 0.0))
-        previous, self._clock_reading = self._clock_reading, reading
-        if previous is None:
-            return False
-        jump = schedule_rules.clock_jump(reading[0] - previous[0], reading[1] - previous[1])
-        if jump is None:
-            return False
-        log.info("the clock moved %s (suspend and resume, or a clock or time-zone change): "
-                 "rescheduling; anything missed runs once now", format_duration(jump))
-        return True

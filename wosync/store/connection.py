@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Self
 if TYPE_CHECKING:  # sqlite_utils is imported only when the schema must be created or migrated
     import sqlite_utils
 
-from wosync import config
+from wosync import busy, config
 from wosync.errors import (
     DatabaseDamaged, DatabaseTooNew, DiskFull, StorageError, WosyncError, is_damage, is_disk_full_in,
 )
@@ -114,9 +114,9 @@ class StoreConnection:
             if self.path.exists():
                 check_before_writing(self.path)
             _create_private_file(self.path)
-            conn = self._conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+            conn = self._conn = sqlite3.connect(str(self.path), timeout=busy.busy_timeout(), isolation_level=None,
                                                 check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {busy.busy_timeout_ms()}")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._prepare_schema()
@@ -157,6 +157,8 @@ class StoreConnection:
         """Refuse a newer file, then switch to WAL and apply pending migrations, one process at a time.
 
         Two wosync commands started together (a sync and `watch`, say) would otherwise race to
+            if busy.is_busy(exc):  # another process holds it: not a folder to fix
+                raise busy.busy_error(self.path) from None
         create the schema, and changing the journal mode needs the database to itself.
         """
         # Before anything that writes (WAL switch, migrations, user_version): a file from a

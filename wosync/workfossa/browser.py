@@ -8,7 +8,6 @@ Playwright's own, or the system's); `BrowserSession` is one headless page on one
 from __future__ import annotations
 
 import functools
-import json
 import os
 import shutil
 import threading
@@ -20,7 +19,8 @@ from urllib.parse import urlsplit
 from wosync import config
 from wosync.errors import Interrupted
 from wosync.secret import Secret
-from wosync.workfossa.artefacts import save_artefacts, write_private
+from wosync.workfossa import session_file
+from wosync.workfossa.artefacts import save_artefacts
 from wosync.workfossa.errors import (
     BrowserFailed,
     BrowserNotFound,
@@ -169,9 +169,12 @@ class BrowserSession:
 
     def __init__(self, base_url: str, *, state_path: Path, artefacts_dir: Path,
                  browser_executable: str | None = None, timeout_ms: int = 30000,
-                 cancel: threading.Event | None = None):
+                 cancel: threading.Event | None = None, account: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.state_path = Path(state_path)
+        # The saved session is used only for this account on this site (session_file.load).
+        self.account = account
+        self.session_loaded = False  # True when the browser started with a saved session
         self.artefacts_dir = Path(artefacts_dir)
         self.browser_executable = browser_executable
         self.timeout_ms = timeout_ms
@@ -255,17 +258,16 @@ class BrowserSession:
     # --- the saved session -----------------------------------------------------------------
 
     def _saved_state(self) -> dict | None:
-        """Return the saved storage state when the file holds one, else None."""
-        try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return state if isinstance(state, dict) and "cookies" in state else None
+        """Return the saved storage state when the file holds a session of this account on
+        this site, else None (a file that is no session is moved aside: session_file.load)."""
+        state = session_file.load(self.state_path, self.account, self.base_url)
+        self.session_loaded = state is not None
+        return state
 
     def save_state(self) -> None:
-        """Write the context's cookies and storage to state_path (mode 0600)."""
-        state = self._context.storage_state()
-        write_private(self.state_path, json.dumps(state).encode("utf-8"))
+        """Write the context's cookies and storage to state_path, bound to this account and
+        site (mode 0600)."""
+        session_file.save(self.state_path, self.account, self.base_url, self._context.storage_state())
 
     def forget_session(self) -> None:
         """Drop the context's cookies (before a fresh login)."""

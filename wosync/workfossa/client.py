@@ -45,7 +45,7 @@ class WorkFossa(BrowserSession):
                  timeout_ms: int = 30000, cancel: threading.Event | None = None):
         super().__init__(base_url, state_path=state_path, artefacts_dir=artefacts_dir,
                          browser_executable=browser_executable, timeout_ms=timeout_ms,
-                         cancel=cancel)
+                         cancel=cancel, account=username)
         self.username = username
         self._password_source = password
         self.logins = 0
@@ -63,7 +63,7 @@ class WorkFossa(BrowserSession):
         return True when a login was made."""
         with self.errors_with_artefacts():
             self._session_checked = True
-            if self.state_path.exists():
+            if self.session_loaded:  # a saved session of this account and site
                 try:
                     self._open_list(site.ACTIVE_LIST_PATH)
                     self._unread_list_path = site.ACTIVE_LIST_PATH
