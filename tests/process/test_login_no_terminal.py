@@ -12,12 +12,11 @@ terminal) with keyrings.alt's plaintext keyring in the test's own XDG_DATA_HOME.
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 
 from support.environment import DataFolder
-from support.run import REPO, run_python
+from support.run import run_python, wosync
 
 USERNAME = "tech@example.com"
 PASSWORD = "correct-horse-42"
@@ -32,9 +31,7 @@ def env(data_folder: DataFolder, tmp_path) -> dict[str, str]:
 
 def login(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     """Run `wosync login ARGS` as a script would: stdin /dev/null, no controlling terminal."""
-    return subprocess.run([sys.executable, "-m", "wosync", "login", *args], env=env, cwd=REPO,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
-                          start_new_session=True)
+    return wosync("login", *args, env=env, stdin=None)
 
 
 def keyring_entry(env: dict[str, str]) -> str | None:
@@ -72,9 +69,8 @@ def test_with_a_keyring_the_environment_password_is_the_one_checked_and_nothing_
 
 
 def test_password_stdin_still_works_without_a_terminal(env):
-    result = subprocess.run([sys.executable, "-m", "wosync", "login", "--username", USERNAME, "--no-verify",
-                             "--password-stdin"], env=env, cwd=REPO, input=PASSWORD + "\n", capture_output=True,
-                            text=True, timeout=120, start_new_session=True)
+    result = wosync("login", "--username", USERNAME, "--no-verify", "--password-stdin", env=env,
+                    stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
     assert keyring_entry(env) == PASSWORD
 
