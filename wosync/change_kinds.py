@@ -35,7 +35,7 @@ KIND_TITLES = {
 _LANDING = frozenset({"visit_added", "rescheduled", "swapped", "replaced"})
 
 
-@dataclass
+@dataclass(slots=True)
 class ScheduleChange:
     """One change row seen as a schedule change.
 

@@ -25,13 +25,10 @@ def changes(now: datetime, run_id: int | None = None,
         if not rows:
             return rows, []
         account = rows[0]["account"]  # a run belongs to one account
-        orders = store.orders_named(account, [r["number"] for r in rows])
+        places = store.order_places(account, [r["number"] for r in rows])
         visit_counts = store.visit_day_counts(account)
         dispensers = {lid: n for (_, lid), n in store.dispenser_counts(account).items()}
         today = today_in(zone_for(store, account), now)
-    described = []
-    for row in rows:
-        order = orders.get(row["number"], {})
-        described.append({**row, "city": order.get("city"), "location_id": order.get("location_id"),
-                          "completed_at": order.get("completed_at")})
+    nowhere = {"city": None, "location_id": None, "completed_at": None}  # a location's row, a purged order
+    described = [{**row, **places.get(row["number"], nowhere)} for row in rows]
     return rows, classify(described, today, visit_counts, dispensers)

@@ -1,5 +1,5 @@
 """Questions about the visits of stored orders: a span of days (`wosync week`), the visits per
-day (is a day already busy?) and the orders a run's changes name (`wosync changes`)."""
+day (is a day already busy?) and where the orders a run's changes name are (`wosync changes`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from wosync.fields import ORDER_JSON_KEYS
 from wosync.store.connection import StoreConnection
 
 _COLUMNS = ", ".join(ORDER_JSON_KEYS)
+_FEW = 1000  # up to this many numbers are looked up one by one (see order_places)
 
 
 def _decoded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -43,11 +44,16 @@ class VisitTables(StoreConnection):
             params = (account,)
         return dict(self.conn.execute(sql + " GROUP BY next_visit_date", params).fetchall())
 
-    def orders_named(self, account: str, numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Given an account and order numbers, return {number: contract record} of those
-        stored, completed ones too."""
-        found = self._rows(
-            f"SELECT {_COLUMNS} FROM work_orders WHERE account = ? AND number IN (SELECT value FROM json_each(?))",
-            (account, json.dumps(sorted(set(numbers)), ensure_ascii=False)),
-        )
-        return {row["number"]: row for row in _decoded(found)}
+    def order_places(self, account: str, numbers: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Given an account and order numbers, return {number: {"city", "location_id",
+        "completed_at"}} of those stored, completed ones too (a run's changes, described)."""
+        wanted = set(numbers)
+        sql = "SELECT number, city, location_id, completed_at FROM work_orders WHERE account = ?"
+        params: tuple[Any, ...] = (account,)
+        if len(wanted) <= _FEW:
+            sql += " AND number IN (SELECT value FROM json_each(?))"
+            params += (json.dumps(sorted(wanted), ensure_ascii=False),)
+        # Many numbers (a first sync names every order): one walk over the account's orders is
+        # quicker than as many index lookups.
+        return {number: {"city": city, "location_id": location_id, "completed_at": completed_at}
+                for number, city, location_id, completed_at in self.conn.execute(sql, params) if number in wanted}
