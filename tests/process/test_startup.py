@@ -67,7 +67,9 @@ def test_status_imports_only_its_own_command_module_and_no_rich(env):
         "from wosync.cli import main\n"
         "main()\n"
     )
-    run_python(["-m", "wosync", "status"], env)  # the first run creates the database (with sqlite_utils)
+    # A command that writes creates the database (with sqlite_utils); `status` only reads, and
+    # with no database it creates none (an empty store in memory, built with sqlite_utils).
+    run_python(["-m", "wosync", "notify", "list"], env)
     completed, _ = run_python(["-c", script], env)
     assert completed.returncode == 0, completed.stderr[-2000:]
     modules = set(json.loads(completed.stderr.rsplit("MODULES ", 1)[1]))
