@@ -139,3 +139,28 @@ def test_a_sound_database_in_journal_mode_delete_is_opened_and_switched_to_wal(c
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def test_a_write_cut_short_in_journal_mode_delete_is_rolled_back_then_opened(cli, wosync_home):
+    """A hot -journal (a process killed mid-write) is not damage: SQLite puts the last commit back."""
+    import subprocess
+    import sys
+
+    path = wosync_home / "wosync.db"
+    seed(path, "delete", count=20)
+    cut_short = (
+        "import os, sqlite3, sys\n"
+        "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "conn.execute('PRAGMA cache_size = 1')\n"  # spill pages to the file before the commit
+        "conn.execute('BEGIN')\n"
+        "conn.execute(\"UPDATE work_orders SET customer = hex(randomblob(3000))\")\n"
+        "os._exit(0)\n"
+    )
+    subprocess.run([sys.executable, "-c", cut_short, str(path)], check=True)
+    assert Path(f"{path}-journal").exists()
+
+    result = cli("orders", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert "Customer 19 " in result.stdout  # the committed names, not the cut-short update
+    assert not Path(f"{path}-journal").exists()

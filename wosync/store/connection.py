@@ -72,32 +72,59 @@ def quick_check_verdict(conn: sqlite3.Connection) -> str:
     return f"quick_check: {lines[0]}{more}"
 
 
+# SQLITE_READONLY_ROLLBACK: a read-only connection met a hot -journal (a write cut short).
+_HOT_JOURNAL = 776
+
+
+def _roll_back(path: Path) -> None:
+    """Given a database with a hot -journal, let SQLite roll the cut-short write back (the one
+    write allowed before the check: it puts back the last committed state)."""
+    conn = sqlite3.connect(str(path), timeout=busy.busy_timeout(), isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
+def _read_check(path: Path) -> str:
+    """Given a database, read it without writing; return quick_check's verdict.
+
+    DatabaseTooNew when a newer wosync wrote it; sqlite3 errors are left to the caller."""
+    conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=busy.busy_timeout(), isolation_level=None,
+                           check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {busy.busy_timeout_ms()}")
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+        if found > len(SCHEMA_MIGRATIONS.steps):
+            raise DatabaseTooNew(path, found, len(SCHEMA_MIGRATIONS.steps))
+        return quick_check_verdict(conn)
+    finally:
+        conn.close()
+
+
 def check_before_writing(path: Path) -> None:
     """Given an existing database file, read it without writing anything; raise DatabaseTooNew
     when a newer wosync wrote it and DatabaseDamaged when quick_check finds it damaged.
 
-    sqlite3 errors (not a database, cannot be opened) are left to the caller. An immutable read
-    can meet a checkpoint of a writer that started meanwhile; a failed check is therefore read
-    once more, through that writer's -wal, before the file is called damaged.
+    sqlite3 errors (not a database, cannot be opened) are left to the caller. A hot -journal
+    (a write cut short by a crash) is rolled back first, as any open would. An immutable read
+    can meet a checkpoint of a writer that started meanwhile: a failed check is read once more,
+    through that writer's -wal, before the file is called damaged.
     """
-    for attempt in range(2):
-        uri = read_only_uri(path)
-        conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+    for attempt in range(3):
+        immutable = "immutable=1" in read_only_uri(path)
         try:
-            conn.execute("PRAGMA busy_timeout = 30000")
-            found = conn.execute("PRAGMA user_version").fetchone()[0]
-            if found > len(SCHEMA_MIGRATIONS.steps):
-                raise DatabaseTooNew(path, found, len(SCHEMA_MIGRATIONS.steps))
-            verdict = quick_check_verdict(conn)
+            verdict = _read_check(path)
         except sqlite3.DatabaseError as exc:
-            if attempt == 0 and "immutable=1" in uri and Path(f"{path}-wal").exists():
+            if attempt < 2 and getattr(exc, "sqlite_errorcode", None) == _HOT_JOURNAL:
+                _roll_back(path)
+                continue
+            if attempt < 2 and immutable and Path(f"{path}-wal").exists():
                 continue
             raise
-        finally:
-            conn.close()
         if verdict == "ok":
             return
-        if attempt == 0 and "immutable=1" in uri and Path(f"{path}-wal").exists():
+        if attempt < 2 and immutable and Path(f"{path}-wal").exists():
             continue
         raise DatabaseDamaged(path, verdict)
 
@@ -130,6 +157,8 @@ class StoreConnection:
                 raise DiskFull(self.path.parent) from None
             if is_damage(exc):
                 raise DatabaseDamaged(self.path, str(exc)) from None
+            if busy.is_busy(exc):  # another process holds it: not a folder to fix
+                raise busy.busy_error(self.path) from None
             if isinstance(exc, sqlite3.DatabaseError):
                 raise StorageError(
                     f"cannot open the database {self.path}: {exc}; check that its folder is writable, "
@@ -157,8 +186,6 @@ class StoreConnection:
         """Refuse a newer file, then switch to WAL and apply pending migrations, one process at a time.
 
         Two wosync commands started together (a sync and `watch`, say) would otherwise race to
-            if busy.is_busy(exc):  # another process holds it: not a folder to fix
-                raise busy.busy_error(self.path) from None
         create the schema, and changing the journal mode needs the database to itself.
         """
         # Before anything that writes (WAL switch, migrations, user_version): a file from a
