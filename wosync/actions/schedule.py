@@ -34,13 +34,15 @@ class Changed:
 
 
 def calendar_path(path: Path | None) -> str | None:
-    """Given --calendar FILE (or None), return it absolute once its folder can take it
-    (UsageError otherwise); None for None."""
+    """Given --calendar FILE (or None), return it absolute once it can be written (UsageError
+    otherwise: see wosync.safe_paths.output_target); None for None. A link is stored as the
+    link, so every rewrite goes where it points then."""
     if path is None:
         return None
     from wosync.calendar import check_output_path
 
-    return str(check_output_path(path))
+    check_output_path(path)
+    return str(Path(path).expanduser().absolute())
 
 
 def _write_calendar(store, row: dict[str, Any], account: str | None, now: datetime) -> tuple[str | None, str | None]:
