@@ -49,11 +49,14 @@ def _write_calendar(store, row: dict[str, Any], account: str | None, now: dateti
     """Given a schedule row with a calendar_path and the account whose visits it holds, write
     the feed from the stored orders; return (None, or the error text when it cannot be written;
     what the feed says of the visits it skipped, or None)."""
-    from wosync.calendar import skipped_text, stored_feed, write_atomically
+    from wosync.calendar import check_output_path, skipped_text, stored_feed, write_atomically
 
     try:
         feed = stored_feed(store, account, now, row["timezone"])
-        write_atomically(Path(row["calendar_path"]), feed.data)
+        # Checked at every write: a link is followed to where it points now.
+        write_atomically(check_output_path(row["calendar_path"]), feed.data)
+    except UsageError as exc:
+        return exc.message, None
     except OSError as exc:
         return f"cannot write the calendar {row['calendar_path']}: {exc.strerror or exc}", None
     return None, skipped_text(feed.skipped)
