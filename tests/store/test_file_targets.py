@@ -115,6 +115,20 @@ def test_a_link_is_followed_and_stays_a_link(cli, db, tmp_path):
     assert sorted(p.name for p in real.parent.iterdir()) == ["visits.ics"]  # no temporary left
 
 
+def test_a_schedule_keeps_its_calendar_link_and_writes_where_it_points(cli, db, tmp_path):
+    real = tmp_path / "synced" / "visits.ics"
+    real.parent.mkdir()
+    link = tmp_path / "visits.ics"
+    link.symlink_to(real)
+
+    result = cli("schedule", "create", "--interval", "1", "--calendar", str(link))
+
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and real.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    with Store(db) as store:  # the link is stored, so a later rewrite follows it again
+        assert [row["calendar_path"] for row in store.list_schedules()] == [str(link)]
+
+
 def test_a_dangling_link_writes_where_it_points_and_a_backup_never_follows_one(cli, error_line, db, tmp_path):
     real = tmp_path / "feeds" / "new.ics"
     real.parent.mkdir()
