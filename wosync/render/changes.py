@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wosync.render.style import safe
+from wosync.render.fast_table import FastTable
 from wosync.text import clean, ellipsis, item_text
 
 
@@ -19,6 +19,7 @@ def changes_table(changes: list[dict[str, Any]], run_id: int | None):
         table.add_column(column, overflow="fold")
     style = {"new": "green", "updated": "yellow", "completed": "grey50", "reopened": "cyan",
              "dispenser_added": "green", "dispenser_updated": "yellow", "dispenser_removed": "grey50"}
+    rows = []
     for change in changes:
         if change["kind"] in ("dispenser_added", "dispenser_removed"):
             # {"3/4": [None, "Regular, Plus - Gilbarco NL3, S/N ..."]}: the dispenser, on one side.
@@ -27,10 +28,12 @@ def changes_table(changes: list[dict[str, Any]], run_id: int | None):
         else:
             fields = "\n".join(f"{clean(k)}: {_short(v[0])} -> {_short(v[1])}" for k, v in change["fields"].items())
         # A location's changes carry its key "L-<location_id>" as the number (wosync.equipment).
-        table.add_row(safe(change["number"]), safe(change["kind"].replace("_", " "), style.get(change["kind"], "")),
-                      safe(ellipsis(clean(change.get("customer")), 80)), safe(change.get("store_number")),
-                      safe(fields, multiline=True))
-    return table
+        rows.append([(clean(change["number"]), ""),
+                     (clean(change["kind"].replace("_", " ")), style.get(change["kind"], "")),
+                     (clean(ellipsis(clean(change.get("customer")), 80)), ""), (clean(change.get("store_number")), ""),
+                     (clean(fields, multiline=True), "")])
+    # The same as Rich's table of these rows (what safe() would make of each), in a fraction of the time.
+    return FastTable(table, rows)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -76,6 +79,8 @@ def _when(entry, fields: dict[str, Any]) -> str:
         return f"visit {_day(entry.new_date)}" + (" (new order)" if entry.change == "new" else "")
     if entry.kind == "visit_removed":
         return f"was {_day(entry.old_date)}" + (" (completed)" if entry.change == "completed" else "")
+    if entry.change == "new":
+        return "new order, no visit yet"
     names = ", ".join(clean(name) for name in fields) or entry.change.replace("_", " ")
     return f"{_day(entry.new_date)}: {names}"
 

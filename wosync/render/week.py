@@ -17,8 +17,8 @@ from typing import Any, Iterable
 from wosync.text import cell_width, clean, fit, plural
 
 # Column widths at 80 columns; the items column takes what is left (and wraps under itself).
-WINDOW, STORE, CITY, COUNT = 8, 6, 11, 2
-CUSTOMER_MIN, CUSTOMER_MAX = 14, 24
+WINDOW, STORE, CITY, COUNT = 8, 8, 11, 2
+CUSTOMER_MIN, CUSTOMER_MAX = 13, 24
 NAME = 12  # an item without a code is shown by its name, cut to this
 INDENT = "  "
 
