@@ -236,3 +236,26 @@ def test_changes_show_schedule_kinds_first_and_json_carries_them(cli, wosync_hom
     assert text.index("Other changes") < text.index("Changes of run"), "the kinds come before the table"
     assert " ! W-110235 " in text and "replaces W-110232" in text and "Mon 12-07" in text
     assert "Thu 12-10 -> Tue 12-15 (swapped with W-110230)" in text
+
+
+def test_site_text_in_the_week_is_shown_as_text(cli, wosync_home, clock, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    hostile = make_order(0, next_visit_date="2026-12-07", customer="[bold red]x[/bold red]\x1b]0;t\x07 Gas\u202e",
+                         city="Tam\x1b[31mpa", items=[{"category": "Parts", "quantity": 2, "name": "[link=http://x]y[/link]",
+                                                       "code": "=1+1\x9b"}])
+    with Store() as store:
+        store_sync(store, [hostile], NOW)
+    text = cli("week", "--from", "2026-12-07", "--days", "1").stdout
+    assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
+    assert "[bold red]x" in text and "Tampa" in text and "2x=1+1" in text
+    assert "=1+1 [link=http://x]y[/link]: 2" in text
+    rows = cli("week", "--from", "2026-12-07", "--csv").stdout.splitlines()
+    assert rows[1].split(",")[0] == "2026-12-07" and ",'=1+1" not in rows[1], "the code is in the items text, not a cell"
+
+
+def test_week_of_one_account(cli, week_store):
+    with Store() as store:
+        store_sync(store, [make_order(50, next_visit_date="2026-12-07")], NOW, account="other@example.com")
+    assert cli_json(cli, "week", "--from", "2026-12-07", "--json")["visits"] == 31
+    mine = cli_json(cli, "week", "--from", "2026-12-07", "--username", ACCOUNT, "--json")
+    assert mine["visits"] == 30
