@@ -59,6 +59,7 @@ class ScheduleChange:
 
     @property
     def urgent(self) -> bool:
+        """True when there is a reason to look at it now."""
         return bool(self.reasons)
 
     def record(self) -> dict[str, Any]:
@@ -104,6 +105,7 @@ def _location_id(row: Mapping[str, Any]) -> Any:
 
 
 def _customer_key(entry: ScheduleChange) -> str:
+    """Given an entry, return its customer as compared for a replacement (the store chain)."""
     return clean(entry.customer).casefold()
 
 

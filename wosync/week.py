@@ -25,10 +25,12 @@ PARTS = "parts"
 
 
 def _category(item: Mapping[str, Any]) -> str:
+    """Given an item, return its category for comparing ("meter calibration")."""
     return clean(item.get("category")).casefold()
 
 
 def _quantity(item: Mapping[str, Any]) -> int:
+    """Given an item, return its quantity (0 when it is none or not a positive whole number)."""
     quantity = item.get("quantity")
     return quantity if isinstance(quantity, int) and quantity > 0 else 0
 

@@ -1,9 +1,10 @@
 """`wosync week`: the plan of wosync.week drawn compact, one line per stop, so a typical week
 (20-40 visits) fits one 80-column screen.
 
-    Mon 2026-12-07 · 5 visits · 18 dispensers to calibrate
-      8:00-12:00  #5154   Wawa            Tampa          4  4x2861 2x400MB-10
-      parts: 400MB-10 CimTek 450-MB 10 Filter: 2
+    Mon 2026-12-07 · 3 visits · 14 to calibrate
+      8-12     #5154    Wawa           Tampa        5  3x2861 3xFE-4410 2xInspection…
+      anytime  #99291   Circle K Sto…  Denver       ?  2x2861 7x400MB-10
+      parts: 7x400MB-10 · 3xFE-4410 · 2xInspection…
 
 Every cell is site text passed through wosync.text (clean, fit) and drawn as a Rich Text,
 never markup.
@@ -24,6 +25,7 @@ INDENT = "  "
 
 
 def _day_title(day: str) -> str:
+    """Given an ISO day, return "Mon 2026-12-07" (other text as it is)."""
     try:
         return date.fromisoformat(day).strftime("%a %Y-%m-%d")
     except ValueError:
@@ -75,10 +77,11 @@ def stop_lines(stop: dict[str, Any], width: int) -> list[str]:
             + " " + fit(clean(stop["customer"]), customer_width) + " " + fit(clean(stop["city"]), CITY)
             + " " + count.rjust(COUNT) + "  ")
     items = [_item_short(i) for i in stop["items"]] or ["-"]
-    return wrapped(items, len(lead) + items_width, lead, len(lead))
+    return wrapped(items, cell_width(lead) + items_width, lead, cell_width(lead))
 
 
 def header_line(width: int) -> str:
+    """Given the width, return the column names, over the columns of stop_lines."""
     customer_width, _ = _columns(width)
     return (INDENT + fit("window", WINDOW) + " " + fit("store", STORE) + " " + fit("customer", customer_width)
             + " " + fit("city", CITY) + " " + "disp" + " items").rstrip()
