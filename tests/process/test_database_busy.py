@@ -161,3 +161,41 @@ def test_a_lock_held_past_the_bound_fails_the_run_cleanly_never_leaving_it_runni
     assert run["status"] == "failed" and run["error_kind"] == "database_busy", run
     assert f"the {len(sim.expected_orders())} work orders read were not saved" in run["error_message"]
     assert not [r for r in _runs(db) if r["status"] == "running"]
+
+
+# --- the daemon ------------------------------------------------------------------------------
+
+
+def test_a_daemon_started_while_another_process_holds_the_database_stops_naming_it(db, env):
+    with hold(db, 60, "IMMEDIATE") as holder:
+        result, took = _timed("daemon", env=dict(env, WOSYNC_BUSY_TIMEOUT="0.5"), timeout=30)
+
+    assert result.returncode == 1, result.stderr
+    assert f"is busy: another process holds it (pid {holder.pid})" in result.stderr, result.stderr
+    assert "unexpected" not in result.stderr
+
+
+def test_the_daemons_jobs_wait_out_a_busy_database_instead_of_crashing(db, monkeypatch, caplog):
+    from wosync.daemon import Daemon
+
+    monkeypatch.setenv("WOSYNC_BUSY_TIMEOUT", "0.3")
+    store = Store(db)
+    daemon = Daemon(store_factory=lambda: store, poll_seconds=3600)
+    daemon.store = store
+    try:
+        with hold(db, 60, "IMMEDIATE") as holder, caplog.at_level("WARNING", logger="wosync.daemon"):
+            assert daemon._tolerating_busy(lambda: store.set_daemon_state(1, "idle", _now())) is None
+            started = time.monotonic()
+            assert daemon._tolerating_busy(lambda: store.set_daemon_state(1, "idle", _now())) is None
+            assert time.monotonic() - started < 5
+        assert caplog.text.count("is busy: another process holds it") == 1, "logged once, not every turn"
+        assert f"(pid {holder.pid})" in caplog.text
+    finally:
+        store.close()
+        daemon.close()
+
+
+def _now():
+    from wosync.clock import system_clock
+
+    return system_clock()

@@ -8,7 +8,7 @@ import os
 import signal
 from pathlib import Path
 
-from wosync import config
+from wosync import busy, config
 from wosync.clock import system_clock
 from wosync.daemon.loop import Daemon, interval_override_from_env
 from wosync.daemon.wakeup import Signals
@@ -46,6 +46,9 @@ def serve(log_file: Path | None = None, verbose: bool = False) -> int:
         log.error("the daemon stopped: %s", exc.message)
         return int(exc.exit_code)
     except Exception as exc:  # a bug or a broken database: exit non-zero so systemd restarts us
+        if busy.is_busy(exc):  # held by another process past the busy timeout: say who
+            log.error("the daemon stopped: %s", busy.busy_error(config.db_path()).message)
+            return 1
         log.error("the daemon stopped: unexpected %s: %s", type(exc).__name__, exc)
         return 1
     finally:

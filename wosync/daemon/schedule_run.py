@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from wosync import schedule_rules, schedules
+from wosync import busy, schedule_rules, schedules
 from wosync.accounts import resolve_account
 from wosync.clock import Clock
 from wosync.errors import AlreadyRunning, DatabaseDamaged, UsageError, WosyncError
@@ -97,6 +97,15 @@ def run_schedule(
         now = clock()
         message = exc.message if isinstance(exc, WosyncError) else f"unexpected {type(exc).__name__}: {exc}"
         changes = schedule_rules.after_failed_start(row, now, random_fraction())
+        if busy.is_busy(exc):  # held by another process: its retry may not be writable either
+            log.error("%s: sync failed: %s; trying again later", label, busy.busy_error(store.path).message
+                      if not isinstance(exc, busy.DatabaseBusy) else message)
+            try:
+                store.update_schedule(schedule_id, now, **changes)
+            except Exception as again:
+                if not busy.is_busy(again):
+                    raise
+            return RunOutcome(schedule_id, RunStatus.FAILED, None, changes["next_run"])
         store.update_schedule(schedule_id, now, **changes)
         log.error("%s: sync failed before it started: %s; next try %s", label, message,
                   when_text(changes["next_run"], now))
