@@ -1,12 +1,15 @@
 """`wosync daemon`: the schedule loop that runs all day, under systemd or in a terminal.
 
 Every decision about a schedule (which is due, what its next run is after a run, a skip or a
-missing account, when the wall clock jumped) is a pure rule of wosync.schedule_rules, built on
-the arithmetic of wosync.schedules; the store's ``next_run`` column is the single source of
-truth, so a restarted daemon keeps the cadence and a CLI change is just a changed row.
+missing account, when the wall clock jumped and each next run after that) is a pure rule of
+wosync.schedule_rules, built on the arithmetic of wosync.schedules; the store's ``next_run``
+column is the single source of truth, so a restarted daemon keeps the cadence and a CLI change is just a changed row.
 
 - loop.py: class Daemon, the loop and its jobs, and the status line it reports;
 - schedule_run.py: run_schedule, one due schedule's sync and the writing of its next run;
+- guards.py: what the loop checks on every turn (signals noted, the database file still there,
+  a busy database waited out, a wall-clock jump re-planned);
+- wakeup.py: the self-pipe the loop sleeps on and the signal handlers that only note a signal;
 - process.py: serve, the process around the loop (logging, the daemon lock, signals, exit).
 
 The names below are those other modules and the tests have always imported from here.

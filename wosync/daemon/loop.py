@@ -16,8 +16,10 @@ event the scraper checks, so the run ends `interrupted` with its browser closed.
 
 The `schedule` library keeps naive local times, so a jump of the wall clock (suspend and resume,
 a clock or time-zone change) would make its jobs run late or early; the loop compares the wall
-clock with the monotonic clock on every turn (schedule_rules.clock_jump) and rebuilds its jobs
-when they disagree. Anything missed in the meantime is due and runs once.
+clock with the monotonic clock on every turn (schedule_rules.clock_jump); when they disagree it
+plans every schedule's next run again from now (schedule_rules.on_clock_jump: after the clock
+went back a day, one interval away, not a day and an interval) and rebuilds its jobs. Anything
+missed in the meantime is due and runs once.
 """
 
 from __future__ import annotations
