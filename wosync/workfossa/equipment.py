@@ -2,8 +2,12 @@
 
 The browser opens the location page, chooses the Equipment tab, expands the Dispenser group
 when it is collapsed (`dispenser_group_state` says whether it must) and hands the tab's HTML
-here. The markup is the captured one (tests/fixtures/workfossa/equipment-dispensers.html);
-every selector and text comes from the Equipment section of workfossa/site.py.
+here. The markup is the captured one (tests/fixtures/workfossa/equipment-dispensers.html) or
+any that keeps its classes and label texts: the title line is the block's first line of text
+reading "positions - grades - make", wherever its wrappers put it, and each styling utility
+the capture shows (`py-1.5`, `bold`, `muted`, `text-xs`, ...) has a text-pattern fallback,
+counted per dispenser in a FieldStrategies when one is given. Every selector and text comes
+from the Equipment section of workfossa/site.py.
 
 A location with no Dispenser group has no dispensers: []. A Dispenser group whose dispensers
 cannot all be read (a block without its title line, fewer blocks than its count says, a

@@ -7,6 +7,12 @@ parser) and queried with the CSS selectors of workfossa/site.py, the same string
 uses: this module holds no class name, selector or site text of its own. Where the real site
 may differ (an optional line missing) the field is None; a row without its work-order link
 (the key) or with an unreadable item line is a layout error naming the selector.
+
+Fields are anchored on meaning (a semantic class, a label's text, a link's href), never on
+nesting depth, child position or styling utilities: a next build of the site's Vue app may
+re-wrap blocks, add data-v-* attributes and rename utilities. Each field has one primary way
+(a selector of site.py) and at most one fallback (a text pattern of site.py); the fields a row
+needed its fallback for are counted in a FieldStrategies when one is given.
 """
 
 from __future__ import annotations
