@@ -35,7 +35,7 @@ def csv_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
 
 def week(
     first: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="The first day (YYYY-MM-DD); default: today in the schedule's time zone."),
-    days: int = typer.Option(7, "--days", metavar="N", parser=common.int_parser("--days", maximum=MAX_DAYS), help=f"How many days (1-{MAX_DAYS}); default 7."),
+    days: int = typer.Option(7, "--days", metavar="N", parser=common.int_parser("--days", maximum=MAX_DAYS), help=f"How many days (1-{MAX_DAYS})."),
     username: Optional[str] = typer.Option(None, "--username", metavar="EMAIL", parser=common.parse_username, help="Only this account's visits (default: every account's)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON: days with their stops and parts, the totals."),
     csv_out: bool = typer.Option(False, "--csv", help="Print CSV: one line per stop."),
