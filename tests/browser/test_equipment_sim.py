@@ -58,6 +58,7 @@ def without_seen(locations: list[dict]) -> dict[int, list[dict]]:
             for loc in locations}
 
 
+@pytest.mark.slow  # several full syncs: over 20 s, over a minute on a busy machine
 def test_a_sync_of_250_orders_keeps_every_locations_dispensers_as_the_site_shows_them(home):
     with SimulatedWorkFossa(count=250, seed=4, username=USER, password=PASSWORD) as sim:
         env = cli_env(home, sim)

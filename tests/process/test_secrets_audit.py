@@ -113,6 +113,7 @@ def test_the_audit_recognises_each_form_of_the_password():
     assert not leaks(b"Secret('***')")
 
 
+@pytest.mark.slow  # several full syncs: over 20 s, over a minute on a busy machine
 def test_the_password_is_found_nowhere(world):
     sim, receiver, home = world["sim"], world["receiver"], world["home"]
     assert wosync(world, "notify", "add", receiver.apprise_url).returncode == 0
