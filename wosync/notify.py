@@ -36,29 +36,20 @@ from typing import Any
 from wosync.clock import from_iso, local_text
 from wosync.errors import UsageError
 from wosync.model import RunStatus
+from wosync.notify_messages import (  # noqa: F401 - the messages, named here as before
+    MAX_LISTED_ORDERS, Message, digest_message, failure_message)
 from wosync.store import Store
 
 log = logging.getLogger("wosync.notify")
 
 REMINDER_HOURS_ENV = "WOSYNC_ALERT_REMINDER_HOURS"
 DEFAULT_REMINDER_HOURS = 24.0
-# A first sync can find hundreds of orders: the body lists this many, then points to the CLI.
-MAX_LISTED_ORDERS = 50
-MAX_VALUE_CHARS = 80
 
 FAILURE_STATUSES = (RunStatus.FAILED, RunStatus.PARTIAL)
 
 # Apprise notify types by message kind (strings, so Apprise is not imported to name them).
-_TYPES = {"digest": "info", "test": "info", "failing": "failure", "reminder": "warning", "recovered": "success"}
-
-
-@dataclass(frozen=True)
-class Message:
-    """One notification: its kind (digest | failing | reminder | recovered | test), title and body."""
-
-    kind: str
-    title: str
-    body: str
+_TYPES = {"digest": "info", "daily": "info", "urgent": "warning", "test": "info", "failing": "failure",
+          "reminder": "warning", "recovered": "success"}
 
 
 @dataclass(frozen=True)
@@ -163,106 +154,7 @@ def shown_url(url: str) -> str:
     return masked if "?" in url else masked.partition("?")[0]
 
 
-# --------------------------------------------------------------------------- messages (pure)
-
-
-# A location's dispenser changes (wosync.equipment): number "L-<location_id>", one per dispenser.
-DISPENSER_SECTIONS = {"dispenser_added": "Dispensers added", "dispenser_updated": "Dispensers changed",
-                      "dispenser_removed": "Dispensers removed"}
-
-
-def _count_kinds(changes: list[dict[str, Any]]) -> dict[str, int]:
-    counts = {"new": 0, "updated": 0, "reopened": 0, "completed": 0}
-    for change in changes:
-        counts[change["kind"]] = counts.get(change["kind"], 0) + 1
-    return counts
-
-
-def _value_text(value: Any) -> str:
-    """Given a field value, return it short and on one line ("empty" for None)."""
-    if value is None or value == "" or value == []:
-        return "empty"
-    if isinstance(value, list):  # items: "2 x All Dispensers (2861)"
-        parts = []
-        for item in value:
-            if isinstance(item, dict):
-                parts.append(f"{item.get('quantity')} x {item.get('name')} ({item.get('code')})")
-            else:
-                parts.append(str(item))
-        text = "; ".join(parts)
-    else:
-        text = str(value)
-    text = " ".join(text.split())
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
-
-
-def _order_line(change: dict[str, Any]) -> str:
-    """Given a change row, return "W-129651  Speedy Fuel #12345, next visit 2026-12-01"."""
-    where = " ".join(part for part in (change.get("customer"), change.get("store_number")) if part)
-    visit = change.get("next_visit_date")
-    details = ", ".join(part for part in (where, f"next visit {visit}" if visit else "no next visit") if part)
-    return f"{change['number']}  {details}"
-
-
-def digest_message(run: dict[str, Any], changes: list[dict[str, Any]]) -> Message | None:
-    """Given a finished run and its change rows (store.list_changes), return its digest, or None
-    when the run changed nothing."""
-    if not changes:
-        return None
-    counts = _count_kinds(changes)
-    reopened = f", {counts['reopened']} reopened" if counts["reopened"] else ""
-    title = f"wosync: {counts['new']} new, {counts['updated']} updated{reopened}, {counts['completed']} completed"
-    equipment = sum(1 for c in changes if c["kind"] in DISPENSER_SECTIONS)
-    if equipment:
-        title += f", {equipment} dispenser change{'s' if equipment != 1 else ''}"
-    lines = [f"Account {run['account']}, sync #{run['id']} at {local_text(run.get('completed_at') or run['started_at'])}."]
-    if run["status"] != RunStatus.SUCCESS and run.get("error_message"):
-        lines.append(f"The run was {run['status']}: {run['error_message']}")
-    sections = (("new", "New"), ("updated", "Updated"), ("reopened", "Reopened"), ("completed", "Completed"),
-                *DISPENSER_SECTIONS.items())
-    listed = 0
-    for kind, heading in sections:
-        rows = [c for c in changes if c["kind"] == kind]
-        if not rows or listed >= MAX_LISTED_ORDERS:
-            continue
-        lines.append("")
-        lines.append(f"{heading}:")
-        for change in rows:
-            if listed >= MAX_LISTED_ORDERS:
-                break
-            listed += 1
-            lines.append(f"- {_order_line(change)}")
-            for name, (old, new) in (change.get("fields") or {}).items():
-                if kind in ("dispenser_added", "dispenser_removed"):  # the dispenser, on one side
-                    lines.append(f"    {name}: {_value_text(new if old is None else old)}")
-                else:
-                    lines.append(f"    {name}: {_value_text(old)} -> {_value_text(new)}")
-    if listed < len(changes):
-        lines.append("")
-        lines.append(f"... and {len(changes) - listed} more: run `wosync changes --run {run['id']}`.")
-    return Message("digest", title, "\n".join(lines))
-
-
-def failure_message(kind: str, run: dict[str, Any], failing_since: str | None) -> Message:
-    """Given the alert kind (failing | reminder | recovered), the run and when the streak began,
-    return the alert."""
-    account = run["account"]
-    since = local_text(failing_since) if failing_since else local_text(run["started_at"])
-    if kind == "recovered":
-        return Message(
-            kind, f"wosync: sync recovered for {account}",
-            f"The sync of {account} succeeded again at {local_text(run.get('completed_at') or run['started_at'])} "
-            f"(sync #{run['id']}); it had been failing since {since}.",
-        )
-    reason = run.get("error_message") or run.get("error_kind") or run["status"]
-    title = f"wosync: sync failing for {account}" if kind == "failing" else f"wosync: still failing for {account}"
-    body = (
-        f"The sync of {account} has been failing since {since}.\n"
-        f"Last attempt (sync #{run['id']}, {run['status']}): {reason}\n"
-        "See `wosync history --failed` and `wosync doctor`. You will get one reminder a day "
-        "while it keeps failing, and a message when it recovers."
-    )
-    return Message(kind, title, body)
+# --------------------------------------------------------------------------- failure alerts (pure)
 
 
 def alert_decision(state: dict[str, Any], run: dict[str, Any], now: datetime, reminder: timedelta) -> str | None:
@@ -384,7 +276,8 @@ def _deliver_now(url: str, message: Message, target_id: int | None, shown: str) 
         sender = apprise.Apprise(asset=apprise.AppriseAsset(service_timeout=0))
         if not sender.add(url):
             return Delivery(target_id, shown, "the URL is not one Apprise understands")
-        result = sender.notify(title=message.title, body=message.body, notify_type=_TYPES.get(message.kind, "info"))
+        result = sender.notify(title=message.title, body=message.body, notify_type=_TYPES.get(message.kind, "info"),
+                               body_format=message.body_format)
     except Exception as exc:  # a plugin bug must not reach the sync
         return Delivery(target_id, shown, f"{type(exc).__name__}: {exc}")
     if result:
@@ -392,14 +285,20 @@ def _deliver_now(url: str, message: Message, target_id: int | None, shown: str) 
     return Delivery(target_id, shown, _failure_reason(result))
 
 
+def deliver_each(sends: list[tuple[str, int | None, Message]], cancel: threading.Event | None = None) -> list[Delivery]:
+    """Given (URL, target id, message) triples and an optional cancel event, send each message
+    to its target, all at once; return one Delivery each, in order, within
+    TARGET_DEADLINE_SECONDS (at once when `cancel` is set). Never raises."""
+    end = time.monotonic() + TARGET_DEADLINE_SECONDS
+    started = [_Send(url, message, target_id) for url, target_id, message in sends]
+    return [send.result(end, cancel) for send in started]
+
+
 def deliver_all(targets: list[tuple[str, int | None]], message: Message,
                 cancel: threading.Event | None = None) -> list[Delivery]:
     """Given (URL, target id) pairs, a message and an optional cancel event, send the message
-    to every target at once; return one Delivery each, in order, within TARGET_DEADLINE_SECONDS
-    (at once when `cancel` is set). Never raises."""
-    end = time.monotonic() + TARGET_DEADLINE_SECONDS
-    sends = [_Send(url, message, target_id) for url, target_id in targets]
-    return [send.result(end, cancel) for send in sends]
+    to every target at once (see deliver_each); return one Delivery each, in order."""
+    return deliver_each([(url, target_id, message) for url, target_id in targets], cancel)
 
 
 def deliver(url: str, message: Message, target_id: int | None = None) -> Delivery:
@@ -410,8 +309,10 @@ def deliver(url: str, message: Message, target_id: int | None = None) -> Deliver
 
 def send(store: Store, message: Message, cancel: threading.Event | None = None) -> list[Delivery]:
     """Given the store, a message and an optional cancel event, send it to every stored target
-    in parallel (one deadline for all); return one Delivery each."""
-    return deliver_all([(t["url"], t["id"]) for t in store.list_notification_targets()], message, cancel)
+    in parallel (one deadline for all), cut to each one's cap; return one Delivery each."""
+    from wosync.notify_digests import load_targets
+
+    return deliver_each([(t.url, t.id, t.fitted(message)) for t in load_targets(store)], cancel)
 
 
 def failures_text(deliveries: list[Delivery]) -> str | None:
@@ -421,13 +322,12 @@ def failures_text(deliveries: list[Delivery]) -> str | None:
 
 
 def send_test(store: Store) -> list[Delivery]:
-    """Send a test message to every stored target; return one Delivery each."""
-    message = Message(
-        "test", "wosync: test notification",
-        "This is a test from `wosync notify test`. Digests of new, updated and completed work "
-        "orders, and failure alerts, will arrive here.",
-    )
-    return send(store, message)
+    """Send each stored target a sample digest of the kinds it gets, within its cap; return
+    one Delivery each."""
+    from wosync.notify_digests import load_targets
+    from wosync.notify_messages import sample_digest
+
+    return deliver_each([(t.url, t.id, sample_digest(t.rules, t.cap, t.form)) for t in load_targets(store)])
 
 
 def after_run(store: Store, run: dict[str, Any], now: datetime, cancel: threading.Event | None = None) -> None:
@@ -449,12 +349,12 @@ def after_run(store: Store, run: dict[str, Any], now: datetime, cancel: threadin
 def _after_run(store: Store, run: dict[str, Any], now: datetime, cancel: threading.Event | None) -> None:
     if not store.list_notification_targets():
         return  # nothing to send to; a target added mid-streak gets the next failure's alert
+    from wosync.notify_digests import run_digests
+
     errors: list[str] = []
-    digest = digest_message(run, store.list_changes(run["id"]))
-    if digest is not None:
-        text = failures_text(send(store, digest, cancel))
-        if text:
-            errors.append(f"digest: {text}")
+    text = failures_text(deliver_each(run_digests(store, run, now), cancel))
+    if text:
+        errors.append(f"digest: {text}")
     errors.extend(_failure_alert(store, run, now, cancel))
     if errors:
         log.warning("sync #%s: a notification could not be delivered: %s", run["id"], "; ".join(errors))
@@ -473,7 +373,9 @@ def _failure_alert(store: Store, run: dict[str, Any], now: datetime, cancel: thr
     kind = alert_decision(state, run, now, reminder_interval())
     errors: list[str] = []
     if kind is not None:
-        deliveries = send(store, failure_message(kind, run, state.get("failing_since")), cancel)
+        from wosync.notify_digests import alert_sends
+
+        deliveries = deliver_each(alert_sends(store, failure_message(kind, run, state.get("failing_since"))), cancel)
         if any(d.error is None for d in deliveries):
             store.set_alert_state(account, last_alert_at=now, last_alert_kind=kind)
         text = failures_text(deliveries)

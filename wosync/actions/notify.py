@@ -7,29 +7,40 @@ The URLs are Apprise URLs; what they may hold (tokens, passwords) is shown maske
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from wosync.actions import stale_runs
 
 
-def add(url: str, now: datetime) -> tuple[int, str]:
-    """Given an Apprise URL and the time, check it can work (UsageError otherwise, before the
-    store is opened) and store it; return (its target id, the URL masked)."""
+def add(url: str, now: datetime, rules: Any = None) -> tuple[int, str]:
+    """Given an Apprise URL, the time and the target's rules (wosync.notify_rules.TargetRules;
+    None: everything at once), check the URL can work (UsageError otherwise, before the store
+    is opened) and store both; return (its target id, the URL masked)."""
     from wosync.notify import shown_url, validate_url
+    from wosync.notify_rules import TargetRules
 
     url = validate_url(url)
+    record = rules.record() if rules is not None and rules != TargetRules() else None
     with stale_runs.open_store(now) as store:
-        target_id = store.add_notification_target(url, now)
+        target_id = store.add_notification_target(url, now, record)
     return target_id, shown_url(url)
 
 
 def list_targets(now: datetime) -> list[dict]:
-    """Given the time, read the notification targets; return for each its id, masked URL and
-    creation time (what `notify list` and its --json show)."""
+    """Given the time, read the notification targets; return for each its id, masked URL,
+    creation time, rules (as stored: every key, defaults filled in), their one-line summary,
+    body cap and form, and when its last daily digest went out (what `notify list` and its
+    --json show)."""
     from wosync.notify import shown_url
+    from wosync.notify_digests import load_targets
+    from wosync.notify_rules import describe
 
     with stale_runs.open_store(now) as store:
-        targets = store.list_notification_targets()
-    return [{"id": t["id"], "url": shown_url(t["url"]), "created_at": t["created_at"]} for t in targets]
+        rows = {row["id"]: row for row in store.list_notification_targets()}
+        targets = load_targets(store)
+    return [{"id": t.id, "url": shown_url(t.url), "created_at": rows[t.id]["created_at"],
+             "rules": t.rules.record(), "summary": describe(t.rules), "max_length": t.cap, "format": t.form,
+             "last_digest_at": rows[t.id].get("last_digest_at")} for t in targets]
 
 
 def remove(target_id: int, now: datetime) -> None:
@@ -39,7 +50,7 @@ def remove(target_id: int, now: datetime) -> None:
 
 
 def send_test(now: datetime) -> list:
-    """Given the time, send a test message to every target; return one Delivery per target
+    """Given the time, send every target a sample digest of the kinds it gets (within its cap); return one Delivery per target
     (its error set when that one failed; an empty list when there is no target)."""
     from wosync.notify import send_test as send
 

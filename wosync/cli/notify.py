@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import List, Optional
+
 import typer
 
 from wosync.cli import common
@@ -14,18 +16,42 @@ app = typer.Typer(
 )
 
 
-@app.command("add")
-def add(url: str = typer.Argument(..., help="An Apprise URL, e.g. ntfys://my-topic or mailto://user:pass@example.com.")) -> None:
-    """Add a notification target (checked with Apprise; an unknown format is refused)."""
-    from wosync.actions import notify
+ONLY_HELP = ("Send only these, a comma list or repeated: new, removed, completed, rescheduled, swapped, "
+             "replaced, visit_added, visit_removed, details, failures (default: everything).")
 
-    target_id, shown = notify.add(url, common.clock())
+
+@app.command("add")
+def add(
+    url: str = typer.Argument(..., help="An Apprise URL, e.g. ntfys://my-topic or mailto://user:pass@example.com."),
+    only: Optional[List[str]] = typer.Option(None, "--only", metavar="KINDS", help=ONLY_HELP),
+    store: Optional[List[str]] = typer.Option(None, "--store", metavar="PATTERN",
+                                              help="Only changes at these store numbers: glob patterns, any case (e.g. 12*)."),
+    customer: Optional[List[str]] = typer.Option(None, "--customer", metavar="PATTERN",
+                                                 help="Only changes for these customers: glob patterns, any case."),
+    digest: str = typer.Option("immediate", "--digest", metavar="WHEN",
+                               help="immediate (one message per sync with changes) or daily@HH:MM (one a day)."),
+    timezone: Optional[str] = typer.Option(None, "--timezone", metavar="TZ",
+                                           help="IANA time zone of a daily digest (default: this machine's)."),
+    urgent_now: bool = typer.Option(False, "--urgent-now", help="Send urgent changes at once, even on a daily digest."),
+    max_length: Optional[str] = typer.Option(None, "--max-length", metavar="N",
+                                             help="Cap each body at N characters (0: none; default: the service's)."),
+) -> None:
+    """Add a notification target (checked with Apprise; an unknown format is refused) and what it gets."""
+    from wosync.actions import notify
+    from wosync.notify_rules import TargetRules, describe, make_rules
+    from wosync.schedules import local_timezone
+
+    cap = common.whole_number(max_length, "--max-length", minimum=0) if max_length is not None else None
+    rules = make_rules(only, store, customer, digest, timezone, urgent_now, cap, local_zone=local_timezone)
+    target_id, shown = notify.add(url, common.clock(), rules)
     typer.echo(f"Added notification target {target_id}: {shown}. Try it with `wosync notify test`.")
+    if rules != TargetRules():
+        typer.echo(f"It gets: {describe(rules)}.")
 
 
 @app.command("list")
 def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """List the notification targets (passwords and tokens in URLs are masked)."""
+    """List the notification targets and their rules (passwords and tokens in URLs are masked)."""
     from wosync.actions import notify
 
     targets = notify.list_targets(common.clock())
@@ -36,7 +62,9 @@ def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON
         typer.echo("No notification targets. Add one with `wosync notify add URL`.")
         return
     for target in targets:
-        typer.echo(f"{target['id']}  {clean(target['url'])}")  # stored text: no escape sequences (the columns keep their spaces)
+        # stored text: no escape sequences (the columns keep their spaces)
+        cap = f"; bodies up to {target['max_length']:,} characters" if target["max_length"] else ""
+        typer.echo(f"{target['id']}  {clean(target['url'])}  ({clean(target['summary'])}{cap})")
 
 
 @app.command("remove", context_settings=common.ID_COMMAND_SETTINGS)
@@ -51,7 +79,7 @@ def remove(target: str = typer.Argument(..., metavar="ID", help="The id shown by
 
 @app.command("test")
 def test() -> None:
-    """Send a test message to every target; exit 1 naming the ones that failed."""
+    """Send every target a sample digest of what it gets; exit 1 naming the ones that failed."""
     from wosync.actions import notify
 
     deliveries = notify.send_test(common.clock())

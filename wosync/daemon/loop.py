@@ -62,6 +62,8 @@ TEST_INTERVAL_ENV = "WOSYNC_TEST_INTERVAL_SECONDS"
 # runs; wosync.backup keeps the last 7); after a failed one it waits longer before trying again.
 BACKUP_CHECK_SECONDS = 600.0
 BACKUP_RETRY_SECONDS = 3600.0
+# How often the daemon looks for daily notification digests that are due (wosync.notify_digests).
+DIGEST_CHECK_SECONDS = 60.0
 
 
 # --- what the daemon says ------------------------------------------------------------------
@@ -258,6 +260,7 @@ class Daemon(LoopGuards):
         self.scheduler.every(self.poll_seconds).seconds.do(self._tolerating_busy, self._poll).tag("poll")
         self.scheduler.every(HEARTBEAT_SECONDS).seconds.do(self._tolerating_busy, self._heartbeat).tag("heartbeat")
         self.scheduler.every(BACKUP_CHECK_SECONDS).seconds.do(self._tolerating_busy, self._daily_backup).tag("backup")
+        self.scheduler.every(DIGEST_CHECK_SECONDS).seconds.do(self._tolerating_busy, self._due_digests).tag("digests")
         if self.notifier.watchdog_seconds:
             self.notifier.watchdog()
             self.scheduler.every(self.notifier.watchdog_seconds).seconds.do(self.notifier.watchdog).tag("watchdog")
@@ -302,6 +305,20 @@ class Daemon(LoopGuards):
             return
         if made is not None:
             log.info("daily backup written: %s (the last %d are kept)", made, DAILY_KEEP)
+
+    def _due_digests(self) -> None:
+        """The `digests` job: unless a sync runs (its changes would be half counted), send the
+        daily notification digests that are due (wosync.notify_digests.send_due_digests)."""
+        if self._busy() or self._stop.is_set():
+            return
+        from wosync.notify_digests import send_due_digests
+
+        try:
+            send_due_digests(self.store, self.clock(), cancel=self._stop)
+        except Exception as exc:  # a digest never stops the daemon; a busy database waits (see guards)
+            if busy.is_busy(exc):
+                raise
+            log.warning("the daily digests failed: %s: %s; trying again at the next check", type(exc).__name__, exc)
 
     def _start_due(self):
         """The `due` job: start the most overdue schedule in the worker thread."""

@@ -335,3 +335,13 @@ def _run_counts_and_target_ids(db: "sqlite_utils.Database") -> None:
                "SELECT id, url, created_at FROM notification_targets")
     db.execute("DROP TABLE notification_targets")
     db.execute("ALTER TABLE notification_targets_new RENAME TO notification_targets")
+
+
+@SCHEMA_MIGRATIONS(name="0008_notification_rules")
+def _notification_rules(db: "sqlite_utils.Database") -> None:
+    """Give each notification target its rules (JSON: which kinds, stores and customers, and
+    when: at once or a daily digest; NULL: everything at once, as before) and, for a daily
+    digest, when the last one went out and when one was last tried."""
+    db.execute("ALTER TABLE notification_targets ADD COLUMN rules TEXT")
+    db.execute("ALTER TABLE notification_targets ADD COLUMN last_digest_at TEXT")
+    db.execute("ALTER TABLE notification_targets ADD COLUMN digest_attempt_at TEXT")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -56,16 +57,38 @@ class SettingTables(StoreConnection):
 
     # ------------------------------------------------------------ notifications
 
-    def add_notification_target(self, url: str, now: datetime) -> int:
-        """Store a notification URL; return its id."""
+    def add_notification_target(self, url: str, now: datetime, rules: dict[str, Any] | None = None) -> int:
+        """Store a notification URL with its rules (wosync.notify_rules; None: everything at
+        once); return its id."""
         cursor = self.conn.execute(
-            "INSERT INTO notification_targets(url, created_at) VALUES (?, ?)", (url, to_iso(now))
+            "INSERT INTO notification_targets(url, created_at, rules) VALUES (?, ?, ?)",
+            (url, to_iso(now), json.dumps(rules) if rules is not None else None),
         )
         return int(cursor.lastrowid)
 
     def list_notification_targets(self) -> list[dict[str, Any]]:
-        """Return every notification target (id, url, created_at), by id."""
-        return self._rows("SELECT * FROM notification_targets ORDER BY id")
+        """Return every notification target (id, url, created_at, rules as a dict or None,
+        last_digest_at, digest_attempt_at), by id."""
+        rows = self._rows("SELECT * FROM notification_targets ORDER BY id")
+        for row in rows:
+            row["rules"] = json.loads(row["rules"]) if row.get("rules") else None
+        return rows
+
+    def set_digest_state(self, target_id: int, **fields: datetime | None) -> None:
+        """Given a target id and last_digest_at and/or digest_attempt_at, record them."""
+        for name, value in fields.items():
+            if name not in ("last_digest_at", "digest_attempt_at"):
+                raise ValueError(f"not a digest state column: {name}")
+            self.conn.execute(f"UPDATE notification_targets SET {name} = ? WHERE id = ?", (to_iso(value), target_id))
+
+    def digest_runs(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        """Given two times, return the runs finished after `since` and by `until` that recorded
+        changes, oldest first (what a daily digest covers)."""
+        return self._rows(
+            "SELECT * FROM runs WHERE completed_at > ? AND completed_at <= ? "
+            "AND EXISTS (SELECT 1 FROM changes c WHERE c.run_id = runs.id) ORDER BY completed_at, id",
+            (to_iso(since), to_iso(until)),
+        )
 
     def remove_notification_target(self, target_id: int) -> None:
         """Delete notification target `target_id`; NotFound when unknown."""
