@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 
 from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
+from support.environment import with_repository
+from support.run import run_python
 from support.waiting import wait_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -524,8 +526,8 @@ def test_subprocess_prints_its_url_and_obeys_the_control_endpoints():
 
 
 def test_a_wrong_switch_on_the_command_line_is_a_usage_error():
-    result = subprocess.run([sys.executable, "-m", "wosync.sim", "--tooltip-class", "a b"], capture_output=True,
-                            text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), cwd=REPO, timeout=30)
+    result = run_python(["-m", "wosync.sim", "--tooltip-class", "a b"], env=with_repository(dict(os.environ)),
+                        timeout=30)
     assert result.returncode == 2 and "tooltip_class" in result.stderr
 
 
