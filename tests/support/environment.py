@@ -40,9 +40,9 @@ class DataFolder:
     """Given a test's own folder, the data folder and keyring folder wosync uses there.
 
     `home` is the data folder (WOSYNC_HOME, not created yet; root/wosync-home unless given),
-    `keyring_home` the folder a file
-    keyring writes to (XDG_DATA_HOME), `settings` the two variables, and `env` the environment
-    of a subprocess. `apply(monkeypatch)` makes this process's own environment the clean one.
+    `keyring_home` the folder a file keyring writes to (XDG_DATA_HOME), `settings` the two
+    variables, and `env` the environment of a subprocess. `apply(monkeypatch)` makes this
+    process's own environment the clean one.
     """
 
     def __init__(self, root: Path, home: Path | None = None):
