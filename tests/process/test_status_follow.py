@@ -112,3 +112,17 @@ def test_idle_costs_almost_no_cpu(data_folder, follower):
     time.sleep(10)
     share = (cpu_seconds(running.process.pid) - before) / (time.monotonic() - started)
     assert share < 0.01, f"{share:.2%} of a core while idle"
+
+
+def test_a_database_held_by_another_process_keeps_the_follower_alive(data_folder, follower):
+    from support.database_holder import hold
+
+    db = data_folder.home / "wosync.db"
+    with Store(db) as store:
+        store_sync(store, [make_order(n) for n in range(5)], datetime.now(UTC))
+    with hold(db, 60, "EXCLUSIVE"):  # held before the follower starts: it cannot even read
+        running = follower()
+        assert running.next_line() == "… wosync: database busy (held by another process)\n"
+        assert running.quiet_for(5)  # still held: the same line, not printed again
+    assert running.next_line() == "✓ 5 orders · no schedule\n"  # freed: the real line, same process
+    assert running.process.poll() is None

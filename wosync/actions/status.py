@@ -70,6 +70,7 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
     One store stays open for the whole session (waybar, i3blocks and polybar keep the process);
     it is opened again when the database file appears or is replaced.
     """
+    from wosync import busy, config
     from wosync.status import check_line_format, format_line, status_line
 
     fmt = check_line_format(fmt)
@@ -78,13 +79,24 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
         while polls is None or count < polls:
             now = clock()
             current = _database_identity()
-            if store is None or current != identity:
-                if store is not None:
-                    store.close()
-                store, identity = stale_runs.open_store(now, reading=True), current
-            elif current is not None:
-                stale_runs.recover(store, now)  # a sync killed meanwhile is no longer shown as running
-            text = format_line(status_line(store, now), fmt)
+            try:
+                if store is None or current != identity:
+                    if store is not None:
+                        store.close()
+                        store = None
+                    # Its connection waits as briefly as a one-shot line's: the next poll comes soon.
+                    with busy.wait_at_most(busy.STATUS_LINE_WAIT):
+                        store = stale_runs.open_store(now, reading=True)
+                    identity = current
+                elif current is not None:
+                    stale_runs.recover(store, now)  # a sync killed meanwhile is no longer shown as running
+                text = format_line(status_line(store, now), fmt)
+            except Exception as exc:
+                if not busy.is_busy(exc):
+                    raise
+                # Another process holds the database a moment: keep the line shown, poll again.
+                text = previous if previous is not None else format_line(
+                    busy.busy_line_state(exc, config.data_home() / config.DB_FILE_NAME), fmt)
             if text != previous:
                 write(text)
                 previous = text
