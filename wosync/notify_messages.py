@@ -44,17 +44,23 @@ class Item:
     """One classified change of a run, as a digest lists it: the run, the entry and the names
     of the fields it changed."""
 
-    run_id: int
+    run_id: int  # "ID" in the sample of `notify test`
     entry: ScheduleChange
     fields: tuple[str, ...] = ()
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~|>#\[\]()])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~|\[\]])")
+# Characters that mean something only at the start of a line (a heading, a quote, a list).
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)", re.MULTILINE)
 
 
 def md(text: str) -> str:
-    """Given plain text, return it with Markdown's special characters escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Given plain text, return it with what Markdown would read as markup escaped."""
+    def line_start(match: re.Match) -> str:
+        mark = match[2]
+        return match[1] + (mark[:-1] + "\\." if mark.endswith(".") else "\\" + mark)
+
+    return _MARKDOWN_LINE_START.sub(line_start, _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
 def _plural(count: int, word: str, words: str | None = None) -> str:
@@ -221,7 +227,8 @@ def _blocks(items: Sequence[Item], form: str) -> list[str]:
         if form == "text":
             lines.append(f"- {text}" + (f"  {mark}" if mark else ""))
         else:
-            lines.append(f"- {md(text)}" + (f" **{md(mark)}**" if mark else ""))
+            number, _, rest = text.partition(" ")
+            lines.append(f"- **{md(number)}** {md(rest.strip())}" + (f" **{md(mark)}**" if mark else ""))
         blocks.append("\n".join(lines))
     return blocks
 
@@ -302,7 +309,7 @@ def sample_digest(rules: TargetRules, cap: int | None, form: str) -> Message:
     if rules.only is not None and FAILURES in rules.only:
         head += " Failure alerts come here too."
     sample_rules = TargetRules(only=rules.only)  # its kinds; the made-up stores need not match
-    items = [Item(0, entry, ("instructions",) if entry.kind == "details" else ()) for entry in _SAMPLES
+    items = [Item("ID", entry, ("instructions",) if entry.kind == "details" else ()) for entry in _SAMPLES
              if selects(sample_rules, entry)]
     if not items:
         text = head.replace("a sample digest of the kinds of changes this target gets (made-up orders)",

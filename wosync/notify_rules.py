@@ -174,7 +174,8 @@ def make_rules(only: Iterable[str] | None = None, stores: Iterable[str] | None =
 
 
 def describe(rules: TargetRules) -> str:
-    """Given a target's rules, return them in one line for `notify list`."""
+    """Given a target's rules, return what it gets and when in one line (`notify list` adds
+    the body's cap)."""
     parts = ["everything" if rules.only is None else "only " + ",".join(rules.only)]
     if rules.stores:
         parts.append("stores " + ",".join(rules.stores))
@@ -186,8 +187,6 @@ def describe(rules: TargetRules) -> str:
         parts.append("at once")
     if rules.urgent_now and rules.digest == DAILY:
         parts.append("urgent at once")
-    if rules.max_length is not None:
-        parts.append("no length cap" if rules.max_length == 0 else f"at most {rules.max_length} characters")
     return "; ".join(parts)
 
 
