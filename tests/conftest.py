@@ -55,9 +55,12 @@ def cli(wosync_home: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Res
     """Return run(*args) -> click Result: `wosync ARGS` run in-process against `wosync_home`.
 
     The root group's own main() turns errors into `Error: ...` and exit codes, exactly as the
-    console script does. Tables are drawn 200 columns wide so words are not wrapped.
+    console script does. Tables are drawn 200 columns wide so words are not wrapped, and as
+    for a terminal (WOSYNC_FORCE_TERMINAL=1), not as tab-separated rows for a pipe.
     """
     monkeypatch.setenv("COLUMNS", "200")
+    # CliRunner's stdout is no terminal: draw for one anyway, as these tests read tables.
+    monkeypatch.setenv("WOSYNC_FORCE_TERMINAL", "1")
     from wosync.cli import app
 
     runner = CliRunner()

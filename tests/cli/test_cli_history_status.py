@@ -135,7 +135,7 @@ def test_history_table_shows_result_counts_duration_and_error(cli, five_runs, lo
 def test_history_json_keys_and_values(cli, five_runs):
     runs = history_json(cli)
     assert [r["id"] for r in runs] == five_runs[::-1]
-    assert all(list(r) == RUN_KEYS for r in runs)
+    assert all(list(r) == [*RUN_KEYS, "error_summary"] for r in runs)
     newest = runs[0]
     assert newest["status"] == "success" and newest["trigger_type"] == "manual"
     assert (newest["items_processed"], newest["added"], newest["updated"], newest["removed"]) == (3, 1, 1, 1)

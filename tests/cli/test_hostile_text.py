@@ -142,8 +142,12 @@ def test_history_shows_stored_errors_exactly(cli, hostile_store, monkeypatch):
     # Wide enough that the error column holds each quoted piece on one line (a table wraps
     # what does not fit; that is not what this test is about).
     monkeypatch.setenv("COLUMNS", "240")
-    output = assert_safe(cli("history"), LIMIT_ERROR, *MARKUP, FORMULA)
+    output = assert_safe(cli("history"), LIMIT_ERROR, MARKUP[0], FORMULA)
     assert "LLLL" in output
+    # The table shows each error's one-line summary; `history show ID` has the whole of it.
+    hostile_run = next(r["id"] for r in json.loads(cli("history", "--json").stdout)
+                       if (r["error_message"] or "").startswith(LIMIT_ERROR))
+    assert_safe(cli("history", "show", str(hostile_run)), LIMIT_ERROR, *MARKUP, FORMULA)
     from wosync.cli import common
 
     common_clock = common.clock

@@ -16,6 +16,12 @@ def runs(now: datetime, limit: int = 20, failed_only: bool = False, since: datet
         return store.list_runs(limit=limit, failed_only=failed_only, since=since, account=username)
 
 
+def run(now: datetime, run_id: int) -> dict[str, Any]:
+    """Given the time and a run id, return that run's row; NotFound when there is none."""
+    with stale_runs.open_store(now, reading=True) as store:
+        return store.get_run(run_id)
+
+
 def report(now: datetime, days: int, username: str | None = None) -> dict[str, Any]:
     """Given the time, a number of days (today included) and an optional account, return the
     figures of `history --report` (wosync.report.history_figures)."""

@@ -1,7 +1,9 @@
-"""`wosync history`: the past syncs as a table, JSON or CSV, or as a picture (`--report`)."""
+"""`wosync history`: the past syncs as a table, JSON or CSV, or as a picture (`--report`);
+`wosync history show ID`: one run as a card with its whole error."""
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, time, timezone
 from typing import Optional
 
@@ -10,6 +12,8 @@ import typer
 from wosync.cli import common
 from wosync.errors import UsageError
 from wosync.store import RUN_KEYS
+
+history_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 
 def parse_since(text: str) -> datetime:
@@ -27,11 +31,21 @@ def parse_since(text: str) -> datetime:
 
 
 def run_record(run: dict) -> dict:
-    """Given a runs row, return the run record printed by `history --json` and `sync-now --json`."""
+    """Given a runs row, return the run record printed by `sync-now --json` (the RUN_KEYS)."""
     return {key: run.get(key) for key in RUN_KEYS}
 
 
+def history_record(run: dict) -> dict:
+    """Given a runs row, return the record of `history --json`: the run record (error_message:
+    the whole error) and error_summary (its one-line summary, None without an error)."""
+    from wosync.error_text import error_summary
+
+    return {**run_record(run), "error_summary": error_summary(run.get("error_message"))}
+
+
+@history_app.callback()
 def history(
+    ctx: typer.Context,
     limit: int = typer.Option(20, "--limit", metavar="N", parser=common.int_parser("--limit"), help="Show at most N runs (newest first)."),
     failed: bool = typer.Option(False, "--failed", help="Only runs that failed, were partial or interrupted."),
     since: Optional[str] = typer.Option(None, "--since", help="Only runs started on or after DATE (YYYY-MM-DD, local)."),
@@ -43,6 +57,8 @@ def history(
     raw: bool = typer.Option(False, "--raw", help="With --csv: cells exactly as stored (no guard against spreadsheet formulas)."),
 ) -> None:
     """Show the sync history: when, how long, what triggered it, the result and the counts."""
+    if ctx.invoked_subcommand:
+        return
     common.reject_both(json_out, csv_out)
     if report:
         if csv_out or failed or since:
@@ -52,7 +68,7 @@ def history(
     from wosync.actions import history as past
 
     since_at = parse_since(since) if since else None
-    runs = [run_record(r) for r in past.runs(common.clock(), limit, failed, since_at, username)]
+    runs = [history_record(r) for r in past.runs(common.clock(), limit, failed, since_at, username)]
     if json_out:
         common.print_json(runs)
     elif csv_out:
@@ -62,8 +78,29 @@ def history(
     else:
         from wosync import render
 
+        if not render.terminal_wanted(sys.stdout):
+            render.write_tsv(*render.history_plain(runs))
+            return
         console = common.stdout_console()
-        console.print(render.history_table(runs, console.width))
+        console.print(render.history_table(runs, console.width), crop=True)
+
+
+@history_app.command("show", context_settings=common.ID_COMMAND_SETTINGS)
+def show(
+    run_id: int = typer.Argument(..., metavar="ID", parser=common.int_parser("the run id", hint="; see `wosync history`"), help="The run's id (see `wosync history`)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show one run as a card: when, how long, the result, the counts and its whole error."""
+    from wosync.actions import history as past
+
+    found = history_record(past.run(common.clock(), run_id))
+    if json_out:
+        common.print_json(found)
+        return
+    from wosync import render
+
+    # Piped, the error's long lines (URLs, paths) stay whole for the reader to copy.
+    common.stdout_console().print(render.run_card(found), soft_wrap=not render.terminal_wanted(sys.stdout))
 
 
 def _report(days: int, username: Optional[str], json_out: bool) -> None:
@@ -80,5 +117,5 @@ def _report(days: int, username: Optional[str], json_out: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Attach `history` to the root app."""
-    app.command("history")(history)
+    """Attach `history` (with `show`) to the root app."""
+    app.add_typer(history_app, name="history", help="Show the sync history, or one run with its whole error.")

@@ -15,7 +15,8 @@ from __future__ import annotations
 from wosync.render.card import order_card
 from wosync.render.changes import changes_table, schedule_sections
 from wosync.render.dispensers import location_dispensers
-from wosync.render.history import history_report, history_table, run_cells, sparkline
+from wosync.render.history import history_plain, history_report, history_table, run_card, run_cells, sparkline
+from wosync.render.plain import terminal_wanted, tsv, write_tsv
 from wosync.render.orders import ORDER_COLUMNS, choose_order_columns, orders_table
 from wosync.render.progress import SyncProgressView, progress_panel, result_line
 from wosync.render.status import schedules_table, status_text
@@ -24,7 +25,7 @@ from wosync.render.table import colour_wanted, terminal_width
 
 __all__ = [
     "ORDER_COLUMNS", "SyncProgressView", "changes_table", "choose_order_columns", "colour_wanted",
-    "history_report", "history_table", "location_dispensers", "order_card", "orders_table", "progress_panel",
+    "history_plain", "history_report", "history_table", "run_card", "terminal_wanted", "tsv", "write_tsv", "location_dispensers", "order_card", "orders_table", "progress_panel",
     "result_line", "run_cells", "safe", "schedule_sections", "schedules_table", "sparkline", "status_text",
     "terminal_width",
 ]

@@ -7,54 +7,149 @@ from typing import Any
 from wosync.clock import local_text
 from wosync.model import FINISHED_STATUSES, RunStatus
 from wosync.render.style import RESULT_STYLE, duration_text, safe
-from wosync.text import clean, ellipsis
+from wosync.error_text import SUMMARY_CHARS, error_details, error_summary
+from wosync.text import cell_width, clean, ellipsis
 
-# The history table shows this much of an error; `history --json` has all of it.
-ERROR_SHOWN_CHARS = 500
-
+# Below this width the history is drawn as aligned rows with the error on a line of its own:
+# a boxed table's borders leave an error column too narrow to read at 80 columns.
+BOXED_MIN_WIDTH = 120
+# ...and when the error column would get fewer columns than this (or than the longest summary).
+ERROR_MIN_CHARS = 60
 
 # The history table needs this many columns to show how each read was known complete
 # beside the rest without squeezing the result (at 80 columns it is left to --json).
 HISTORY_READ_COLUMN_WIDTH = 90
 
+# The columns of `history` piped or redirected (tab-separated, one run a line).
+PLAIN_HEADERS = ("RUN", "STARTED", "TOOK", "TRIGGER", "RESULT", "ITEMS", "READ", "NEW", "UPDATED", "DONE",
+                 "REOPENED", "DISPENSERS", "ERROR")
+
+
+def _changes(run: dict[str, Any]):
+    """Given a run, return its counts as a Text: "+new ~updated -done", reopened orders and
+    dispenser changes named when it has some."""
+    from rich.text import Text
+
+    return Text.assemble((f"+{run['added']}", "green"), " ", (f"~{run['updated']}", "yellow"), " ",
+                         (f"-{run['removed']}", "grey50"),
+                         *([" ", (f"{run['reopened']} reopened", "cyan")] if run.get("reopened") else []),
+                         *([" ", (f"{run['dispensers_changed']} dispenser{'s' if run['dispensers_changed'] != 1 else ''}", "blue")]
+                           if run.get("dispensers_changed") else []))
+
+
+def _cells(run: dict[str, Any], show_read: bool, started_format: str = "%Y-%m-%d %H:%M") -> list[tuple[str, str]]:
+    """Given a run, return its cells as (text, style) up to the counts (the error is apart)."""
+    changes = _changes(run)
+    return [
+        (str(run["id"]), ""), (local_text(run["started_at"], started_format), ""),
+        (duration_text(run["duration_seconds"]), ""), (clean(run["trigger_type"]), ""),
+        (clean(run["status"]), RESULT_STYLE.get(run["status"], "")), (str(run["items_processed"]), ""),
+        *([(clean(run.get("completeness") or ""), "")] if show_read else []),
+        (changes.plain, ""),
+    ]
+
 
 def history_table(runs: list[dict[str, Any]], width: int | None = None):
-    """Given run records and the terminal's width (None: wide), return the history table
+    """Given run records and the terminal's width (None: wide), return the history: a table
     (started, duration, trigger, result, items, how the read was known complete when the
-    width allows, changes, error)."""
+    width allows, changes, the error's summary) when the width leaves the errors room, else
+    the same as aligned rows with each error's summary on the line under its run (always
+    below BOXED_MIN_WIDTH). Nothing wraps: a summary is cut with "…" (`history show ID` has
+    the whole error)."""
+    if width is not None and width < BOXED_MIN_WIDTH:
+        return _history_rows(runs, width)
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Sync history")
-    table.add_column("Run", justify="right")
-    table.add_column("Started (local)", no_wrap=True)
-    table.add_column("Took", no_wrap=True)
-    table.add_column("Trigger")
-    table.add_column("Result")
-    table.add_column("Items", justify="right")
     # "count": the orders equal the site's "N matches"; "pager": the last page was reached
     # (the simple pager shows no count); blank: not known complete.
     show_read = width is None or width >= HISTORY_READ_COLUMN_WIDTH
-    if show_read:
-        table.add_column("Read", no_wrap=True)
-    table.add_column("New/Upd/Done", no_wrap=True)
-    show_errors = any(run["error_message"] for run in runs)  # no empty column eating the width
+    headers = ["Run", "Started (local)", "Took", "Trigger", "Result", "Items", *(["Read"] if show_read else []),
+               "New/Upd/Done"]
+    rows = [_cells(run, show_read) for run in runs]
+    summaries = [error_summary(run["error_message"]) or "" for run in runs]
+    show_errors = any(summaries)  # no empty column eating the width
+    error_width = SUMMARY_CHARS
+    if show_errors and width is not None:
+        used = sum(max([cell_width(h), *(cell_width(r[i][0]) for r in rows)]) for i, h in enumerate(headers))
+        # A boxed table: each column costs its padding (2) and a border (1), plus the last border.
+        error_width = width - used - 3 * (len(headers) + 1) - 1
+        if error_width < min(max(len(s) for s in summaries), ERROR_MIN_CHARS):
+            return _history_rows(runs, width)  # too little room: the errors get lines of their own
+    table = Table(title="Sync history")
+    for header in headers:
+        table.add_column(header, justify="right" if header in ("Run", "Items") else "left", no_wrap=True)
     if show_errors:
-        table.add_column("Error", overflow="fold")
-    for run in runs:
-        table.add_row(
-            str(run["id"]), local_text(run["started_at"], "%Y-%m-%d %H:%M"), duration_text(run["duration_seconds"]),
-            safe(run["trigger_type"]), safe(run["status"], RESULT_STYLE.get(run["status"], "")),
-            str(run["items_processed"]), *([safe(run.get("completeness") or "")] if show_read else []),
-            Text.assemble((f"+{run['added']}", "green"), " ", (f"~{run['updated']}", "yellow"), " ",
-                          (f"-{run['removed']}", "grey50"),
-                          # Reopened orders and dispenser changes by their own names, when a run has some.
-                          *([" ", (f"{run['reopened']} reopened", "cyan")] if run.get("reopened") else []),
-                          *([" ", (f"{run['dispensers_changed']} dispenser{'s' if run['dispensers_changed'] != 1 else ''}", "blue")]
-                            if run.get("dispensers_changed") else [])),
-            *([safe(ellipsis(clean(run["error_message"]), ERROR_SHOWN_CHARS))] if show_errors else []),
-        )
+        table.add_column("Error", no_wrap=True, overflow="ellipsis")
+    for run, cells, summary in zip(runs, rows, summaries):
+        shown = [Text(text, style=style) for text, style in cells]
+        shown[-1] = _changes(run)
+        if show_errors:
+            shown.append(Text(ellipsis(summary, error_width)))
+        table.add_row(*shown)
     return table
+
+
+def _history_rows(runs: list[dict[str, Any]], width: int):
+    """Given run records and a narrow width, return them as aligned rows (plain.aligned), each
+    failed run's error summary on the line under it."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from wosync.render.plain import aligned
+
+    headers = ["Run", "Started", "Took", "Trigger", "Result", "Items", "New/Upd/Done"]
+    rows = [_cells(run, False, "%m-%d %H:%M") for run in runs]
+    notes = [(s, "red") if (s := error_summary(run["error_message"])) else None for run in runs]
+    body = aligned(headers, rows, notes, width, right=(0, 5))
+    return Group(Text("Sync history", style="bold"), body)
+
+
+def history_plain(runs: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """Given run records, return `history` for a pipe: PLAIN_HEADERS and one row per run
+    (the start in local time, the error's summary)."""
+    return PLAIN_HEADERS, [
+        [run["id"], local_text(run["started_at"], "%Y-%m-%d %H:%M"), duration_text(run["duration_seconds"]),
+         run["trigger_type"], run["status"], run["items_processed"], run.get("completeness") or "",
+         run["added"], run["updated"], run["removed"], run.get("reopened") or 0, run.get("dispensers_changed") or 0,
+         error_summary(run["error_message"]) or ""]
+        for run in runs
+    ]
+
+
+def run_card(run: dict[str, Any]):
+    """Given a run record, return it as a card for `history show ID`: its times, trigger,
+    result and counts, then its whole error (the summary in bold, the details under it)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    fields = [
+        ("Account", safe(run.get("account"))),
+        ("Trigger", safe(run["trigger_type"] + (f" (schedule {run['schedule_id']})" if run.get("schedule_id") else ""))),
+        ("Started", Text(local_text(run["started_at"], "%Y-%m-%d %H:%M:%S"))),
+        ("Finished", Text(local_text(run["completed_at"], "%Y-%m-%d %H:%M:%S"))),
+        ("Took", Text(duration_text(run["duration_seconds"]))),
+        ("Result", safe(run["status"], RESULT_STYLE.get(run["status"], ""))),
+        ("Items", Text(str(run["items_processed"]))),
+        ("New/Upd/Done", _changes(run)),
+    ]
+    if run.get("completeness"):
+        fields.append(("Read", safe(run["completeness"])))
+    if run.get("error_kind"):
+        fields.append(("Error kind", safe(run["error_kind"])))
+    for name, value in fields:
+        grid.add_row(name, value)
+    parts: list[Any] = [Text(f"Run {run['id']}", style="bold"), grid]
+    for title, message in (("Error", run.get("error_message")), ("Equipment error", run.get("equipment_error"))):
+        if message:
+            parts += [Text(""), Text(title, style="bold red"),
+                      Text(error_summary(message, len(message) + 1) or "", style="bold")]
+            parts += [Text(line) for line in error_details(message)]
+    return Group(*parts)
 
 
 CELL = "■"
@@ -144,9 +239,9 @@ def history_report(figures: dict[str, Any]):
         errors.add_column(no_wrap=True, style="red")
         errors.add_column(justify="right", no_wrap=True)
         errors.add_column(no_wrap=True)
-        errors.add_column(overflow="fold")
+        errors.add_column(no_wrap=True, overflow="ellipsis")  # the summary: `history show` has the rest
         for error in figures["errors"]:
             errors.add_row(safe(error["kind"]), f"×{error['count']}", local_text(error["last_at"]),
-                           safe(ellipsis(clean(error["last_message"]), ERROR_SHOWN_CHARS)))
+                           safe(error_summary(error["last_message"]) or ""))
         parts.append(errors)
     return Group(*parts)

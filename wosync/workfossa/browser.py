@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from wosync import config
+from wosync.error_text import network_reason
 from wosync.errors import Interrupted
 from wosync.secret import Secret
 from wosync.workfossa import session_file
@@ -458,5 +459,7 @@ def first_line(exc: BaseException) -> str:
 
 def unreachable(url: str, reason: str) -> SiteUnreachable:
     """Return the error for a request to `url` that failed to connect, resolve or answer."""
+    # The first line is the summary history shows; the URL and the browser's words follow it.
     return SiteUnreachable(
-        f"cannot reach WorkFossa at {url} ({reason}); check WOSYNC_BASE_URL and the network")
+        f"cannot reach WorkFossa ({network_reason(reason)})\n"
+        f"{url}: {reason}; check WOSYNC_BASE_URL and the network")

@@ -26,7 +26,8 @@ class ScrapeError(WosyncError):
         if not paths:
             return
         self.artefacts.extend(paths)
-        self.message = f"{self.message} (saved: {', '.join(str(p) for p in paths)})"
+        # On a line of their own: details, never part of the one-line summary.
+        self.message = f"{self.message}\n(saved: {', '.join(str(p) for p in paths)})"
         self.args = (self.message,)
 
 
