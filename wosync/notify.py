@@ -1,13 +1,17 @@
-"""Notifications through Apprise: one digest per run with changes, and failure alerts that fire once.
+"""Notifications through Apprise: digests of a run's changes, and failure alerts that fire once.
 
 After every run, `after_run(store, run, now)` decides what (if anything) to tell the user:
 
-- a digest when the run recorded changes: title "wosync: 3 new, 1 updated, 2 completed", body
-  listing each order (number, customer and store, next visit) with its changed fields old -> new;
-  nothing when nothing changed;
+- a digest when the run recorded changes, to each target as its rules say
+  (wosync.notify_digests, wosync.notify_rules): a target without rules gets the classic one,
+  title "wosync: 3 new, 1 updated, 2 completed", body listing each order (number, customer and
+  store, next visit) with its changed fields old -> new; one with rules the changes it selects,
+  by schedule kind, at once or (urgent ones aside) in a daily digest the daemon sends; nothing
+  when nothing changed. Each body fits its service's cap (wosync.notify_messages);
 - failure alerts, per account: one "failing" alert on the first failed (or partial) run after a
   success, a reminder while it keeps failing once every WOSYNC_ALERT_REMINDER_HOURS (default 24),
-  and one "recovered" alert on the next success. Never one per retry.
+  and one "recovered" alert on the next success. Never one per retry. Only to the targets that
+  take failure alerts (no --only, or one naming failures).
 
 An alert counts as sent once at least one target accepted it; a streak nobody heard of gets
 no "recovered". Interrupted runs (Ctrl-C, shutdown) neither start nor end a failure streak.
@@ -33,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from wosync.clock import from_iso, local_text
+from wosync.clock import from_iso
 from wosync.errors import UsageError
 from wosync.model import RunStatus
 from wosync.notify_messages import (  # noqa: F401 - the messages, named here as before
