@@ -3,7 +3,8 @@
 Every decision about a schedule (which is due, what its next run is after a run, a skip or a
 missing account, when the wall clock jumped and each next run after that) is a pure rule of
 wosync.schedule_rules, built on the arithmetic of wosync.schedules; the store's ``next_run``
-column is the single source of truth, so a restarted daemon keeps the cadence and a CLI change is just a changed row.
+column is the single source of truth, so a restarted daemon keeps the cadence and a CLI change
+is just a changed row.
 
 - loop.py: class Daemon, the loop and its jobs, and the status line it reports;
 - schedule_run.py: run_schedule, one due schedule's sync and the writing of its next run;
