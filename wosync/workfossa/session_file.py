@@ -72,7 +72,8 @@ def check_storage_state(state: Any) -> dict[str, Any]:
                 or not isinstance(origin.get("localStorage", []), list):
             raise NotASession("an origin is not an object with a text origin and a localStorage list")
         for item in origin.get("localStorage", []):
-            if not (isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("value"), str)):
+            if not (isinstance(item, dict) and isinstance(item.get("name"), str)
+                    and isinstance(item.get("value"), str)):
                 raise NotASession("a localStorage entry has no text name and value")
     if "cookies" not in state and "origins" not in state:
         raise NotASession("it has neither cookies nor origins")
