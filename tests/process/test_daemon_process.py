@@ -273,6 +273,7 @@ def test_a_second_daemon_on_the_same_data_folder_exits_4_naming_the_first(env, s
 
 def test_sighup_reloads_sigint_stops_and_the_log_goes_to_journald_and_a_file(env, tmp_path, store):
     log_file = tmp_path / "logs" / "wosync.log"
+    log_file.parent.mkdir()  # a log file's folder must exist (a typo must not create folders)
     stderr_path = tmp_path / "journal.log"
     with open(stderr_path, "w") as stderr:
         stream = os.fstat(stderr.fileno())  # as systemd says when stderr is the journal
