@@ -1,7 +1,7 @@
 """`python -m wosync.sim --orders 250 --seed 1 [--port 0] [--username U] [--password P]
 [--pager length-aware|simple] [--page-size-options at-rest|open-only] [--tooltip-class NAME]
 [--equipment-collapsed | --equipment-expanded] [--page-size-remembered]
-[--markup classic|next-release] [--hostile]`
+[--markup classic|next-release] [--hostile] [--asset-cache on|off] [--build N]`
 
 Runs the simulated site in the foreground and prints exactly one line, its base URL, once
 it is listening. The version switches choose which version of the real site's pages it
@@ -35,6 +35,8 @@ control endpoints (JSON; curl -d '{{"number": "W-110229"}}' URL/__sim__/complete
   GET  /__sim__/switches                   the version switches as they stand
   GET  /__sim__/locations                  every location id
   GET  /__sim__/dispensers?location_id=ID  the dispensers a read of that location must store
+  GET  /__sim__/bytes                      bytes sent: total and per client session
+  GET  /__sim__/assets                     the front-end build served and its caching
   POST /__sim__/faults          {{"NAME": value, ...}}: {faults}
   POST /__sim__/switches        {{"NAME": value, ...}}: {switches}
   POST /__sim__/add             {{"n": 3}}: add n new orders
@@ -45,6 +47,8 @@ control endpoints (JSON; curl -d '{{"number": "W-110229"}}' URL/__sim__/complete
   POST /__sim__/add_dispenser   {{"location_id": ID, FIELD: value, ...}}
   POST /__sim__/edit_dispenser  {{"location_id": ID, "position": P, FIELD: value, ...}}
   POST /__sim__/remove_dispenser {{"location_id": ID, "position": P}}
+  POST /__sim__/bytes/reset     {{}}: forget the byte counts
+  POST /__sim__/assets          {{"bump": true}} (a new build), {{"build": N}}, {{"cache": false}}
 """
 
 
@@ -85,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="each user's list opens at the page size last chosen")
     parser.add_argument("--hostile", action="store_true",
                         help="some orders carry hostile text (markup, escapes, bidi, formulas) in every text field")
+    parser.add_argument("--asset-cache", choices=("on", "off"), default="on",
+                        help="send the /build/ files cacheable for good (on, as a production build) or no-store")
+    parser.add_argument("--build", type=int, default=1,
+                        help="the front-end build served (1: the captured names; another: new names)")
     args = parser.parse_args(argv)
     password = args.password or os.environ.get("WOSYNC_SIM_PASSWORD") or DEFAULT_PASSWORD
 
@@ -99,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
                                  equipment_collapsed=args.equipment_collapsed,
                                  page_size_remembered=args.page_size_remembered, markup=args.markup,
                                  hostile=args.hostile)
+    except ValueError as error:
+        parser.error(str(error))
+    sim.assets.cache = args.asset_cache == "on"
+    try:
+        sim.assets.set_build(args.build)
     except ValueError as error:
         parser.error(str(error))
     sim.start()

@@ -28,6 +28,7 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from wosync.sim import location_page, next_release, render
+from wosync.sim.asset_serving import AssetServing
 from wosync.sim.sessions import COOKIE_NAME, Session
 
 INITIAL_PAGE_SIZE = 25
@@ -44,7 +45,7 @@ _PIXEL = bytes.fromhex(
 def make_handler(sim):
     """Given a SimulatedWorkFossa, return a handler class serving it."""
 
-    class Handler(SiteHandler):
+    class Handler(AssetServing, SiteHandler):  # the build's files and byte counts first
         site = sim
 
     return Handler

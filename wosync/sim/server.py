@@ -10,11 +10,13 @@ import threading
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 
+from wosync.sim.assets import SiteAssets
 from wosync.sim.data import EXPECTED_KEYS, Item, Location, WorkOrder, generate_orders, parse_date
 from wosync.sim.equipment import EquipmentStore
 from wosync.sim.next_release import MARKUPS
 from wosync.sim.render import PAGE_SIZE_OPTION_MODES, PAGERS
-from wosync.sim.sessions import SessionStore
+from wosync.sim.sessions import COOKIE_NAME, SessionStore
+from wosync.sim.traffic import Traffic
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -188,6 +190,8 @@ class SimulatedWorkFossa:
         self.location_page_loads: dict[int, int] = {}
         self.equipment_loads: dict[int, int] = {}
         self.sessions = SessionStore()
+        self.assets = SiteAssets()  # the /build/ files every page loads (assets.py)
+        self.traffic = Traffic(COOKIE_NAME)  # bytes sent, per client session (traffic.py)
         self.lock = threading.RLock()
         self.seed = seed
         self._orders, self._factory = generate_orders(count, seed, SIM_TODAY, hostile=self.hostile)
