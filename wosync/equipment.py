@@ -173,8 +173,11 @@ def dispenser_changes(location_id: int, stored: list[dict[str, Any]],
     return rows
 
 
-def equipment_percentage(index: int, count: int) -> int:
-    """Given the location being read (1-based) and how many are read, return 90..99."""
+def equipment_percentage(index: int, count: int, plan=None) -> int:
+    """Given the location being read (1-based), how many are read and the sync's progress plan
+    (wosync.progress.ProgressPlan; None: the fixed range 90..99), return the percentage."""
+    if plan is not None:
+        return plan.equipment(index, count)
     if count <= 0:
         return EQUIPMENT_START
     return EQUIPMENT_START + (EQUIPMENT_END - EQUIPMENT_START) * (index - 1) // count
@@ -232,7 +235,7 @@ def _read_locations(store, source: EquipmentSource, account, run_id: int, chosen
     read = 0
     stop: str | None = None
     for index, location_id in enumerate(chosen, start=1):
-        tracker.update("in_progress", "equipment", equipment_percentage(index, len(chosen)),
+        tracker.update("in_progress", "equipment", equipment_percentage(index, len(chosen), getattr(tracker, "plan", None)),
                        f"Reading equipment {index} of {len(chosen)}...")
         try:
             dispensers = reader(source, location_id)

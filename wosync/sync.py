@@ -162,11 +162,15 @@ class _RunProgress:
         self.run, self.listener = run, listener
         self.found = 0
         self.skipped = 0  # progress writes skipped because another process held the database
+        self.plan = progress.ProgressPlan()  # percentages by the expected time of each phase
+        self.shown = 0  # the bar never goes back when a later count moves the phases' shares
 
     def update(self, status: str, phase: str, percentage: int, message: str, found: int | None = None) -> None:
         if found is not None:
             self.found = found
         run = self.run
+        if status == "in_progress":
+            percentage = self.shown = max(percentage, self.shown)
         record = progress.record(status, phase, percentage, message, self.found, run.run_id,
                                  run.started, run.clock(), os.getpid())
         try:  # best-effort: a busy database skips this record, never the run (the rows read are kept)
@@ -182,11 +186,11 @@ class _RunProgress:
     def on_page(self, event: ScrapeProgress) -> None:
         """Given a ScrapeProgress from the scraper, record the logging_in or scraping phase."""
         if event.phase == "logging_in":
-            self.update("in_progress", "logging_in", progress.PHASE_PERCENT["logging_in"], "Logging in to WorkFossa...")
+            self.update("in_progress", "logging_in", self.plan.at("logging_in", 0.5), "Logging in to WorkFossa...")
             return
         pages = f" of {event.pages}" if event.pages else ""
         self.update(
-            "in_progress", "scraping", progress.scraping_percentage(event.rows_read, event.matches),
+            "in_progress", "scraping", self.plan.scraping(event.rows_read, event.matches),
             f"Scraping work orders page {event.page}{pages}...", event.rows_read,
         )
 
@@ -250,7 +254,8 @@ def _locked_run(ctx: RunContext, source: Source, password: PasswordSource | None
     try:
         # Inside the try: once the run row exists, even a full disk here must close it.
         tracker.update("in_progress", "initializing", progress.PHASE_PERCENT["initializing"], "Starting the sync...")
-        tracker.update("in_progress", "logging_in", progress.PHASE_PERCENT["logging_in"], "Opening WorkFossa...")
+        tracker.plan.locations = _expected_locations(ctx, source)
+        tracker.update("in_progress", "logging_in", tracker.plan.at("logging_in"), "Opening WorkFossa...")
         read = source.read_orders(ctx.account, password or default_password_source(ctx.account.username),
                                   tracker.on_page, cancel)
         if cancel is not None and cancel.is_set():
@@ -293,7 +298,7 @@ def _save(ctx: RunContext, result: ScrapeResult) -> RunRecord:
     """Compare, guard and store a read's orders in one transaction; return the run record."""
     store, options, started = ctx.store, ctx.options, ctx.started
     distinct = len({o["number"] for o in result.orders})
-    ctx.tracker.update("in_progress", "saving", progress.PHASE_PERCENT["saving"], f"Saving {distinct} work orders...", distinct)
+    ctx.tracker.update("in_progress", "saving", ctx.tracker.plan.at("saving"), f"Saving {distinct} work orders...", distinct)
     stored = store.load_orders(ctx.account.username)
     lost = [] if options.allow_field_loss else lost_fields(stored, result.orders)
     if lost:
@@ -330,6 +335,23 @@ def _read_equipment(ctx: RunContext, source: Source, run: RunRecord) -> RunRecor
 
     return equipment.after_sync(ctx.store, source, ctx.account, run, ctx.clock, ctx.tracker,
                                 ctx.options.equipment_all_due)
+
+
+def _expected_locations(ctx: RunContext, source: Source) -> int:
+    """Return how many locations' equipment the run is expected to read (the progress plan's
+    share for it): none for a source without equipment; a store that cannot say counts none."""
+    if not isinstance(source, EquipmentSource):
+        return 0
+    from wosync import equipment
+
+    try:
+        username = ctx.account.username
+        due = ctx.store.equipment_due(username, ctx.clock() - equipment.max_age())
+        read_before = len(ctx.store.dispenser_counts(username))
+    except Exception:  # only a guess for the bar: never a reason to fail the run
+        return 0
+    limit = None if ctx.options.equipment_all_due else equipment.per_run()
+    return progress.expected_locations(read_before, len(due), limit)
 
 
 def _show_finished(tracker: _RunProgress, run: RunRecord) -> None:

@@ -95,6 +95,7 @@ def watch(
     console = common.stdout_console()
     live = None
     code = 0
+    waiting_said = False
     try:
         with closing(watching.watch(common.clock, follow)) as events:
             for event in events:
@@ -116,7 +117,9 @@ def watch(
                     console.print(_idle_text(event, f"No sync is running; {_when(event)}."))
                 else:
                     if live is None:
-                        console.print("Waiting for a sync; Ctrl-C to stop.")
+                        if not waiting_said:  # once: with --follow, one line per run follows it
+                            console.print("Waiting for a sync; Ctrl-C to stop.")
+                            waiting_said = True
                         live = _start_live(console)
                     live.update(_idle_text(event, f"Idle; {_when(event)}."))
     except KeyboardInterrupt:
@@ -128,10 +131,11 @@ def watch(
 
 
 def _start_live(console):
-    """Start a Rich Live display redrawn 8 times a second."""
+    """Start a Rich Live display redrawn 8 times a second, cleared when stopped."""
     from rich.live import Live
 
-    live = Live(console=console, refresh_per_second=8, transient=False)
+    # Transient: cleared when stopped, so a finished run leaves its one result line, no frozen bar.
+    live = Live(console=console, refresh_per_second=8, transient=True)
     live.start()
     return live
 
