@@ -71,11 +71,11 @@ def editable_install() -> bool:
     """Return whether this Python's wosync is an editable install (pip's direct_url.json says so)."""
     from importlib import metadata
 
-    try:
-        direct = metadata.distribution("wosync").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        return False
-    return bool(direct and json.loads(direct).get("dir_info", {}).get("editable"))
+    # Only the venv's site-packages: the repo root on sys.path holds a wosync.egg-info of its own.
+    for dist in metadata.distributions(name="wosync", path=[sysconfig.get_path("purelib")]):
+        direct = dist.read_text("direct_url.json")
+        return bool(direct and json.loads(direct).get("dir_info", {}).get("editable"))
+    return False
 
 
 def regular_install(folder: Path) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wosync.clock import local_text
-from wosync.render.style import safe
+from wosync.render.fast_table import FastTable
 from wosync.text import clean
 
 
@@ -39,6 +39,7 @@ def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any
     grid = Table.grid(padding=(0, 2), pad_edge=True)
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(overflow="fold")
+    rows = []
     for dispenser in dispensers:
         grades = clean(", ".join(dispenser.get("grades") or []))
         machine = Text(" ".join(x for x in (clean(dispenser.get("make")), clean(dispenser.get("model"))) if x))
@@ -49,6 +50,9 @@ def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any
         fields = [(clean(k), clean(v)) for k, v in (dispenser.get("fields") or {}).items()]
         shown = " · ".join(f"{k}: {v}" for k, v in fields if not (k == "Grade" and v == grades))
         lines = [machine] + [Text(grades)] * bool(grades) + [Text(shown, style="dim")] * bool(shown)
-        grid.add_row(safe(dispenser.get("position")), Text("\n").join(lines))
+        block = Text("\n").join(lines)
+        rows.append([(clean(dispenser.get("position")), ""),
+                     (block.plain, str(block.style), [(s.start, s.end, str(s.style)) for s in block.spans])])
     count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
-    return Group(title, grid, Text(f"  {count}", style="dim"))
+    # The grid as Rich draws it (render/fast_table.py), in a fraction of the time.
+    return Group(title, FastTable(grid, rows), Text(f"  {count}", style="dim"))

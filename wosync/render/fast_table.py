@@ -8,7 +8,7 @@ padding and title), with the rows given as (text, style) cells:
 - the column widths are Rich's own, computed from a copy of the table holding only the cells
   that decide them (for each column, the widest cell and the one with the longest word);
 - the title, the header and its edges are Rich's own, drawn from the table without rows;
-- each body cell that is printable ASCII (line breaks allowed) is wrapped with Rich's own
+- each body cell of printable one-cell characters (line breaks allowed) is wrapped with Rich's own
   line breaking (rich._wrap.divide_line) and padded here; any other cell, and any table
   with features this does not copy (row styles, lines between rows, a footer, vertical
   padding), is rendered by Rich itself.
@@ -18,12 +18,25 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-Cell = tuple[str, str]  # (text, style): the text already cleaned for display
+# (text, style) or (text, style, spans): the text already cleaned for display; spans are
+# (start, end, style) of parts styled apart, as in a Rich Text.
+Cell = tuple
+
+
+def _single_cells(text: str) -> bool:
+    """Return whether every character of the text takes exactly one cell, as Rich measures it
+    (then any part of it measures its length, which Rich's own check relies on too)."""
+    try:
+        from rich.cells import _is_single_cell_widths
+    except ImportError:  # another Rich: ASCII is one cell a character in any
+        return text.isascii()
+    return _is_single_cell_widths(text)
 
 
 def _plain(text: str) -> bool:
-    """Return whether every character is printable ASCII or a line feed (one cell each)."""
-    return text.isascii() and (text.isprintable() or text.replace("\n", "").isprintable())
+    """Return whether every character is printable and one cell wide, or a line feed (ASCII,
+    and the Latin and punctuation such as "·" that Rich measures one cell a character)."""
+    return (text.isprintable() or text.replace("\n", "").isprintable()) and (text.isascii() or _single_cells(text))
 
 
 def _fit(piece: str, width: int, overflow: str) -> str:
@@ -32,6 +45,24 @@ def _fit(piece: str, width: int, overflow: str) -> str:
     if len(piece) > width:
         return piece[:width - 1] + "…" if overflow == "ellipsis" else piece[:width]
     return piece + " " * (width - len(piece))
+
+
+def plain_pieces(text: str, width: int, overflow: str) -> list[tuple[int, int]]:
+    """Given a plain cell's text (wrapped, overflow "fold" or "crop") and its content width,
+    return each line's (start, end) in the text, as plain_lines breaks and cuts it."""
+    from rich._wrap import divide_line
+
+    out, base = [], 0
+    for line in text.split("\n"):
+        offsets = divide_line(line, width, fold=overflow == "fold")
+        for start, end in zip([0, *offsets], [*offsets, len(line)]):
+            if end - start > width:
+                excess = end - start - width
+                piece = line[start:end]
+                end -= min(len(piece) - len(piece.rstrip()), excess)
+            out.append((base + start, base + min(end, start + width)))
+        base += len(line) + 1
+    return out
 
 
 def plain_lines(text: str, width: int, overflow: str, no_wrap: bool) -> list[str]:
@@ -81,6 +112,37 @@ def _joined(parts: list, plain: bool) -> list:
     return joined
 
 
+def _text(text: str, style: str, spans: list[tuple[int, int, str]] | None = None):
+    """Given a cell (text, style and optional spans), return it as a Rich Text."""
+    from rich.text import Span, Text
+
+    return Text(text, style=style, spans=[Span(*span) for span in spans or ()])
+
+
+def _span_segments(console, text: str, start: int, end: int, width: int, base: str,
+                   spans: list[tuple[int, int, str]], column_style) -> list:
+    """Given a cell's text, one of its lines (start, end), the content width, the cell's style
+    and its spans (start, end, style), return the line's segments as Rich renders a wrapped
+    Text: a segment at every span boundary, each styled by the cell's style and the spans over
+    it (in span order), the padding in the cell's style alone; the column's style under all."""
+    from rich.segment import Segment
+
+    clipped = [(max(s, start) - start, min(e, end) - start, style) for s, e, style in spans if s < end and e > start]
+    length = end - start
+    line = text[start:end] + " " * (width - length)
+    cuts = sorted({0, width, *(s for s, _, _ in clipped), *(e for _, e, _ in clipped)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        paint = console.get_style(base) if base else None
+        for s, e, style in clipped:
+            if s <= a and e >= b:
+                paint = console.get_style(style) if paint is None else paint + console.get_style(style)
+        if column_style:
+            paint = column_style + paint if paint is not None else column_style
+        out.append(Segment(line[a:b], paint))
+    return out
+
+
 class FastTable:
     """Given a Rich Table with its columns and no rows, and rows of (text, style) cells, render
     exactly what the table with those rows (each cell a rich Text) would render."""
@@ -93,16 +155,14 @@ class FastTable:
         table = self.table
         top, _, bottom, _ = table.padding
         return (not table.row_styles and not table.show_lines and not table.leading and not table.show_footer
-                and not table.collapse_padding and not table.caption and top == 0 and bottom == 0
+                and not table.caption and top == 0 and bottom == 0
                 and all(c.justify in ("left", "default") and c.vertical == "top" and c.width is None
                         and not c.ratio for c in table.columns))
 
     def _with_rows(self, rows: Iterable[list[Cell]]):
         """Return the table with these rows added as Rich Texts (the rows are added to self.table)."""
-        from rich.text import Text
-
         for row in rows:
-            self.table.add_row(*(Text(text, style=style) for text, style in row))
+            self.table.add_row(*(_text(*cell) for cell in row))
         return self.table
 
     def _deciding_rows(self) -> list[list[Cell]]:
@@ -131,8 +191,6 @@ class FastTable:
         from rich.padding import Padding
         from rich.segment import Segment
         from rich.style import Style
-        from rich.text import Text
-
         table = self.table
         if not self.rows or not table.columns or not self._copies_rich():
             yield self._with_rows(self.rows)
@@ -142,7 +200,7 @@ class FastTable:
         for column in sizing.columns:
             column._cells = []
         for row in self._deciding_rows():
-            sizing.add_row(*(Text(text, style=style) for text, style in row))
+            sizing.add_row(*(_text(*cell) for cell in row))
         max_width = options.max_width if table.width is None else table.width
         widths = sizing._calculate_column_widths(console, options.update_width(max_width - sizing._extra_width))
 
@@ -152,10 +210,11 @@ class FastTable:
         pads = []
         for index, (column, width) in enumerate(zip(table.columns, widths)):
             first, last = index == 0, index == len(widths) - 1
-            pad_left = 0 if first and not table.pad_edge else left
+            pad_left = max(0, left - right) if table.collapse_padding and not first else left
+            pad_left = 0 if first and not table.pad_edge else pad_left
             pad_right = 0 if last and not table.pad_edge else right
-            pads.append((pad_left, pad_right))
-            column.width = width - pad_left - pad_right
+            pads.append((pad_left, pad_right))  # as Rich pads a cell (Table._get_cells)
+            column.width = width - table._get_padding_width(index)  # as Rich measures it
         try:
             head = list(Segment.split_lines(console.render(table, options)))
         finally:
@@ -174,29 +233,36 @@ class FastTable:
                  (Segment(box.mid_left, border), Segment(box.mid_right, border), Segment(box.mid_vertical, border)),
                  (Segment(box.foot_left, border), Segment(box.foot_right, border), Segment(box.foot_vertical, border))] \
             if box else []
-        styles: dict[str, Any] = {}
+        styles: dict[tuple[str, Any], Any] = {}
         count = len(self.rows)
         for index, row in enumerate(self.rows):
             cells, plain = [], True
-            for (text, style), (column, width, (pad_left, pad_right), column_style) in zip(row, columns):
+            for (text, style, *spans), (column, width, (pad_left, pad_right), column_style) in zip(row, columns):
                 content = width - pad_left - pad_right
-                if _plain(text) and content > 0:
-                    if style not in styles:
-                        styles[style] = column_style + console.get_style(style) if style else column_style
-                    paint, pad = styles[style], column_style
+                overflow = column.overflow or "ellipsis"
+                if spans and spans[0]:
+                    if _plain(text) and content > 0 and not column.no_wrap and overflow != "ellipsis":
+                        cells.append([[Segment(" " * pad_left, column_style), *_span_segments(
+                            console, text, start, end, content, style, spans[0], column_style),
+                            Segment(" " * pad_right, column_style)] for start, end in plain_pieces(text, content, overflow)])
+                        continue
+                elif _plain(text) and content > 0:
+                    if (style, column_style) not in styles:
+                        styles[style, column_style] = column_style + console.get_style(style) if style else column_style
+                    paint, pad = styles[style, column_style], column_style
                     lines = plain_lines(text, content, column.overflow or "ellipsis", bool(column.no_wrap))
                     if paint or pad:
                         cells.append([[Segment(" " * pad_left, pad), Segment(line, paint), Segment(" " * pad_right, pad)]
                                       for line in lines])
                     else:  # unstyled: padding and text are one segment
                         cells.append([[Segment(f"{' ' * pad_left}{line}{' ' * pad_right}")] for line in lines])
-                else:  # as Rich's Table renders a cell
-                    plain = False
-                    cells.append(console.render_lines(
-                        Padding(Text(text, style=style), (top, pad_right, bottom, pad_left)),
-                        options.update(width=width, justify=column.justify, no_wrap=column.no_wrap,
-                                       overflow=column.overflow, height=None, highlight=column.highlight),
-                        style=column_style))
+                    continue
+                plain = False  # any other cell: as Rich's Table renders it
+                cells.append(console.render_lines(
+                    Padding(_text(text, style, *spans), (top, pad_right, bottom, pad_left)),
+                    options.update(width=width, justify=column.justify, no_wrap=column.no_wrap,
+                                   overflow=column.overflow, height=None, highlight=column.highlight),
+                    style=column_style))
             height = max(len(cell) for cell in cells)
             for cell, (_, width, _, column_style) in zip(cells, columns):
                 cell.extend([[Segment(" " * width, column_style)]] * (height - len(cell)))
