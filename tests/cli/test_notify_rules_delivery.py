@@ -246,3 +246,23 @@ def test_wrong_rules_are_refused_before_anything_is_stored(cli, setup, receiver,
     assert result.exit_code == 2
     assert words in result.stderr
     assert cli("notify", "list", "--json").stdout.strip() == "[]"
+
+
+def test_the_daemon_sends_a_daily_digest_when_its_clock_reaches_the_hour(setup, data_folder, receiver):
+    from wosync.daemon.loop import Daemon
+
+    setup("daily", "--digest", "daily@07:00", "--timezone", "UTC")
+    with opened(data_folder) as store:
+        sync_result(store, T0, [order("W-1")])
+        now = [datetime(2026, 11, 30, 6, 59, tzinfo=timezone.utc)]
+        daemon = Daemon(clock=lambda: now[0], store_factory=lambda: store)
+        daemon.store = store
+        daemon._install_jobs(quiet=True)
+        assert any("digests" in job.tags for job in daemon.scheduler.jobs)
+        daemon._due_digests()
+        assert arrived(receiver) == {}
+        now[0] += timedelta(minutes=1)
+        daemon._due_digests()
+        daemon._due_digests()
+        assert [m["title"] for m in arrived(receiver)["daily"]] == ["wosync daily digest: 1 visit added"]
+        daemon.scheduler.clear()
