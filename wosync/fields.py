@@ -35,7 +35,10 @@ SCRAPED_FIELDS: tuple[str, ...] = (
 )
 
 # Fields wosync keeps about each order's life in the store.
-TRACKING_FIELDS: tuple[str, ...] = ("first_seen_at", "last_seen_at", "completed_at")
+# completed_at: when wosync archived it (NULL while active); archived_as: why, "completed" (on
+# the site's completed list) or "removed" (reassigned, cancelled or deleted: on neither list);
+# completed_on: the completion date that list shows (YYYY-MM-DD).
+TRACKING_FIELDS: tuple[str, ...] = ("first_seen_at", "last_seen_at", "completed_at", "archived_as", "completed_on")
 
 # Exactly the keys of one `orders --json` object.
 # docs/design.md lists location_id last, after the tracking fields.

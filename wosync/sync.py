@@ -16,7 +16,7 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from wosync import busy, config, progress
+from wosync import busy, config, progress, vanished
 from wosync.clock import Clock, from_iso, to_iso
 from wosync.diff import compare, lost_fields
 from wosync.errors import DiskFull, ExitCode, Interrupted, WosyncError, is_disk_full
@@ -25,6 +25,7 @@ from wosync.model import (
     Closeable, EquipmentSource, PageCallback, PasswordSource, RunRecord, RunStatus, ScrapeProgress,
     ScrapeResult, Source, SourceFunction, Trigger, as_result, as_source,
 )
+from wosync.run_bytes import record_bytes_received
 from wosync.secret import Secret
 from wosync.store import Account, Store
 from wosync.sync_guards import field_loss_message, mass_removal_reason, rejected_password_message, verdict
@@ -70,6 +71,7 @@ class WorkFossaSource:
 
     def __init__(self) -> None:
         self.site = None
+        self._bytes_received: int | None = None  # the closed browser's count
 
     def read_orders(self, account: Account, password: PasswordSource, on_page: PageCallback,
                     cancel: threading.Event | None) -> ScrapeResult:
@@ -79,12 +81,13 @@ class WorkFossaSource:
 
     def __call__(self, account: Account, password: PasswordSource, on_page: PageCallback,
                  cancel: threading.Event | None) -> ScrapeResult:
-        from wosync.workfossa import WorkFossa
+        from wosync.workfossa import WorkFossa, profile
 
         self.site = WorkFossa(
             account.base_url, account.username, password,
             state_path=config.session_state_path(account.username),
             artefacts_dir=config.artefacts_dir(),
+            profile_dir=profile.profile_dir(account.username, account.base_url),
             browser_executable=None,
             cancel=cancel,
         ).__enter__()
@@ -98,9 +101,23 @@ class WorkFossaSource:
 
         return read_location_equipment(self.site, location_id)
 
+    def find_completed(self, numbers: list[str], on_page: PageCallback | None):
+        """Given the numbers of orders that left the active list, look them up on the completed
+        list in the session read_orders opened; return the CompletedListRead
+        (wosync.vanished.CompletedListSource)."""
+        from wosync.workfossa.completed_list import find_on_completed_list
+
+        return find_on_completed_list(self.site, numbers, on_page)
+
+    @property
+    def bytes_received(self) -> int | None:
+        """The bytes the browser received from the site so far (None: not counted)."""
+        return self.site.bytes_received if self.site is not None else self._bytes_received
+
     def close(self) -> None:
         """Close the browser (safe to call twice, never raises)."""
         if self.site is not None:
+            self._bytes_received = self.site.bytes_received
             self.site.close()
             self.site = None
 
@@ -239,7 +256,7 @@ def run_sync(
             if busy.is_busy(exc) and not isinstance(exc, busy.DatabaseBusy):
                 raise busy.busy_error(store.path) from None
             raise
-        return _locked_run(ctx, reader, password, cancel)
+        return record_bytes_received(store, reader, _locked_run(ctx, reader, password, cancel))
     finally:
         if isinstance(reader, Closeable):
             reader.close()  # the browser is closed whatever happened
@@ -260,7 +277,7 @@ def _locked_run(ctx: RunContext, source: Source, password: PasswordSource | None
                                   tracker.on_page, cancel)
         if cancel is not None and cancel.is_set():
             raise Interrupted("the sync was cancelled")
-        run = _read_equipment(ctx, source, _save(ctx, as_result(read)))
+        run = _read_equipment(ctx, source, _save(ctx, as_result(read), source))
         if run["status"] != RunStatus.FAILED:  # a refused scrape's progress was written by _fail
             _show_finished(tracker, run)
     except KeyboardInterrupt:
@@ -294,8 +311,10 @@ def _record_failure(ctx: RunContext, exc: Exception, password_given: bool,
     return _fail(ctx, RunStatus.FAILED, "unexpected", f"unexpected {type(exc).__name__}: {exc}")
 
 
-def _save(ctx: RunContext, result: ScrapeResult) -> RunRecord:
-    """Compare, guard and store a read's orders in one transaction; return the run record."""
+def _save(ctx: RunContext, result: ScrapeResult, source: Source | None = None) -> RunRecord:
+    """Compare, guard and store a read's orders in one transaction (the orders that left the
+    active list looked up on the completed list first, through `source`: wosync.vanished);
+    return the run record."""
     store, options, started = ctx.store, ctx.options, ctx.started
     distinct = len({o["number"] for o in result.orders})
     ctx.tracker.update("in_progress", "saving", ctx.tracker.plan.at("saving"), f"Saving {distinct} work orders...", distinct)
@@ -306,20 +325,24 @@ def _save(ctx: RunContext, result: ScrapeResult) -> RunRecord:
     diff = compare(stored, result.orders)
     active = sum(1 for o in stored.values() if not o.get("completed_at"))
     judged = verdict(result, distinct, active, len(diff.missing), options.allow_mass_removal)
-    status = judged.status
-    to_complete = diff.missing if judged.completes_missing else []
+    missing = diff.missing if judged.completes_missing else []  # completed or removed: wosync.vanished
+    gone = vanished.resolve(source, missing, lambda event: ctx.tracker.update(
+        "in_progress", "saving", ctx.tracker.plan.at("saving"), vanished.page_message(event), distinct))
+    status, error_kind, error_message = gone.run_status(judged.status, judged.error_kind, judged.error_message)
+    to_complete = list(gone.completed)
     now = ctx.clock()
     run_fields = {
         "status": status, "items_processed": distinct, "added": len(diff.new),
         "updated": len(diff.updated), "reopened": len(diff.reopened), "removed": len(to_complete),
-        "error_kind": judged.error_kind, "error_message": judged.error_message, "matches": result.matches,
+        "removed_orders": len(gone.removed),
+        "error_kind": error_kind, "error_message": error_message, "matches": result.matches,
         "completeness": result.completeness,
     }
     run = store.apply_sync(
         ctx.run_id, ctx.account.username, result.orders, diff.new, diff.updated, diff.reopened, to_complete,
         now, run_fields, options.schedule_id,
         _schedule_counters(store, options.schedule_id, started, status == "success"),
-        refreshed=diff.refreshed,
+        refreshed=diff.refreshed, to_remove=gone.removed, completed_on=gone.completed,
     )
     if status == RunStatus.SUCCESS and options.purge_completed_after_days is not None:
         store.purge_completed(ctx.account.username, now - timedelta(days=options.purge_completed_after_days))
@@ -436,7 +459,8 @@ def summary_line(run: dict[str, Any]) -> str:
     reopened = f", {run['reopened']} reopened" if run.get("reopened") else ""
     dispensers = run.get("dispensers_changed") or 0
     equipment = f", {dispensers} dispenser change{'s' if dispensers != 1 else ''}" if dispensers else ""
-    counts = f"{run['added']} new, {run['updated']} updated{reopened}, {run['removed']} completed{equipment}"
+    gone = f", {run['removed_orders']} removed" if run.get("removed_orders") else ""  # reassigned, cancelled
+    counts = f"{run['added']} new, {run['updated']} updated{reopened}, {run['removed']} completed{gone}{equipment}"
     text = f"{run['items_processed']} work orders: {counts}{took}"
     if run["status"] != RunStatus.SUCCESS and run.get("error_message"):
         text += f" ({run['status']}: {run['error_message']})"

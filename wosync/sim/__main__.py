@@ -40,7 +40,10 @@ control endpoints (JSON; curl -d '{{"number": "W-110229"}}' URL/__sim__/complete
   POST /__sim__/faults          {{"NAME": value, ...}}: {faults}
   POST /__sim__/switches        {{"NAME": value, ...}}: {switches}
   POST /__sim__/add             {{"n": 3}}: add n new orders
-  POST /__sim__/complete        {{"number": "W-..."}}: the order leaves the list
+  POST /__sim__/complete        {{"number": "W-..."}}: every visit done: the order leaves the
+                                active list, shown struck through under the "all" filter
+  POST /__sim__/reassign        {{"number": "W-..."}}: given to another technician: off both lists
+  POST /__sim__/cancel          {{"number": "W-..."}}: cancelled: off both lists
   POST /__sim__/reschedule      {{"number": "W-...", "next_visit_date": "2026-12-01"}}
   POST /__sim__/edit            {{"number": "W-...", FIELD: value, ...}}
   POST /__sim__/delete_location {{"location_id": ID}}

@@ -261,6 +261,10 @@ class SiteHandler(BaseHTTPRequestHandler):
             return self._send(500, render.simple_page("Server Error", "Server Error", True, session.user))
 
         show_all = (query.get("work_visit_completion") or ["none"])[0].split("||")[0] == "all"
+        if show_all and faults.completed_list_fails:
+            if rows_only:
+                return self._json(500, {"message": "Server Error"})
+            return self._send(500, render.simple_page("Server Error", "Server Error", True, session.user))
         descending = (query.get("order_direction") or ["asc"])[0] == "desc"
         orders = [] if faults.empty_glitch else site.listed_orders(show_all, descending)
         matches = len(orders)
@@ -338,6 +342,10 @@ class SiteHandler(BaseHTTPRequestHandler):
                 return self._json(200, {"position": site.add_dispenser(location_id, **args)})
             if path == "/__sim__/complete":
                 site.complete(args["number"])
+            elif path == "/__sim__/reassign":
+                site.reassign(args["number"])
+            elif path == "/__sim__/cancel":
+                site.cancel(args["number"])
             elif path == "/__sim__/reschedule":
                 site.reschedule(args["number"], args["next_visit_date"])
             elif path == "/__sim__/edit":

@@ -62,6 +62,8 @@ class Faults:
         every row ("address-info-v2"): the rows still parse, but the fields of that block
         come back empty (what a silent layout drift does; for the layout-drift guard).
     equipment_slow_ms: delay every Equipment tab response by this many milliseconds.
+    completed_list_fails: the list under the "all" filter (completed work too) answers HTTP
+        500, page and rows alike; the default list still works.
     Every fault works with both pager versions.
     """
 
@@ -77,6 +79,7 @@ class Faults:
     expire_once: bool = False
     rename_block: str | None = None
     equipment_slow_ms: int = 0
+    completed_list_fails: bool = False
 
     def __setattr__(self, name, value):
         # Re-arm the one-shot expiry whenever the expiry switches change (tests set them
@@ -183,6 +186,7 @@ class SimulatedWorkFossa:
         self.page_size_remembered = page_size_remembered
         self.markup = markup
         self.deleted_locations: set[int] = set()
+        self.gone: dict[str, str] = {}  # orders off this technician's lists: number -> why
         self.chosen_page_size: dict[str, int] = {}  # by user, with page_size_remembered
         self.hostile = bool(hostile)
         self.login_count = 0
@@ -318,6 +322,21 @@ class SimulatedWorkFossa:
             order = self._find(number)
             order.visits_done = order.visits_planned
             order.completed_on = SIM_TODAY
+
+    def reassign(self, number: str) -> None:
+        """Give an order to another technician: it leaves both lists (active and "all") of
+        this account, as on the real site, without being completed."""
+        self._take_away(number, "reassigned")
+
+    def cancel(self, number: str) -> None:
+        """Cancel an order: it leaves both lists of this account without being completed."""
+        self._take_away(number, "cancelled")
+
+    def _take_away(self, number: str, why: str) -> None:
+        with self.lock:
+            order = self._find(number)
+            self._orders.remove(order)
+            self.gone[number] = why
 
     def edit(self, number: str, **fields) -> None:
         """Change fields of an order, named as in expected_orders() (or contact_phone,

@@ -104,7 +104,7 @@ def _upsert_order_sql() -> str:
         f"INSERT INTO work_orders(account, {columns}, first_seen_at, last_seen_at, completed_at) "
         f"VALUES (?, {', '.join('?' * len(SCRAPED_FIELDS))}, ?, ?, NULL) "
         f"ON CONFLICT(account, number) DO UPDATE SET {updates}, last_seen_at = excluded.last_seen_at, "
-        "completed_at = NULL"
+        "completed_at = NULL, archived_as = NULL, completed_on = NULL"
     )
 
 
@@ -113,6 +113,12 @@ def _order_json_sql() -> str:
     return "json_object(" + ", ".join(
         f"'{key}', {'json(items)' if key == 'items' else key}" for key in ORDER_JSON_KEYS
     ) + ")"
+
+
+def _completed_fields(completed_on: str | None) -> str | None:
+    """Given the site's completion date of an order marked completed (None: not read), return
+    its change's fields as JSON ({"completed_on": [null, date]}), or None without a date."""
+    return json.dumps({"completed_on": [None, completed_on]}) if completed_on else None
 
 
 _UPSERT_ORDER_SQL = _upsert_order_sql()
@@ -207,6 +213,8 @@ class OrderTables(RunTables, ScheduleTables):
         schedule_id: int | None,
         schedule_fields: dict[str, Any],
         refreshed: Iterable[str] = (),
+        to_remove: Iterable[str] = (),
+        completed_on: dict[str, str | None] | None = None,
     ) -> dict[str, Any]:
         """Store one sync's result in ONE transaction; return the finished run record.
 
@@ -214,8 +222,11 @@ class OrderTables(RunTables, ScheduleTables):
         reopened orders ({number: {field: [old, new]}}), the numbers to mark completed, the
         run's final values and the schedule's counters: upsert the orders, record `changes`,
         mark completed ones, finish the run row and update the schedule. `refreshed` orders
-        are stored again without a change record (a backfilled field filled in). A crash
-        before the commit leaves the previous state untouched.
+        are stored again without a change record (a backfilled field filled in). `to_remove`
+        orders left the technician's work without being completed (reassigned, cancelled):
+        archived as `removed`, never deleted; `completed_on` gives {number: YYYY-MM-DD} the
+        site's completion date of orders marked completed (recorded as their change's field).
+        A crash before the commit leaves the previous state untouched.
         """
         stamp = to_iso(now)
         with _gc_paused(), self.transaction():
@@ -224,10 +235,14 @@ class OrderTables(RunTables, ScheduleTables):
                 self.conn.executemany(_UPSERT_ORDER_SQL, [
                     (account, *_encoded_values(o), stamp, stamp) for o in scraped if o["number"] in changed
                 ])
-            if to_complete:
+            dates = completed_on or {}
+            to_remove = list(to_remove)
+            if to_complete or to_remove:
                 self.conn.executemany(
-                    "UPDATE work_orders SET completed_at = ? WHERE account = ? AND number = ?",
-                    [(stamp, account, number) for number in to_complete],
+                    "UPDATE work_orders SET completed_at = ?, archived_as = ?, completed_on = ? "
+                    "WHERE account = ? AND number = ?",
+                    [(stamp, "completed", dates.get(number), account, number) for number in to_complete]
+                    + [(stamp, "removed", None, account, number) for number in to_remove],
                 )
             # Every order seen in this scrape was seen now; unchanged ones only need this stamp.
             # One statement over a JSON list of their numbers, not one statement per order:
@@ -242,7 +257,8 @@ class OrderTables(RunTables, ScheduleTables):
             change_rows = [(run_id, account, n, "new", None) for n in new_numbers]
             change_rows += [(run_id, account, n, "updated", json.dumps(f, ensure_ascii=False)) for n, f in updated.items()]
             change_rows += [(run_id, account, n, "reopened", json.dumps(f, ensure_ascii=False)) for n, f in reopened.items()]
-            change_rows += [(run_id, account, n, "completed", None) for n in to_complete]
+            change_rows += [(run_id, account, n, "completed", _completed_fields(dates.get(n))) for n in to_complete]
+            change_rows += [(run_id, account, n, "removed", None) for n in to_remove]
             self.conn.executemany(
                 "INSERT INTO changes(run_id, account, number, kind, fields) VALUES (?, ?, ?, ?, ?)", change_rows
             )

@@ -345,3 +345,28 @@ def _notification_rules(db: "sqlite_utils.Database") -> None:
     db.execute("ALTER TABLE notification_targets ADD COLUMN rules TEXT")
     db.execute("ALTER TABLE notification_targets ADD COLUMN last_digest_at TEXT")
     db.execute("ALTER TABLE notification_targets ADD COLUMN digest_attempt_at TEXT")
+
+
+@SCHEMA_MIGRATIONS(name="0009_archived_as")
+def _archived_as(db: "sqlite_utils.Database") -> None:
+    """Tell an archived order completed on the site from one removed from the technician's work.
+
+    An order leaves the active list when its visits are all done, but also when it is
+    reassigned or cancelled: `archived_as` says which (completed | removed; NULL while active),
+    `completed_on` the completion date the site's completed list shows (YYYY-MM-DD; NULL when
+    removed or not read), and a run counts its removed orders in `removed_orders` (`removed`
+    keeps counting the orders it marked completed). Orders archived before could only be
+    "completed": they keep that name.
+    """
+    db.execute("ALTER TABLE work_orders ADD COLUMN archived_as TEXT")
+    db.execute("ALTER TABLE work_orders ADD COLUMN completed_on TEXT")
+    db.execute("UPDATE work_orders SET archived_as = 'completed' WHERE completed_at IS NOT NULL")
+    db.execute("ALTER TABLE runs ADD COLUMN removed_orders INTEGER NOT NULL DEFAULT 0")
+
+
+@SCHEMA_MIGRATIONS(name="0010_run_bytes_received")
+def _run_bytes_received(db: "sqlite_utils.Database") -> None:
+    """Record the bytes each run received from the site, as the browser counted them (cache
+    hits count 0): a technician syncing over a phone's data plan sees what a sync costs.
+    NULL for runs before this, and for runs whose browser could not count."""
+    db.execute("ALTER TABLE runs ADD COLUMN bytes_received INTEGER")

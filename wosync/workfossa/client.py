@@ -42,10 +42,11 @@ class WorkFossa(BrowserSession):
 
     def __init__(self, base_url: str, username: str, password, *, state_path: Path,
                  artefacts_dir: Path, browser_executable: str | None = None,
-                 timeout_ms: int = 30000, cancel: threading.Event | None = None):
+                 timeout_ms: int = 30000, cancel: threading.Event | None = None,
+                 profile_dir: Path | None = None):
         super().__init__(base_url, state_path=state_path, artefacts_dir=artefacts_dir,
                          browser_executable=browser_executable, timeout_ms=timeout_ms,
-                         cancel=cancel, account=username)
+                         cancel=cancel, account=username, profile_dir=profile_dir)
         self.username = username
         self._password_source = password
         self.logins = 0
@@ -147,7 +148,8 @@ class WorkFossa(BrowserSession):
     # --- the work list ---------------------------------------------------------------------
 
     def read_work_orders(self, on_progress: ProgressCallback | None = None,
-                         include_completed: bool = False, require_fields: bool = False) -> ScrapeResult:
+                         include_completed: bool = False, require_fields: bool = False,
+                         until: Callable[[str], bool] | None = None) -> ScrapeResult:
         """Read every page of the work list (Show 100, next-page until a stop rule) and return
         the distinct orders, the site's match count (None without one) and how the read is
         known complete. One re-login is made if the session expires on the way; a second
@@ -157,7 +159,10 @@ class WorkFossa(BrowserSession):
         (parse.FieldStrategies; {} when every field was found the primary way).
         `require_fields` (a first sync, nothing stored to compare with): a field every row of
         the site carries (parse.REQUIRED_FIELDS) empty on every row read is LayoutNotRecognised
-        naming it, with the artefacts, never a result."""
+        naming it, with the artefacts, never a result.
+        `until` (reading the completed list for a few orders): given each page's rows' HTML,
+        True stops the read there (stop reason paging.WANTED_FOUND; no artefacts are saved
+        for such a read, which is short on purpose)."""
         with self.errors_with_artefacts():
             if not self._session_checked:
                 self.ensure_session(on_progress)
@@ -167,7 +172,7 @@ class WorkFossa(BrowserSession):
             relogged = False
             while True:
                 try:
-                    self._read_all_pages(path, orders, result, on_progress)
+                    self._read_all_pages(path, orders, result, on_progress, until)
                     break
                 except LandedOnLogin:
                     if relogged:
@@ -186,7 +191,7 @@ class WorkFossa(BrowserSession):
             result.logins = self.logins
             result.completeness = paging.completeness(
                 result.matches, result.rows_read, result.stop_reason, result.empty_pages > 0)
-            if result.completeness is None:
+            if result.completeness is None and result.stop_reason != paging.WANTED_FOUND:
                 result.artefacts = self.save_artefacts("incomplete")
             return result
 
@@ -214,7 +219,8 @@ class WorkFossa(BrowserSession):
             return ListState.from_reader(raw), orders, raw["rowsHtml"]
 
     def _read_all_pages(self, path: str, orders: dict, result: ScrapeResult,
-                        on_progress: ProgressCallback | None) -> None:
+                        on_progress: ProgressCallback | None,
+                        until: Callable[[str], bool] | None = None) -> None:
         """Open the list, choose Show 100 when there is more than one page, and read pages
         until a stop rule holds. Pages read before a re-login are read again (the orders are
         keyed by number, so that is harmless); only later pages can be "stalled"."""
@@ -249,6 +255,9 @@ class WorkFossa(BrowserSession):
             _report(on_progress, ScrapeProgress(
                 phase="scraping", page=page_no, pages=paging.page_count(state.matches, page_size),
                 rows_read=len(orders), matches=state.matches))
+            if until is not None and until(raw["rowsHtml"]):
+                result.stop_reason = paging.WANTED_FOUND
+                return
             counted_new = new_rows if page_no > pages_read_before else max(new_rows, 1)
             reason = paging.stop_reason(state, len(orders), counted_new, page_no)
             if reason is not None:

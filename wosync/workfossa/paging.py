@@ -22,6 +22,9 @@ COUNT_REACHED = "count reached"
 PAGER_HIDDEN = "pager hidden"
 LAST_PAGE = "next-page disabled"
 STALLED = "a page added no new order"
+# Not a rule of the list: the reader was told what it looks for and found it all (the
+# completed list, read only as far as the orders that left the active list).
+WANTED_FOUND = "every order looked for was found"
 
 LENGTH_AWARE = "length-aware"
 SIMPLE = "simple"

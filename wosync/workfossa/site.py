@@ -289,6 +289,17 @@ VISIT_LINK = 'a[href*="/visits/"]'  # unknown as a fallback (the href itself is 
 VISIT_LINK_PATTERN = r"/app/work/\d+/visits/\d+/?$"  # seen
 DUE_PATTERN = r"Due:?\s*(\d{1,2}/\d{1,2}/\d{4})"  # seen; case-insensitive
 WINDOW_PATTERN = r"\(([^()]*)\)"  # "(anytime)" (seen), "(8:00am - 12:00pm)" (unknown)
+# A row whose visits are all done (seen: a simple-pager list page of June 2025, described in
+# docs/workfossa-site.md "One row"; no capture in tests/fixtures): the counter's text is struck
+# through, a small muted line below it holds the completion date (MM/DD/YYYY; whether a word
+# such as "Completed" stands before it: unknown), and there is no Next Visit link. The status
+# badge does not tell completion. Read by workfossa/completion.py.
+COMPLETED_COUNTER = "span.strike-through"
+COMPLETION_DATE = "div.mt-1.text-xs.muted"
+# Without those classes (a build that renames utilities): a class naming the strike-through,
+# and a line reading "Completed MM/DD/YYYY" (unknown on the real site; a fallback only).
+COMPLETED_COUNTER_ANY = '[class*="strike-through"]'
+COMPLETION_LINE_PATTERN = r"^\s*Completed:?\s*(\d{1,2}/\d{1,2}/\d{4})\s*$"  # case-insensitive
 
 # Instructions: the full text in span.pre-wrap inside the hidden tooltip, line breaks kept; a
 # visible truncated copy (also span.pre-wrap) followed by a "more..." link (seen: work-list-
