@@ -31,6 +31,9 @@ def _figures(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "success_rate": round(counts[RunStatus.SUCCESS] / len(finished), 4) if finished else None,
         "median_seconds": round(statistics.median(durations), 3) if durations else None,
         "slowest_seconds": round(max(durations), 3) if durations else None,
+        # What the runs received from the site (None: none of them was counted).
+        "bytes_received": sum(received) if (received := [r["bytes_received"] for r in runs
+                                                         if r.get("bytes_received") is not None]) else None,
     }
 
 
@@ -39,7 +42,8 @@ def history_figures(runs: Iterable[dict[str, Any]], now: datetime, days: int,
     """Given run records (any order), the current time and a number of days, return the report
     over the last `days` local days (today included):
 
-    {"days", "from", "to", "total": {runs, counts, success_rate, median_seconds, slowest_seconds},
+    {"days", "from", "to", "total": {runs, counts, success_rate, median_seconds, slowest_seconds,
+     bytes_received},
      "per_day": [{date, weekday, statuses, run_ids, <the same figures>, active_orders}],
      "errors": [{kind, count, last_message, last_at, last_run_id}]}
 

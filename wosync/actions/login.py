@@ -87,10 +87,12 @@ def verify_login(base_url: str, username: str, secret: Secret, browser_executabl
     from wosync import config
     from wosync.workfossa.client import WorkFossa
     from wosync.workfossa.errors import CredentialsRejected
+    from wosync.workfossa.profile import profile_dir
 
     try:
         with WorkFossa(base_url, username, secret, state_path=config.session_state_path(username),
-                       artefacts_dir=config.artefacts_dir(), browser_executable=browser_executable) as site:
+                       artefacts_dir=config.artefacts_dir(), browser_executable=browser_executable,
+                       profile_dir=profile_dir(username, base_url)) as site:
             site.login()
     except CredentialsRejected:
         if origin == credentials.ORIGIN_TYPED:
@@ -188,5 +190,9 @@ def logout(now: datetime, username: str | None) -> LoggedOut:
     path = session_state_path(username)
     removed_session = path.exists()
     path.unlink(missing_ok=True)
+    # The kept browser profiles (every site's) hold the same session's cookies: they go too.
+    from wosync.workfossa.profile import remove_account_profiles
+
+    removed_session = remove_account_profiles(username) > 0 or removed_session
     external = credentials.external_password()
     return LoggedOut(username, removed_password, removed_session, external[1] if external else None)

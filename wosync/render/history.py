@@ -6,6 +6,7 @@ from typing import Any
 
 from wosync.clock import local_text
 from wosync.model import FINISHED_STATUSES, RunStatus
+from wosync.render.sizes import size_text
 from wosync.render.style import RESULT_STYLE, duration_text, safe
 from wosync.error_text import SUMMARY_CHARS, error_details, error_summary
 from wosync.text import cell_width, clean, ellipsis
@@ -37,7 +38,8 @@ def _changes(run: dict[str, Any]):
                            if run.get("dispensers_changed") else []))
 
 
-def _cells(run: dict[str, Any], show_read: bool, started_format: str = "%Y-%m-%d %H:%M") -> list[tuple[str, str]]:
+def _cells(run: dict[str, Any], show_read: bool, started_format: str = "%Y-%m-%d %H:%M",
+           show_bytes: bool = False) -> list[tuple[str, str]]:
     """Given a run, return its cells as (text, style) up to the counts (the error is apart)."""
     changes = _changes(run)
     return [
@@ -45,6 +47,7 @@ def _cells(run: dict[str, Any], show_read: bool, started_format: str = "%Y-%m-%d
         (duration_text(run["duration_seconds"]), ""), (clean(run["trigger_type"]), ""),
         (clean(run["status"]), RESULT_STYLE.get(run["status"], "")), (str(run["items_processed"]), ""),
         *([(clean(run.get("completeness") or ""), "")] if show_read else []),
+        *([(size_text(run.get("bytes_received")), "")] if show_bytes else []),
         (changes.plain, ""),
     ]
 
@@ -64,9 +67,11 @@ def history_table(runs: list[dict[str, Any]], width: int | None = None):
     # "count": the orders equal the site's "N matches"; "pager": the last page was reached
     # (the simple pager shows no count); blank: not known complete.
     show_read = width is None or width >= HISTORY_READ_COLUMN_WIDTH
+    # What each run received from the site, once runs record it (before, no empty column).
+    show_bytes = any(run.get("bytes_received") is not None for run in runs)
     headers = ["Run", "Started (local)", "Took", "Trigger", "Result", "Items", *(["Read"] if show_read else []),
-               "New/Upd/Done"]
-    rows = [_cells(run, show_read) for run in runs]
+               *(["Received"] if show_bytes else []), "New/Upd/Done"]
+    rows = [_cells(run, show_read, show_bytes=show_bytes) for run in runs]
     summaries = [error_summary(run["error_message"]) or "" for run in runs]
     show_errors = any(summaries)  # no empty column eating the width
     error_width = SUMMARY_CHARS
@@ -78,7 +83,7 @@ def history_table(runs: list[dict[str, Any]], width: int | None = None):
             return _history_rows(runs, width)  # too little room: the errors get lines of their own
     table = Table(title="Sync history")
     for header in headers:
-        table.add_column(header, justify="right" if header in ("Run", "Items") else "left", no_wrap=True)
+        table.add_column(header, justify="right" if header in ("Run", "Items", "Received") else "left", no_wrap=True)
     if show_errors:
         table.add_column("Error", no_wrap=True, overflow="ellipsis")
     for run, cells, summary in zip(runs, rows, summaries):
@@ -136,6 +141,7 @@ def run_card(run: dict[str, Any]):
         ("Result", safe(run["status"], RESULT_STYLE.get(run["status"], ""))),
         ("Items", Text(str(run["items_processed"]))),
         ("New/Upd/Done", _changes(run)),
+        *([("Received", Text(size_text(run["bytes_received"])))] if run.get("bytes_received") is not None else []),
     ]
     if run.get("completeness"):
         fields.append(("Read", safe(run["completeness"])))
@@ -207,6 +213,9 @@ def history_report(figures: dict[str, Any]):
     table.add_column("Median", justify="right", no_wrap=True)
     table.add_column("Slowest", justify="right", no_wrap=True)
     table.add_column("Orders", justify="right", no_wrap=True)
+    show_bytes = any(day.get("bytes_received") is not None for day in days)
+    if show_bytes:  # the day's total received from the site, once runs record it
+        table.add_column("Received", justify="right", no_wrap=True)
     for day in days:
         rate = day["success_rate"]
         rate_style = "" if rate is None else ("green" if rate >= 0.9 else "yellow" if rate >= 0.5 else "red")
@@ -215,6 +224,7 @@ def history_report(figures: dict[str, Any]):
             Text("-" if rate is None else f"{round(rate * 100)}%", style=rate_style),
             duration_text(day["median_seconds"]), duration_text(day["slowest_seconds"]),
             "-" if day["active_orders"] is None else str(day["active_orders"]),
+            *([size_text(day.get("bytes_received"))] if show_bytes else []),
         )
     total = figures["total"]
     series = [d["active_orders"] for d in days]
@@ -228,6 +238,7 @@ def history_report(figures: dict[str, Any]):
         *([("  success ", "bold"), f"{round(rate * 100)}%"] if rate is not None else []),
         ("  median ", "bold"), duration_text(total["median_seconds"]),
         ("  slowest ", "bold"), duration_text(total["slowest_seconds"]),
+        *([("  received ", "bold"), size_text(total["bytes_received"])] if total.get("bytes_received") is not None else []),
     )
     legend = Text.assemble(*[part for status in (*FINISHED_STATUSES, RunStatus.RUNNING)
                              for part in ((CELL, RESULT_STYLE[status]), f" {status}  ")], style="dim")

@@ -18,6 +18,7 @@ RUN_KEYS = (
     "id", "schedule_id", "account", "trigger_type", "started_at", "completed_at", "status",
     "items_processed", "added", "updated", "removed", "error_kind", "error_message",
     "duration_seconds", "pid", "completeness", "equipment_error", "reopened", "dispensers_changed",
+    "bytes_received",
 )
 
 
@@ -103,6 +104,11 @@ class RunTables(StoreConnection):
     def running_runs(self) -> list[dict[str, Any]]:
         """Return every run still marked `running`."""
         return self._rows("SELECT * FROM runs WHERE status = ? ORDER BY id", (RunStatus.RUNNING,))
+
+    def set_run_bytes_received(self, run_id: int, received: int) -> dict[str, Any]:
+        """Record the bytes a run received from the site (the browser's count); return the run."""
+        self.conn.execute("UPDATE runs SET bytes_received = ? WHERE id = ?", (int(received), run_id))
+        return self.get_run(run_id)
 
     def set_run_notification_error(self, run_id: int, message: str | None) -> None:
         """Record why a run's notification could not be delivered (None clears it)."""

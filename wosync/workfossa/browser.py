@@ -20,8 +20,9 @@ from wosync import config
 from wosync.error_text import network_reason
 from wosync.errors import Interrupted
 from wosync.secret import Secret
-from wosync.workfossa import session_file
+from wosync.workfossa import profile, session_file
 from wosync.workfossa.artefacts import save_artefacts
+from wosync.workfossa.bytes_meter import ByteMeter
 from wosync.workfossa.errors import (
     BrowserFailed,
     BrowserNotFound,
@@ -166,12 +167,21 @@ class BrowserSession:
     written by save_state, 0600), the folder for failure artefacts, an optional Chromium
     executable, the timeout of each wait and an optional cancel event. Knows nothing of
     WorkFossa's pages: the site's steps (client.WorkFossa) are built on it.
+
+    With `profile_dir` (profile.py: one per account and site), Chromium keeps its profile
+    there between sessions (its HTTP and code caches: a repeat sync does not fetch the site's
+    build again); without it, every session starts from an empty one. Either way the saved
+    session file alone decides which cookies the session starts with. `bytes_received` counts
+    what the page got over the network (cache hits count 0).
     """
 
     def __init__(self, base_url: str, *, state_path: Path, artefacts_dir: Path,
                  browser_executable: str | None = None, timeout_ms: int = 30000,
-                 cancel: threading.Event | None = None, account: str | None = None):
+                 cancel: threading.Event | None = None, account: str | None = None,
+                 profile_dir: Path | None = None, profile_cap_bytes: int = profile.DEFAULT_CAP_BYTES):
         self.base_url = base_url.rstrip("/")
+        self.profile_dir = Path(profile_dir) if profile_dir is not None else None
+        self.profile_cap_bytes = profile_cap_bytes
         self.state_path = Path(state_path)
         # The saved session is used only for this account on this site (session_file.load).
         self.account = account
@@ -186,6 +196,7 @@ class BrowserSession:
         self._context = None
         self._page = None
         self._net: NetworkWatch | None = None
+        self._meter: ByteMeter | None = None
         self._watchdog: PageWatchdog | None = None
         # Typed text to keep out of artefacts (the password, once it was fetched).
         self._secret: Secret | None = None
@@ -201,8 +212,7 @@ class BrowserSession:
                 self._playwright.chromium.executable_path)
             running_before = set(chromium_processes(os.getpid()))
             try:
-                self._browser = self._playwright.chromium.launch(
-                    executable_path=executable, headless=True)
+                self._context = self._launch(executable)
             except PlaywrightError as exc:
                 if not os.path.exists(executable):
                     raise BrowserNotFound(
@@ -211,16 +221,33 @@ class BrowserSession:
                     f"the browser {executable} did not start: {first_line(exc)}") from None
             self._watchdog = PageWatchdog(self.timeout_ms / 1000 + HANG_GRACE_SECONDS)
             self._watchdog.watch_browser(running_before)
-            self._context = self._browser.new_context(
-                viewport=VIEWPORT, storage_state=self._saved_state())
             self._context.set_default_timeout(self.timeout_ms)
             self._context.set_default_navigation_timeout(self.timeout_ms)
-            self._page = self._context.new_page()
+            pages = self._context.pages  # a persistent context opens with one blank page
+            self._page = pages[0] if pages else self._context.new_page()
+            self._meter = ByteMeter(self._context, self._page)
             self._net = NetworkWatch(self._page, self._origin)
         except BaseException:
             self.close()
             raise
         return self
+
+    def _launch(self, executable: str):
+        """Start Chromium; return the context to browse in: on the kept profile when there is
+        one (profile.open_context), else a fresh one; with the saved session's cookies."""
+        if self.profile_dir is None:
+            self._browser = self._playwright.chromium.launch(executable_path=executable, headless=True)
+            return self._browser.new_context(viewport=VIEWPORT, storage_state=self._saved_state())
+        return profile.open_context(self._playwright.chromium, self.profile_dir, self._saved_state,
+                                    cap_bytes=self.profile_cap_bytes, executable_path=executable,
+                                    headless=True, viewport=VIEWPORT)
+
+    @property
+    def bytes_received(self) -> int | None:
+        """The bytes the page received over the network so far (cache hits count 0); None
+        when the browser could not count them."""
+        meter = self._meter
+        return meter.received if meter is not None and meter.counting else None
 
     def __exit__(self, *exc_info) -> None:
         self.close()
