@@ -1,10 +1,10 @@
 """Pure: what a run's changes mean for the technician's schedule.
 
-Given a run's change rows (kind new | updated | completed | reopened, or a location's
+Given a run's change rows (kind new | updated | completed | removed | reopened, or a location's
 dispenser_* rows; fields {name: [old, new]}), `classify` gives each row one schedule kind:
 
 - visit_added     a new (or reopened) order with a next visit, or a next visit going from none to a day
-- visit_removed   an order completed, or its next visit going to none
+- visit_removed   an order completed or removed (reassigned, cancelled), or its next visit going to none
 - rescheduled     the next visit moved from one day to another
 - swapped         two orders of the run exchanging their days (each names the other)
 - replaced        a visit removed and a visit added on the same day for the same customer
@@ -76,7 +76,7 @@ def _dates(row: Mapping[str, Any]) -> tuple[str | None, str | None, str]:
     fields = row.get("fields") or {}
     if kind == "new":
         return None, stored, "visit_added" if stored else "details"
-    if kind == "completed":
+    if kind in ("completed", "removed"):
         return stored, None, "visit_removed"
     if kind in ("updated", "reopened") and "next_visit_date" in fields:
         before, after = (fields["next_visit_date"] + [None, None])[:2]

@@ -126,6 +126,8 @@ def digest_message(run: dict[str, Any], changes: list[dict[str, Any]], cap: int 
     counts = _count_kinds(changes)
     reopened = f", {counts['reopened']} reopened" if counts["reopened"] else ""
     title = f"wosync: {counts['new']} new, {counts['updated']} updated{reopened}, {counts['completed']} completed"
+    if counts.get("removed"):  # orders off the technician's work without being completed
+        title += f", {counts['removed']} removed"
     equipment = sum(1 for c in changes if c["kind"] in DISPENSER_SECTIONS)
     if equipment:
         title += f", {equipment} dispenser change{'s' if equipment != 1 else ''}"
@@ -136,6 +138,7 @@ def digest_message(run: dict[str, Any], changes: list[dict[str, Any]], cap: int 
     if run["status"] != RunStatus.SUCCESS and run.get("error_message"):
         head.append(escape(f"The run was {run['status']}: {run['error_message']}"))
     sections = (("new", "New"), ("updated", "Updated"), ("reopened", "Reopened"), ("completed", "Completed"),
+                ("removed", "Removed (reassigned or cancelled)"),
                 *DISPENSER_SECTIONS.items())
     blocks = []
     for kind, heading in sections:
@@ -188,7 +191,8 @@ def _when_text(entry: ScheduleChange) -> str:
     if entry.new_date and (entry.kind in ("visit_added", "replaced") and entry.old_date != entry.new_date):
         return f"on {entry.new_date}"
     if entry.old_date and entry.kind in ("visit_removed", "replaced"):
-        return f"was on {entry.old_date}" + (" (completed)" if entry.change == "completed" else "")
+        gone = {"completed": " (completed)", "removed": " (removed: reassigned or cancelled)"}
+        return f"was on {entry.old_date}" + gone.get(entry.change, "")
     return f"next visit {entry.new_date}" if entry.new_date else "no visit"
 
 

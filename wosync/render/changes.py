@@ -17,7 +17,7 @@ def changes_table(changes: list[dict[str, Any]], run_id: int | None):
     table = Table(title=f"Changes of run {run_id}" if run_id else "Changes")
     for column in ("Number", "Change", "Customer", "Store", "Fields (old -> new)"):
         table.add_column(column, overflow="fold")
-    style = {"new": "green", "updated": "yellow", "completed": "grey50", "reopened": "cyan",
+    style = {"new": "green", "updated": "yellow", "completed": "grey50", "removed": "magenta", "reopened": "cyan",
              "dispenser_added": "green", "dispenser_updated": "yellow", "dispenser_removed": "grey50"}
     rows = []
     for change in changes:
@@ -78,7 +78,7 @@ def _when(entry, fields: dict[str, Any]) -> str:
     if entry.kind == "visit_added":
         return f"visit {_day(entry.new_date)}" + (" (new order)" if entry.change == "new" else "")
     if entry.kind == "visit_removed":
-        return f"was {_day(entry.old_date)}" + (" (completed)" if entry.change == "completed" else "")
+        return f"was {_day(entry.old_date)}" + _gone(entry.change)
     if entry.change == "new":
         return "new order, no visit yet"
     names = ", ".join(clean(name) for name in fields) or entry.change.replace("_", " ")
@@ -112,3 +112,9 @@ def schedule_sections(entries: list, rows: list[dict[str, Any]]):
             view.append(f"   … and {len(found) - SECTION_LIMIT} more (all in the table below)\n", style="dim")
     view.rstrip()
     return view
+
+
+def _gone(change: str) -> str:
+    """Given a removed visit's change kind, return why its order went (" (completed)",
+    " (removed: reassigned or cancelled)"), or "" when the order stays."""
+    return {"completed": " (completed)", "removed": " (removed: reassigned or cancelled)"}.get(change, "")

@@ -33,6 +33,7 @@ def _changes(run: dict[str, Any]):
 
     return Text.assemble((f"+{run['added']}", "green"), " ", (f"~{run['updated']}", "yellow"), " ",
                          (f"-{run['removed']}", "grey50"),
+                         *([" ", (f"{run['removed_orders']} removed", "magenta")] if run.get("removed_orders") else []),
                          *([" ", (f"{run['reopened']} reopened", "cyan")] if run.get("reopened") else []),
                          *([" ", (f"{run['dispensers_changed']} dispenser{'s' if run['dispensers_changed'] != 1 else ''}", "blue")]
                            if run.get("dispensers_changed") else []))

@@ -72,6 +72,9 @@ ORDER_COLUMNS: list[OrderColumn] = [
     OrderColumn("visits", "Visits", lambda o: _visits(o), 6, 7, justify="right"),
     OrderColumn("completed", "Completed", lambda o: local_text(o["completed_at"]) if o.get("completed_at") else "",
                 16, 16, completed_only=True),
+    # Why an archived order left the active list: completed on the site, or removed
+    # (reassigned, cancelled): wosync.vanished.
+    OrderColumn("archived", "Archived as", lambda o: clean(o.get("archived_as")), 9, 11, completed_only=True),
     # The location's dispensers (cli/orders.py adds the count; blank: its equipment not read yet).
     OrderColumn("dispensers", "Dispensers", lambda o: "" if o.get("dispensers") is None else str(o["dispensers"]),
                 10, 10, justify="right"),
