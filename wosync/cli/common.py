@@ -32,10 +32,13 @@ def stdout_console():
 
 
 def stderr_console():
-    """Return a Rich console on stderr (progress, notes)."""
+    """Return a Rich console on stderr (progress, notes); not on a terminal, its lines are
+    never wrapped."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    from wosync.render.plain import terminal_wanted
+
+    return Console(stderr=True, highlight=False, soft_wrap=not terminal_wanted(sys.stderr))
 
 
 def print_json(data: Any) -> None:

@@ -51,7 +51,7 @@ def demo(
     _show_one_stop(out, result)
     out.print(
         f"\nLook around: WOSYNC_HOME={result.folder} {_command_name()} orders   (or dispensers, changes, history, status)",
-        highlight=False,
+        highlight=False, soft_wrap=True,  # one line: the command in it is copied whole
     )
     return 0
 
@@ -95,7 +95,8 @@ def _show_one_stop(out, result) -> None:
     from wosync.cli.orders import order_record
 
     out.print(f"\nEquipment read at {result.equipment_read} of {result.locations} locations (at most "
-              f"{result.per_run} a sync; `wosync sync-now --equipment` reads every one that is due).", highlight=False)
+              f"{result.per_run} a sync; `wosync sync-now --equipment` reads every one that is due).", highlight=False,
+              soft_wrap=True)
     if result.one_stop is not None:
         order, location = result.one_stop
         out.print("\n[bold]One stop: the next visit at a location whose dispensers were read[/]")

@@ -58,6 +58,11 @@ def dispensers(
         return
     from wosync import render
 
+    if not render.terminal_wanted(sys.stdout):  # piped: one tab-separated row per dispenser
+        from wosync.render.plain_listings import dispensers_plain
+
+        render.write_tsv(*dispensers_plain(locations))
+        return
     console = common.stdout_console()
     for index, loc in enumerate(locations):
         if index:
@@ -67,7 +72,8 @@ def dispensers(
         count = sum(len(loc["dispensers"]) for loc in locations)
         unread = sum(1 for loc in locations if not loc["equipment_checked_at"])
         tail = f" ({unread} not read yet: `wosync sync-now --equipment` reads them)" if unread else ""
-        console.print(f"\n{count} dispensers at {len(locations)} locations{tail}.", highlight=False)
+        # soft_wrap: one line, wrapped by the terminal if at all, so the command in it stays whole.
+        console.print(f"\n{count} dispensers at {len(locations)} locations{tail}.", highlight=False, soft_wrap=True)
     sys.stdout.flush()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import List, Optional
 
 import typer
@@ -60,6 +61,14 @@ def list_targets(json_out: bool = typer.Option(False, "--json", help="Print JSON
         return
     if not targets:
         typer.echo("No notification targets. Add one with `wosync notify add URL`.")
+        return
+    from wosync.render.plain import terminal_wanted
+
+    if not terminal_wanted(sys.stdout):  # piped: tab-separated rows with a header
+        from wosync.render.plain import write_tsv
+        from wosync.render.plain_listings import targets_plain
+
+        write_tsv(*targets_plain(targets))
         return
     for target in targets:
         # stored text: no escape sequences (the columns keep their spaces)

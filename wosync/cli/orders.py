@@ -49,6 +49,11 @@ def orders(
 
         for row in rows:
             row["dispensers"] = counts.get(row.get("location_id"))
+        if not render.terminal_wanted(sys.stdout):  # piped: tab-separated rows, every column
+            from wosync.render.plain_listings import orders_plain
+
+            render.write_tsv(*orders_plain(rows, all_))
+            return
         title = f"{len(rows)} work orders" + (" (with completed)" if all_ else "")
         console = common.stdout_console()
         console.print(render.orders_table(rows, title, width=console.width), crop=True)
@@ -102,6 +107,11 @@ def changes(
         return
     from wosync import render
 
+    if not render.terminal_wanted(sys.stdout):  # piped: one tab-separated row per changed field
+        from wosync.render.plain_listings import changes_plain
+
+        render.write_tsv(*changes_plain(records))
+        return
     console = common.stdout_console()
     console.print(render.schedule_sections(kinds, records))  # what it means for the schedule first
     console.print(render.changes_table(records, records[0]["run_id"]))

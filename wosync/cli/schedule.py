@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -102,6 +103,11 @@ def list_(json_out: bool = typer.Option(False, "--json", help="Print JSON.")) ->
         return
     from wosync import render
 
+    if not render.terminal_wanted(sys.stdout):  # piped: tab-separated rows with a header
+        from wosync.render.plain_listings import schedules_plain
+
+        render.write_tsv(*schedules_plain(rows))
+        return
     common.stdout_console().print(render.schedules_table(rows))
 
 

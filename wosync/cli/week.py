@@ -3,6 +3,7 @@ the parts to bring and the dispensers to calibrate."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 from typing import Any, Optional
 
@@ -57,10 +58,19 @@ def week(
     if csv_out:
         common.print_csv(csv_rows(plan), list(CSV_COLUMNS))
         return
+    from wosync.render.plain import terminal_wanted
     from wosync.render.week import week_view
 
-    console = common.stdout_console()
-    console.print(week_view(plan, console.width), crop=True, no_wrap=True)
+    piped = not terminal_wanted(sys.stdout)
+    if piped and plan["visits"]:  # piped: one tab-separated row per stop
+        from wosync.render.plain import write_tsv
+        from wosync.render.plain_listings import week_plain
+
+        write_tsv(*week_plain(plan))
+        return
+    if not piped:
+        console = common.stdout_console()
+        console.print(week_view(plan, console.width), crop=True, no_wrap=True)
     if not plan["visits"]:
         typer.echo("No visits stored for these days. Run `wosync sync-now` (or `wosync demo`), or try --days 14.")
 
