@@ -103,7 +103,7 @@ def test_a_sync_of_250_orders_keeps_every_locations_dispensers_as_the_site_shows
         assert updated == {f"{edited} model": [before[0]["model"], "Model-X9"],
                            f"{edited} serial": [before[0]["serial"], "SN00001"]}
         assert list(new) == [added] and new[added][0] is None and "SN77777" in new[added][1]
-        table = wosync("changes", "--run", third_id, env=env).stdout
+        table = wosync("changes", "--run", third_id, env=dict(env, WOSYNC_FORCE_TERMINAL="1")).stdout  # the table
         assert f"L-{changed}" in table and f"{edited} model: " in table and "dispenser added" in table
         again = json.loads(wosync("dispensers", "--location", str(changed), "--json", env=env).stdout)
         assert without_seen(again) == {changed: sim.expected_dispensers(changed)}

@@ -38,7 +38,8 @@ def sim(request):
 def run(home: Path, sim: SimulatedWorkFossa, *args: str) -> subprocess.CompletedProcess:
     """Run `wosync ARGS` as a user would, the account given by the environment."""
     env = dict(DataFolder(home.parent, home=home).env, WOSYNC_BASE_URL=sim.base_url,
-               WOSYNC_USERNAME=USERNAME, WOSYNC_PASSWORD=PASSWORD, COLUMNS="120")
+               WOSYNC_USERNAME=USERNAME, WOSYNC_PASSWORD=PASSWORD, COLUMNS="120",
+               WOSYNC_FORCE_TERMINAL="1")  # `history` is read as the table a terminal shows
     return wosync(*args, env=env, timeout=180)
 
 
