@@ -43,7 +43,7 @@ NETWORK_REASONS = {
 
 _ERROR_CODE = re.compile(r"net::(ERR_[A-Z_]+)")
 _SAVED = re.compile(r"\s*\(saved: [^)]*\)")
-_URL_GROUP = re.compile(r"\s*\((?:page )?https?://[^)\s]*\)")
+_URL_GROUP = re.compile(r"\s*\([^()]*https?://[^()]*\)")  # a remark in parentheses that names a URL
 _AT_URL = re.compile(r" at https?://\S+")
 
 

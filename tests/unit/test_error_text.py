@@ -22,6 +22,16 @@ def test_an_older_one_line_message_reads_as_short_without_its_details():
     assert error_details(OLD_UNREACHABLE) == [OLD_UNREACHABLE]  # `history show` keeps all of it
 
 
+def test_an_older_timeout_loses_its_url_remark():
+    message = ("WorkFossa did not respond in time (Timeout 30000ms exceeded.; page http://127.0.0.1:1/app/work/); "
+               "the site may be slow or down: check the network and WOSYNC_BASE_URL")
+    summary = error_summary(message)
+    assert summary.startswith("WorkFossa did not respond in time; the site may be slow or down: check the network")
+    assert len(summary) <= 100 and "http" not in summary
+    assert error_summary("WorkFossa answered HTTP 500 while loading the work list (http://x/app/work/)") == \
+        "WorkFossa answered HTTP 500 while loading the work list"
+
+
 def test_a_long_summary_is_cut_at_100_with_an_ellipsis_and_never_holds_a_line_break():
     summary = error_summary("x" * 450)
     assert len(summary) == SUMMARY_CHARS == 100 and summary.endswith("…")
