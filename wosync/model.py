@@ -145,7 +145,8 @@ class ScrapeResult:
     pages: pages read; logins: logins this scrape's object made; stop_reason: why the
     reading stopped (paging.py); empty_pages: pages that came back without rows;
     completeness: "count", "pager" or None when the read is not known complete (docs/design.md
-    "One sync", step 5); artefacts: the screenshot and HTML saved when it is not; last_rows_html.
+    "One sync", step 5); artefacts: the screenshot and HTML saved when it is not; last_rows_html;
+    fallback_fields.
     """
 
     orders: list[OrderRecord] = field(default_factory=list)
@@ -160,6 +161,9 @@ class ScrapeResult:
     # The HTML of the last page's rows: evidence for the layout-drift guard, which runs after
     # the browser has closed (keeping it costs nothing: the page was read as this HTML).
     last_rows_html: str | None = None
+    # {field: rows that needed the parser's text fallback} (workfossa/strategies.py); {} when
+    # every field was found by its selector.
+    fallback_fields: dict[str, int] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:

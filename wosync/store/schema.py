@@ -370,3 +370,12 @@ def _run_bytes_received(db: "sqlite_utils.Database") -> None:
     hits count 0): a technician syncing over a phone's data plan sees what a sync costs.
     NULL for runs before this, and for runs whose browser could not count."""
     db.execute("ALTER TABLE runs ADD COLUMN bytes_received INTEGER")
+
+
+@SCHEMA_MIGRATIONS(name="0011_run_fallback_fields")
+def _run_fallback_fields(db: "sqlite_utils.Database") -> None:
+    """Record, per run, the fields the parser found only by their text fallback on most rows
+    (JSON {field: rows}): the site's markup moved under them while the data still read right,
+    which `history` and `doctor --site` show before a further change loses a field. NULL for
+    runs before this and for runs where every field was found by its selector."""
+    db.execute("ALTER TABLE runs ADD COLUMN fallback_fields TEXT")

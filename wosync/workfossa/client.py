@@ -28,7 +28,7 @@ from wosync.workfossa.errors import (
 from wosync.workfossa.paging import ListState
 from wosync.workfossa.parse import check_required_fields, parse_rows
 from wosync.workfossa.strategies import FieldStrategies
-from wosync.workfossa.result import ScrapeProgress, ScrapeResult
+from wosync.model import ScrapeProgress, ScrapeResult
 
 ProgressCallback = Callable[[ScrapeProgress], None]
 
@@ -183,7 +183,6 @@ class WorkFossa(BrowserSession):
                     self._login(on_progress)
             self.save_state()  # the site may have refreshed its cookies
             result.orders = list(orders.values())
-            # Carried on the result (ScrapeResult has no field for it yet: set, not declared).
             result.fallback_fields = self.field_strategies.fallback_fields()
             if require_fields:
                 check_required_fields(result.orders)
