@@ -13,7 +13,11 @@ error is recorded in `runs.equipment_error` (the locations not read stay due for
 A location whose page cannot be read (an HTTP error, its Equipment tab not found) is skipped
 and the next one tried; three such locations in a row, or an error that is not about one
 location (the site unreachable, the session gone, the browser failing, a stop request), end
-the step.
+the step. A location the site says was deleted is skipped and recorded too, but never counts
+toward the three: it tells nothing about the site's pages.
+
+The dispenser fields read by their text fallback on most dispensers are added to the run's
+`fallback_fields` as "dispenser.<field>" (wosync.fallbacks).
 
 Changes are recorded in the `changes` table like order changes, one row per dispenser:
 kinds "dispenser_added", "dispenser_removed" and "dispenser_updated". Their `number` is the
@@ -28,12 +32,15 @@ it with, and the first sync of 250 locations would otherwise list some 2,000 "ad
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 from collections import Counter
 from datetime import timedelta
+from functools import partial
 from typing import Any, Callable
 
+from wosync import fallbacks
 from wosync.errors import Interrupted, WosyncError
 from wosync.model import EquipmentSource, RunRecord
 from wosync.text import plural
@@ -186,9 +193,19 @@ def equipment_percentage(index: int, count: int, plan=None) -> int:
 # --------------------------------------------------------------------------- the sync step
 
 
-def _read_through_source(source: EquipmentSource, location_id: int) -> list[dict[str, Any]]:
-    """The reader a sync uses: the source's own read_equipment."""
+def _read_through_source(source: EquipmentSource, location_id: int, strategies=None) -> list[dict[str, Any]]:
+    """The reader a sync uses: the source's own read_equipment, given the FieldStrategies to
+    count into when it takes one (the browser source does; a test's fake need not)."""
+    if strategies is not None and "strategies" in inspect.signature(source.read_equipment).parameters:
+        return source.read_equipment(location_id, strategies=strategies)
     return source.read_equipment(location_id)
+
+
+def _is_deleted_location(exc: BaseException) -> bool:
+    """Return True when the site says the location may have been deleted."""
+    from wosync.workfossa.errors import LocationNotFound
+
+    return isinstance(exc, LocationNotFound)
 
 
 def _is_about_one_location(exc: BaseException) -> bool:
@@ -207,19 +224,26 @@ def after_sync(store, source: EquipmentSource, account, run: RunRecord, clock, t
     store their dispensers; return the run record (with its equipment_error when the reading
     fell short). Never raises: the run stays as it was saved.
     """
+    from wosync.workfossa.strategies import FieldStrategies
+
+    strategies = FieldStrategies()
     try:
         due = store.equipment_due(account.username, clock() - max_age())
         chosen = choose_due(due, all_due, per_run())
         if not chosen:
             return run
-        error = _read_locations(store, source, account, run["id"], chosen, clock, tracker, reader or _read_through_source)
+        error = _read_locations(store, source, account, run["id"], chosen, clock, tracker,
+                                reader or partial(_read_through_source, strategies=strategies))
     except Exception as exc:  # a bug or a storage error: recorded, never the run's failure
         error = f"unexpected {type(exc).__name__}: {exc}"
     if error is not None:
         log.warning("sync #%s: equipment: %s", run["id"], error)
+    found = {**fallbacks.decode(run.get("fallback_fields")),
+             **fallbacks.most_rows(strategies.fallback_fields(), strategies.read, fallbacks.DISPENSER_PREFIX)}
     try:
         # Finished again: its completed_at and duration then count the equipment reading too.
-        return store.finish_run(run["id"], clock(), equipment_error=error)
+        return store.finish_run(run["id"], clock(), equipment_error=error,
+                                fallback_fields=fallbacks.encode(found))
     except Exception:  # the store itself failing (disk full): the run was saved before
         return run
 
@@ -245,6 +269,8 @@ def _read_locations(store, source: EquipmentSource, account, run_id: int, chosen
             break
         except WosyncError as exc:
             failures.append((location_id, exc.message))
+            if _is_deleted_location(exc):
+                continue  # that location's own state, not a sign the site's pages changed
             in_a_row += 1
             if not _is_about_one_location(exc):
                 stop = "stopped there"

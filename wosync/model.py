@@ -65,6 +65,8 @@ class RunRecord(TypedDict):
     notification_error: str | None
     completeness: str | None  # "count", "pager" or None when the read was not known complete
     equipment_error: str | None
+    # {field: rows} of the fields read by their text fallback on most rows (wosync.fallbacks).
+    fallback_fields: dict[str, int]
 
 
 class ScheduleRecord(TypedDict):

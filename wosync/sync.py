@@ -16,7 +16,7 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from wosync import busy, config, progress, vanished
+from wosync import busy, config, fallbacks, progress, vanished
 from wosync.clock import Clock, from_iso, to_iso
 from wosync.diff import compare, lost_fields
 from wosync.errors import DiskFull, ExitCode, Interrupted, WosyncError, is_disk_full
@@ -72,6 +72,9 @@ class WorkFossaSource:
     def __init__(self) -> None:
         self.site = None
         self._bytes_received: int | None = None  # the closed browser's count
+        # A first sync (nothing stored to compare with) sets this: a field every row carries
+        # that comes back empty on every row is then a layout error, not a success.
+        self.require_fields = False
 
     def read_orders(self, account: Account, password: PasswordSource, on_page: PageCallback,
                     cancel: threading.Event | None) -> ScrapeResult:
@@ -92,14 +95,15 @@ class WorkFossaSource:
             cancel=cancel,
         ).__enter__()
         self.site.ensure_session(on_progress=on_page)
-        return self.site.read_work_orders(on_progress=on_page)
+        return self.site.read_work_orders(on_progress=on_page, require_fields=self.require_fields)
 
-    def read_equipment(self, location_id: int) -> list[dict[str, Any]]:
-        """Given a location id, read its Equipment tab in the session read_orders opened;
+    def read_equipment(self, location_id: int, strategies=None) -> list[dict[str, Any]]:
+        """Given a location id (and optionally a FieldStrategies counting the dispenser fields
+        read by their fallback), read its Equipment tab in the session read_orders opened;
         return its dispensers."""
         from wosync.workfossa.locations import read_location_equipment
 
-        return read_location_equipment(self.site, location_id)
+        return read_location_equipment(self.site, location_id, strategies)
 
     def find_completed(self, numbers: list[str], on_page: PageCallback | None):
         """Given the numbers of orders that left the active list, look them up on the completed
@@ -272,6 +276,9 @@ def _locked_run(ctx: RunContext, source: Source, password: PasswordSource | None
         # Inside the try: once the run row exists, even a full disk here must close it.
         tracker.update("in_progress", "initializing", progress.PHASE_PERCENT["initializing"], "Starting the sync...")
         tracker.plan.locations = _expected_locations(ctx, source)
+        if hasattr(source, "require_fields") and not ctx.options.allow_field_loss:
+            # Nothing stored: no drift guard can compare, so the read itself must carry them.
+            source.require_fields = not any(ctx.store.count_orders(ctx.account.username).values())
         tracker.update("in_progress", "logging_in", tracker.plan.at("logging_in"), "Opening WorkFossa...")
         read = source.read_orders(ctx.account, password or default_password_source(ctx.account.username),
                                   tracker.on_page, cancel)
@@ -337,6 +344,7 @@ def _save(ctx: RunContext, result: ScrapeResult, source: Source | None = None) -
         "removed_orders": len(gone.removed),
         "error_kind": error_kind, "error_message": error_message, "matches": result.matches,
         "completeness": result.completeness,
+        "fallback_fields": fallbacks.encode(fallbacks.most_rows(result.fallback_fields, result.rows_read or distinct)),
     }
     run = store.apply_sync(
         ctx.run_id, ctx.account.username, result.orders, diff.new, diff.updated, diff.reopened, to_complete,

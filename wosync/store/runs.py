@@ -7,6 +7,7 @@ from typing import Any
 
 from wosync.clock import to_iso
 from wosync.errors import NotFound
+from wosync.fallbacks import decode as decode_fallback_fields
 from wosync.model import FINISHED_STATUSES, RunStatus, Trigger
 from wosync.store.connection import StoreConnection
 
@@ -18,12 +19,24 @@ RUN_KEYS = (
     "id", "schedule_id", "account", "trigger_type", "started_at", "completed_at", "status",
     "items_processed", "added", "updated", "removed", "error_kind", "error_message",
     "duration_seconds", "pid", "completeness", "equipment_error", "reopened", "dispensers_changed",
-    "bytes_received",
+    "bytes_received", "fallback_fields",
 )
 
 
 class RunTables(StoreConnection):
     """The runs and progress tables."""
+
+    def _run_rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """Return the runs rows a query selects, fallback_fields decoded ({field: rows})."""
+        rows = self._rows(sql, params)
+        for row in rows:
+            if "fallback_fields" in row:
+                row["fallback_fields"] = decode_fallback_fields(row["fallback_fields"])
+        return rows
+
+    def _run_row(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        rows = self._run_rows(sql, params)
+        return rows[0] if rows else None
 
     def start_run(
         self, account: str, trigger_type: str, schedule_id: int | None, pid: int, now: datetime
@@ -38,7 +51,7 @@ class RunTables(StoreConnection):
 
     def get_run(self, run_id: int) -> dict[str, Any]:
         """Return run `run_id` as a run record; NotFound when unknown."""
-        row = self._row("SELECT * FROM runs WHERE id = ?", (run_id,))
+        row = self._run_row("SELECT * FROM runs WHERE id = ?", (run_id,))
         if row is None:
             raise NotFound("run", run_id)
         return row
@@ -80,30 +93,30 @@ class RunTables(StoreConnection):
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return self._rows(sql, params)
+        return self._run_rows(sql, params)
 
     def latest_run(self, schedule_id: int | None = None, account: str | None = None) -> dict[str, Any] | None:
         """Return the newest run of a schedule (or account), or None."""
         if schedule_id is not None:
-            return self._row("SELECT * FROM runs WHERE schedule_id = ? ORDER BY id DESC LIMIT 1", (schedule_id,))
+            return self._run_row("SELECT * FROM runs WHERE schedule_id = ? ORDER BY id DESC LIMIT 1", (schedule_id,))
         if account is not None:
-            return self._row("SELECT * FROM runs WHERE account = ? ORDER BY id DESC LIMIT 1", (account,))
-        return self._row("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
+            return self._run_row("SELECT * FROM runs WHERE account = ? ORDER BY id DESC LIMIT 1", (account,))
+        return self._run_row("SELECT * FROM runs ORDER BY id DESC LIMIT 1")
 
     def find_run(self, run_id: int) -> dict[str, Any] | None:
         """Return run `run_id`, or None when there is none (get_run raises instead)."""
-        return self._row("SELECT * FROM runs WHERE id = ?", (run_id,))
+        return self._run_row("SELECT * FROM runs WHERE id = ?", (run_id,))
 
     def latest_finished_runs(self) -> list[dict[str, Any]]:
         """Return the newest run of each account that is no longer `running`, by account."""
-        return self._rows(
+        return self._run_rows(
             "SELECT * FROM runs WHERE id IN (SELECT max(id) FROM runs WHERE status != ? "
             "GROUP BY account) ORDER BY account", (RunStatus.RUNNING,)
         )
 
     def running_runs(self) -> list[dict[str, Any]]:
         """Return every run still marked `running`."""
-        return self._rows("SELECT * FROM runs WHERE status = ? ORDER BY id", (RunStatus.RUNNING,))
+        return self._run_rows("SELECT * FROM runs WHERE status = ? ORDER BY id", (RunStatus.RUNNING,))
 
     def set_run_bytes_received(self, run_id: int, received: int) -> dict[str, Any]:
         """Record the bytes a run received from the site (the browser's count); return the run."""

@@ -399,3 +399,31 @@ EQUIPMENT_TAB_PREFERRED = ['[role="tab"], [role="tablist"] *', '[class*="tab"] *
 NO_EQUIPMENT_PATTERN = r"^\s*no equipment\b"  # JavaScript and Python regex alike; case-insensitive
 # A deleted location's page (seen in use, docs/workfossa-site.md): that location's own error.
 LOCATION_DELETED_TEXT = "Could not find this location. It may have been deleted."
+
+
+# Where each field read by a text fallback is looked for first and what then found it, for
+# `doctor --site` and the run history: {field: (the selector that found nothing, the fallback)}.
+# The fields are the names workfossa/parse.py and workfossa/equipment.py count (strategies.py).
+FIELD_FALLBACKS = {
+    "status": (STATUS_BADGE, STATUS_KIND),
+    "category": (CATEGORY_TOOLTIP, HIDDEN),
+    "reason": (LINE_LABEL, f'{LINE_LABEL_ANY} reading "{REASON_LABEL}"'),
+    "project": (LINE_LABEL, f'{LINE_LABEL_ANY} reading "{PROJECT_LABEL}"'),
+    "city": (CITY_LINE_PATTERN, COUNTY_LINE_PATTERN),
+    "items": (ITEM_GROUP, ITEM_LINE_FALLBACK_PATTERN),
+    "visits_done": (VISIT_COUNTER, COUNTER_PATTERN),
+    "visits_planned": (VISIT_COUNTER, COUNTER_PATTERN),
+    "next_visit_date": (NEXT_VISIT_LINK, VISIT_LINK_PATTERN),
+    "instructions": (INSTRUCTIONS_COPY, INSTRUCTIONS_FALLBACK),
+    "created_by": (f"{CREATOR} ({CREATOR_SEPARATOR})", CREATOR_TITLE_PREFIX),
+    "created_at": (f"{CREATOR} ({CREATOR_SEPARATOR})", CREATOR_TITLE_PREFIX),
+}
+DISPENSER_FIELD_FALLBACKS = {
+    "group": (EQUIPMENT_GROUP_NAME, EQUIPMENT_GROUP_COUNT_PATTERN),
+    "block": (EQUIPMENT_ITEM, EQUIPMENT_TITLE_PATTERN),
+    "serial": (EQUIPMENT_SERIAL, EQUIPMENT_SERIAL_PATTERN),
+    "make": (EQUIPMENT_SPEC_LABEL, f'{EQUIPMENT_SPEC_LABEL_ANY} reading "{EQUIPMENT_MAKE_LABEL}"'),
+    "model": (EQUIPMENT_SPEC_LABEL, f'{EQUIPMENT_SPEC_LABEL_ANY} reading "{EQUIPMENT_MODEL_LABEL}"'),
+    "fields": (f"{EQUIPMENT_FIELD_LABEL}, {EQUIPMENT_FIELD_VALUE}",
+               f"{EQUIPMENT_FIELDS} innermost elements, label then value"),
+}
