@@ -35,6 +35,13 @@ def run_record(run: dict) -> dict:
     return {key: run.get(key) for key in RUN_KEYS}
 
 
+def _drawn(record: dict, row: dict) -> dict:
+    """Given a run record and its runs row, return what the table and the card draw: the
+    record with the orders the run archived as removed (reassigned, cancelled; wosync.vanished),
+    which the JSON record does not carry yet."""
+    return {**record, "removed_orders": row.get("removed_orders") or 0}
+
+
 def history_record(run: dict) -> dict:
     """Given a runs row, return the record of `history --json`: the run record (error_message:
     the whole error) and error_summary (its one-line summary, None without an error)."""
@@ -68,7 +75,8 @@ def history(
     from wosync.actions import history as past
 
     since_at = parse_since(since) if since else None
-    runs = [history_record(r) for r in past.runs(common.clock(), limit, failed, since_at, username)]
+    rows = past.runs(common.clock(), limit, failed, since_at, username)
+    runs = [history_record(r) for r in rows]
     if json_out:
         common.print_json(runs)
     elif csv_out:
@@ -82,7 +90,11 @@ def history(
             render.write_tsv(*render.history_plain(runs))
             return
         console = common.stdout_console()
-        console.print(render.history_table(runs, console.width), crop=True)
+        console.print(render.history_table([_drawn(h, r) for h, r in zip(runs, rows)], console.width), crop=True)
+        from wosync.fallbacks import history_lines  # the markup moved under these fields
+
+        for line in history_lines(runs):
+            console.print(line, style="yellow", markup=False, highlight=False)
 
 
 @history_app.command("show", context_settings=common.ID_COMMAND_SETTINGS)
@@ -93,14 +105,15 @@ def show(
     """Show one run as a card: when, how long, the result, the counts and its whole error."""
     from wosync.actions import history as past
 
-    found = history_record(past.run(common.clock(), run_id))
+    row = past.run(common.clock(), run_id)
+    found = history_record(row)
     if json_out:
         common.print_json(found)
         return
     from wosync import render
 
     # Piped, the error's long lines (URLs, paths) stay whole for the reader to copy.
-    common.stdout_console().print(render.run_card(found), soft_wrap=not render.terminal_wanted(sys.stdout))
+    common.stdout_console().print(render.run_card(_drawn(found, row)), soft_wrap=not render.terminal_wanted(sys.stdout))
 
 
 def _report(days: int, username: Optional[str], json_out: bool) -> None:
