@@ -43,7 +43,8 @@ NETWORK_REASONS = {
 
 _ERROR_CODE = re.compile(r"net::(ERR_[A-Z_]+)")
 _SAVED = re.compile(r"\s*\(saved: [^)]*\)")
-_URL_GROUP = re.compile(r"\s*\([^()]*https?://[^()]*\)")  # a remark in parentheses that names a URL
+# A remark in parentheses that ends with a URL: "(http://...)", "(Timeout 30000ms exceeded.; page http://...)".
+_URL_GROUP = re.compile(r"\s*\((?:[^()]*[;:] )?(?:page )?https?://[^()\s\",']*\)")
 _AT_URL = re.compile(r" at https?://\S+")
 
 
