@@ -235,7 +235,8 @@ class BrowserSession:
     def _launch(self, executable: str):
         """Start Chromium; return the context to browse in: on the kept profile when there is
         one (profile.open_context), else a fresh one; with the saved session's cookies."""
-        if self.profile_dir is None:
+        # A profile another wosync's browser holds now (a login during a sync) is not shared.
+        if self.profile_dir is None or profile.in_use_by(self.profile_dir) is not None:
             self._browser = self._playwright.chromium.launch(executable_path=executable, headless=True)
             return self._browser.new_context(viewport=VIEWPORT, storage_state=self._saved_state())
         return profile.open_context(self._playwright.chromium, self.profile_dir, self._saved_state,

@@ -139,12 +139,11 @@ def in_use_by(path: Path) -> int | None:
     if host != socket.gethostname() or not pid.isdigit():
         return None
     try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
+        command = Path(f"/proc/{int(pid)}/cmdline").read_bytes()
+    except OSError:  # no such process: a lock left by a browser that crashed
         return None
-    except PermissionError:  # alive, someone else's
-        pass
-    return int(pid)
+    # A lock whose process id now belongs to another program is stale too.
+    return int(pid) if b"chrom" in command.lower() else None
 
 
 def prepare(path: Path, cap_bytes: int = DEFAULT_CAP_BYTES) -> Path:
