@@ -36,7 +36,10 @@ def _single_cells(text: str) -> bool:
 def _plain(text: str) -> bool:
     """Return whether every character is printable and one cell wide, or a line feed (ASCII,
     and the Latin and punctuation such as "·" that Rich measures one cell a character)."""
-    return (text.isprintable() or text.replace("\n", "").isprintable()) and (text.isascii() or _single_cells(text))
+    if text.isascii():
+        return text.isprintable() or text.replace("\n", "").isprintable()
+    text = text.replace("\n", "")
+    return text.isprintable() and _single_cells(text)
 
 
 def _fit(piece: str, width: int, overflow: str) -> str:
@@ -47,11 +50,42 @@ def _fit(piece: str, width: int, overflow: str) -> str:
     return piece + " " * (width - len(piece))
 
 
+def divide_line(line: str, width: int, fold: bool = True) -> list[int]:
+    """Given one line of one-cell characters, return where Rich's rich._wrap.divide_line breaks
+    it (the same steps, each character one cell, so no measuring): a word (with the spaces
+    after it) that does not fit starts a new line; one longer than the width is folded."""
+    from rich._wrap import re_word
+
+    breaks: list[int] = []
+    offset = 0
+    for match in re_word.finditer(line):  # the words are contiguous: finditer finds what match() would
+        start, word = match.start(), match.group(0)
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:
+            if fold:
+                chunks = [word[i:i + width] for i in range(0, len(word), width)]
+                for index, chunk in enumerate(chunks):
+                    if start:
+                        breaks.append(start)
+                    if index == len(chunks) - 1:
+                        offset = len(chunk)
+                    else:
+                        start += len(chunk)
+            else:
+                if start:
+                    breaks.append(start)
+                offset = len(word)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+    return breaks
+
+
 def plain_pieces(text: str, width: int, overflow: str) -> list[tuple[int, int]]:
     """Given a plain cell's text (wrapped, overflow "fold" or "crop") and its content width,
     return each line's (start, end) in the text, as plain_lines breaks and cuts it."""
-    from rich._wrap import divide_line
-
     out, base = [], 0
     for line in text.split("\n"):
         offsets = divide_line(line, width, fold=overflow == "fold")
@@ -69,8 +103,6 @@ def plain_lines(text: str, width: int, overflow: str, no_wrap: bool) -> list[str
     """Given a plain cell's text and its content width, return its lines as Rich's Text.wrap
     makes them for a left-justified cell: each line broken at word boundaries (long words
     folded when overflow is "fold"), trailing spaces past the width dropped, padded to width."""
-    from rich._wrap import divide_line
-
     if len(text) <= width and "\n" not in text:  # most cells: one line that fits
         return [text + " " * (width - len(text))]
     out = []
@@ -185,6 +217,42 @@ class FastTable:
             chosen.update((-widest[1], -longest[1]))
         return [self.rows[index] for index in sorted(chosen) if index >= 0]
 
+    def _cell_pads(self) -> list[tuple[int, int]]:
+        """Return each column's (left, right) padding of a cell, as Rich's Table._get_cells pads it."""
+        table = self.table
+        _, right, _, left = table.padding
+        pads = []
+        for index in range(len(table.columns)):
+            first, last = index == 0, index == len(table.columns) - 1
+            pad_left = max(0, left - right) if table.collapse_padding and not first else left
+            pads.append((0 if first and not table.pad_edge else pad_left, 0 if last and not table.pad_edge else right))
+        return pads
+
+    def _natural_widths(self, room: int) -> list[int] | None:
+        """Given the width the columns may take, return each column's width (padding included)
+        when every cell is plain and the widest cells fit side by side: Rich then gives each
+        column its widest cell's width (Table._calculate_column_widths, nothing to collapse).
+        None when Rich must decide (a cell that is not plain, a header with markup, too wide)."""
+        table = self.table
+        if table.expand or table.min_width is not None or any(c.min_width or c.max_width for c in table.columns):
+            return None
+        widths = []
+        for index, ((pad_left, pad_right), column) in enumerate(zip(self._cell_pads(), table.columns)):
+            texts = [row[index][0] for row in self.rows]
+            if table.show_header:
+                if not isinstance(column.header, str) or "[" in column.header or ":" in column.header:
+                    return None
+                texts.append(column.header)
+            most = 0
+            for text in texts:
+                if not _plain(text):
+                    return None
+                most = max(most, max(map(len, text.splitlines()), default=0))
+            widths.append((most + pad_left + pad_right) or 1)
+            if most + pad_left + pad_right >= room:  # Rich would clamp it to the room: let it
+                return None
+        return widths if sum(widths) <= room else None
+
     def __rich_console__(self, console, options):
         from copy import copy
 
@@ -195,25 +263,22 @@ class FastTable:
         if not self.rows or not table.columns or not self._copies_rich():
             yield self._with_rows(self.rows)
             return
-        sizing = copy(table)
-        sizing.columns = [copy(column) for column in table.columns]
-        for column in sizing.columns:
-            column._cells = []
-        for row in self._deciding_rows():
-            sizing.add_row(*(_text(*cell) for cell in row))
         max_width = options.max_width if table.width is None else table.width
-        widths = sizing._calculate_column_widths(console, options.update_width(max_width - sizing._extra_width))
+        widths = self._natural_widths(max_width - table._extra_width)
+        if widths is None:  # Rich's sizing, on a copy of the table holding the cells that decide it
+            sizing = copy(table)
+            sizing.columns = [copy(column) for column in table.columns]
+            for column in sizing.columns:
+                column._cells = []
+            for row in self._deciding_rows():
+                sizing.add_row(*(_text(*cell) for cell in row))
+            widths = sizing._calculate_column_widths(console, options.update_width(max_width - sizing._extra_width))
 
         # The title, the top edge, the header and its rule: the table without rows at those
         # widths, less its last line (the bottom edge, which comes after the rows).
-        top, right, bottom, left = table.padding
-        pads = []
+        top, _, bottom, _ = table.padding
+        pads = self._cell_pads()
         for index, (column, width) in enumerate(zip(table.columns, widths)):
-            first, last = index == 0, index == len(widths) - 1
-            pad_left = max(0, left - right) if table.collapse_padding and not first else left
-            pad_left = 0 if first and not table.pad_edge else pad_left
-            pad_right = 0 if last and not table.pad_edge else right
-            pads.append((pad_left, pad_right))  # as Rich pads a cell (Table._get_cells)
             column.width = width - table._get_padding_width(index)  # as Rich measures it
         try:
             head = list(Segment.split_lines(console.render(table, options)))
