@@ -9,6 +9,7 @@ records the fields that needed the fallback on more than half of the rows read, 
 
     most_rows({"items": 250, "city": 1}, 250)            # {"items": 250}
     history_line({"id": 12, "fallback_fields": {...}})   # "run 12 read 2 fields by their fallback: items, reason"
+    where("items")                                       # (the item group's selector, the item-line pattern)
 """
 
 from __future__ import annotations
@@ -54,6 +55,24 @@ def history_line(run: dict[str, Any]) -> str | None:
         return None
     noun = "field" if len(fields) == 1 else "fields"
     return f"run {run.get('id')} read {len(fields)} {noun} by their fallback: {', '.join(fields)}"
+
+
+def history_lines(runs: list[dict[str, Any]]) -> list[str]:
+    """Given run records (newest first), return the lines `history` prints under its table:
+    one per set of fields read by their fallback, the runs that share it named together
+    ("runs 12, 11 read 2 fields by their fallback: items, reason"); [] when none did."""
+    groups: dict[tuple[str, ...], list[Any]] = {}
+    for run in runs:
+        fields = tuple(decode(run.get("fallback_fields")))
+        if fields:
+            groups.setdefault(fields, []).append(run.get("id"))
+    lines = []
+    for fields, ids in groups.items():
+        line = history_line({"id": ids[0], "fallback_fields": dict.fromkeys(fields, 1)})
+        if len(ids) > 1:
+            line = line.replace(f"run {ids[0]} ", f"runs {', '.join(map(str, ids))} ", 1)
+        lines.append(line)
+    return lines
 
 
 def where(name: str) -> tuple[str, str] | None:

@@ -83,10 +83,11 @@ def change_the_site(sim, count: int) -> dict[str, list[str]]:
 
 
 def demo(clock: Clock, view: DemoView, orders: int = 120, home: Path | None = None, seed: int = 7,
-         pager: str = "length-aware") -> DemoResult:
+         pager: str = "length-aware", markup: str = "classic") -> DemoResult:
     """Given the clock, a view, the number of orders, a data folder (None: a new temporary one),
-    a seed and the pager the simulated site shows, sync that site, change it, sync again; return
-    what happened (a DemoResult).
+    a seed, the pager the simulated site shows and its markup ("classic", or "next-release":
+    wosync.sim.next_release), sync that site, change it, sync again; return what happened (a
+    DemoResult).
 
     From here on this process uses the demo's data folder ($WOSYNC_HOME is set to it), so any
     wosync function called afterwards reads the demo's data.
@@ -103,7 +104,7 @@ def demo(clock: Clock, view: DemoView, orders: int = 120, home: Path | None = No
     # A throwaway password for the simulated site, handed over in memory only.
     password = Secret(secrets.token_urlsafe(16))
     with SimulatedWorkFossa(count=orders, seed=seed, username=DEMO_USERNAME, password=password.reveal(),
-                            pager=pager) as sim:
+                            pager=pager, markup=markup) as sim:
         view.started(sim.base_url, folder)
         with Store(folder / "wosync.db") as store:
             account = store.ensure_account(DEMO_USERNAME, sim.base_url, clock())

@@ -4,7 +4,8 @@ without syncing (nothing is stored but the browser session).
 `run_site_checks` is the action: it picks the account and its password source. Given those,
 `check_site` logs in (or reuses the saved session),
 opens the work list, chooses Show 100 and reads page 1, and returns one (name, status,
-detail) line per step, so a user sees at once which part of the contract their site breaks.
+detail) line per step, so a user sees at once which part of the contract their site breaks,
+then one warning line per field page 1 read only by its text fallback.
 A failing step ends the check there, with its saved artefacts named in the detail.
 """
 
@@ -86,6 +87,7 @@ def check_site(account, password: Callable, browser_executable: str | None = Non
             lines.append((step, status, f"{len(orders)} of {state.row_count} rows read into work "
                                         f"orders ({len(numbers)} distinct numbers)"))
             lines.append(("fields filled", *_fields_line(orders)))
+            lines.extend(_fallback_lines(wf.field_strategies))
     except WosyncError as exc:
         lines.append((step, FAILED, exc.message))
     return lines
@@ -97,6 +99,21 @@ def _pager_line(state) -> str:
         return f"{state.matches} matches beside the {state.pager_kind or 'missing'} pager"
     return ("simple pager, no match count: a read is complete when it reaches the last page "
             "(next-page disabled) with no page empty")
+
+
+def _fallback_lines(strategies) -> list[CheckLine]:
+    """Given page 1's FieldStrategies, return one warning line per field read by its text
+    fallback: the field, the selector that found nothing and the pattern that did (site.py)."""
+    from wosync.fallbacks import where
+
+    lines = []
+    for name, rows in strategies.fallback_fields().items():
+        found = where(name)
+        how = (f"the selector `{found[0]}` found nothing; read by the fallback `{found[1]}`"
+               if found else "its selector found nothing; read by its text fallback")
+        lines.append((f"found by fallback: {name}", WARNING,
+                      f"{rows} of {strategies.read} rows: {how} (the site's markup moved here)"))
+    return lines
 
 
 def _fields_line(orders: list[dict]) -> tuple[str, str]:

@@ -30,6 +30,9 @@ def demo(
     pager: str = typer.Option("length-aware", "--pager", metavar="length-aware|simple",
                               help="Which of the real site's two paginators the simulated site shows "
                                    "(simple: prev/next only, no match count)."),
+    markup: str = typer.Option("classic", "--markup", metavar="classic|next-release",
+                               help="How the simulated site's pages are written (next-release: re-wrapped "
+                                    "rows, renamed styling classes; read partly by the parser's fallbacks)."),
 ) -> int:
     """Run the whole flow against a simulated WorkFossa on 127.0.0.1: sync, change the site, sync again."""
     from wosync import render
@@ -38,14 +41,22 @@ def demo(
 
     if pager not in PAGERS:
         raise common.UsageError(f"--pager takes {' or '.join(PAGERS)}, not {pager!r}")
+    from wosync.sim.next_release import MARKUPS
+
+    if markup not in MARKUPS:
+        raise common.UsageError(f"--markup takes {' or '.join(MARKUPS)}, not {markup!r}")
     out = common.stdout_console()
-    result = run_demo(common.clock, _DemoView(out, common.stderr_console(), orders, pager), orders, home, seed, pager)
+    result = run_demo(common.clock, _DemoView(out, common.stderr_console(), orders, pager), orders, home, seed, pager, markup)
     if result.exit_code:
         typer.echo(f"Error: the demo sync did not succeed: {result.runs[-1]['error_message']}", err=True)
         return result.exit_code
     out.print()
     out.print(render.changes_table(result.changes, result.runs[-1]["id"]))
     out.print(render.history_table([run_record(r) for r in reversed(result.runs)], out.width))
+    from wosync.fallbacks import history_lines  # next-release markup: fields read by their text fallback
+
+    for line in history_lines(list(reversed(result.runs))):
+        out.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
     out.print(f"Logged in {plural(result.logins, 'time')} for {plural(len(result.runs), 'sync')} (the saved session was reused).",
               highlight=False)
     _show_one_stop(out, result)

@@ -22,7 +22,7 @@ import json
 import math
 import re
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
@@ -271,6 +271,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         pages = max(1, math.ceil(matches / limit))
         shown = orders[: len(orders) - faults.drop_rows] if faults.drop_rows else orders
         chunk = shown[(page - 1) * limit: page * limit]
+        if faults.drop_items:  # written without item groups; the site's data keeps them
+            chunk = [replace(order, items=[]) for order in chunk]
         if site.markup == "next-release":
             rows_html = next_release.rows_html(chunk, site.tooltip_class)
             if faults.rename_block:

@@ -64,6 +64,8 @@ class Faults:
     equipment_slow_ms: delay every Equipment tab response by this many milliseconds.
     completed_list_fails: the list under the "all" filter (completed work too) answers HTTP
         500, page and rows alike; the default list still works.
+    drop_items: the rows are written without their item groups (a layout where the items
+        moved out of the row: every row reads no items; expected_orders() still has them).
     Every fault works with both pager versions.
     """
 
@@ -80,6 +82,7 @@ class Faults:
     rename_block: str | None = None
     equipment_slow_ms: int = 0
     completed_list_fails: bool = False
+    drop_items: bool = False
 
     def __setattr__(self, name, value):
         # Re-arm the one-shot expiry whenever the expiry switches change (tests set them
