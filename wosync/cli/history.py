@@ -94,7 +94,7 @@ def history(
         from wosync.fallbacks import history_lines  # the markup moved under these fields
 
         for line in history_lines(runs):
-            console.print(line, style="yellow", markup=False, highlight=False)
+            console.print(line, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 @history_app.command("show", context_settings=common.ID_COMMAND_SETTINGS)
