@@ -1,7 +1,7 @@
 """The simulated site's `markup="next-release"` form: rows and dispensers as a next build of
 WorkFossa's Vue app could draw them, the same content in other markup.
 
-What changes against the captured form (wosync/sim/render.py, wosync/sim/location_page.py):
+What changes against the captured form (wosync/sim/work_rows.py, wosync/sim/location_page.py):
   * every element carries this build's scope attribute `data-v-<hash>` (one hash for rows,
     another for the Equipment tab), as Vue's scoped styles do;
   * styling utilities are renamed with the `tw-` prefix (`mb-2` -> `tw-mb-2`, `muted` ->
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from wosync.sim import render
+from wosync.sim import work_rows
 from wosync.sim.render import esc
 
 MARKUPS = ("classic", "next-release")
@@ -74,23 +74,23 @@ def _items(order) -> str:
 
 
 def row_html(order, tooltip_class: str = "ks-tooltip") -> str:
-    """Given an order, return its row in the next-release form (what render.row_html draws,
+    """Given an order, return its row in the next-release form (what work_rows.row_html draws,
     re-wrapped, re-classed and scoped)."""
     o = order
     # The classic visits column with this build's item groups in place of the classic ones.
-    third = render._items_and_visits(o)  # noqa: SLF001 - the same package's template
+    third = work_rows._items_and_visits(o)  # noqa: SLF001 - the same package's template
     start = third.index('<div class="sm-6 med-7">') + len('<div class="sm-6 med-7">')
     end = third.index(' <!----> <!----></div> <div class="sm-6 med-5">')
     third = third[:start] + _items(o) + third[end:]
-    customer = render._customer_block(o)  # noqa: SLF001
+    customer = work_rows._customer_block(o)  # noqa: SLF001
     # Every address line in a wrapper of its own.
     customer = re.sub(r'(<div class="address-info text-sm"><div>)(.*?)(<!----></div> <!----></div>)',
                       lambda m: m.group(1) + re.sub(r"(<div(?: class=\"mt-1\")?>[^<]*</div>)",
                                                     r'<div class="nx-line">\1</div>', m.group(2)) + m.group(3),
                       customer, flags=re.S)
     html = (f'<div class="row py-2 work-list-item w-{o.work_id} nx-row">'
-            f'{_shell(render._work_block(o), "work")} {_shell(customer, "customer")} '  # noqa: SLF001
-            f'{_shell(third, "items")} {_shell(render._instructions(o, tooltip_class), "notes")}</div>')  # noqa: SLF001
+            f'{_shell(work_rows._work_block(o), "work")} {_shell(customer, "customer")} '  # noqa: SLF001
+            f'{_shell(third, "items")} {_shell(work_rows._instructions(o, tooltip_class), "notes")}</div>')  # noqa: SLF001
     return _scoped(_reclass(html), ROW_SCOPE)
 
 
