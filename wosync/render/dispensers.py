@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wosync.clock import local_text
-from wosync.render.fast_table import FastTable
+from wosync.render.fast_table import FastTable, PlainLine
 from wosync.text import clean
 
 
@@ -54,5 +54,6 @@ def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any
         rows.append([(clean(dispenser.get("position")), ""),
                      (block.plain, str(block.style), [(s.start, s.end, str(s.style)) for s in block.spans])])
     count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
-    # The grid as Rich draws it (render/fast_table.py), in a fraction of the time.
-    return Group(title, FastTable(grid, rows), Text(f"  {count}", style="dim"))
+    # The grid as Rich draws it (render/fast_table.py), in a fraction of the time; the title
+    # and the count line too (PlainLine): thousands of locations are listed at once.
+    return Group(PlainLine(title.plain, "bold"), FastTable(grid, rows), PlainLine(f"  {count}", "dim"))

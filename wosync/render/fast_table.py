@@ -348,3 +348,32 @@ class FastTable:
         if box and table.show_edge:
             yield Segment(box.get_bottom(widths), border)
             yield new_line
+
+
+class PlainLine:
+    """A Rich Text of one style, drawn as Rich draws it but without its wrapping machinery when
+    it is plain and fits on one line (the one segment and the line end Rich would make)."""
+
+    def __init__(self, text: str, style: str = ""):
+        self.text, self.style = text, style
+
+    def _rich_text(self):
+        from rich.text import Text
+
+        return Text(self.text, style=self.style)
+
+    def __rich_measure__(self, console, options):
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self._rich_text())
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        text = self.text
+        if (not _plain(text) or "\n" in text or len(text) > options.max_width or not text.strip()
+                or options.justify not in (None, "default") or text != text.rstrip()):
+            yield self._rich_text()
+            return
+        yield Segment(text, console.get_style(self.style) if self.style else None)
+        yield Segment.line()
