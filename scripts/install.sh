@@ -31,13 +31,15 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq "${missing[@]}" >/dev/null
 }
 
-# 1. Python 3.11 or newer with venv.
+# 1. Python 3.11 or newer with venv (not asked again once .venv has one: a second run stays quick).
 PY=${PYTHON:-python3}
-if ! command -v "$PY" >/dev/null 2>&1 || ! "$PY" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
-  apt_install python3 python3-venv python3-pip
-  PY=python3
+if ! .venv/bin/python -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+  if ! command -v "$PY" >/dev/null 2>&1 || ! "$PY" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+    apt_install python3 python3-venv python3-pip
+    PY=python3
+  fi
+  if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then apt_install python3-venv; fi
 fi
-if ! "$PY" -c 'import venv, ensurepip' >/dev/null 2>&1; then apt_install python3-venv; fi
 
 # 2. The package and its Python dependencies, in .venv.
 if [ ! -x .venv/bin/python ]; then

@@ -42,17 +42,22 @@ def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any
     rows = []
     for dispenser in dispensers:
         grades = clean(", ".join(dispenser.get("grades") or []))
-        machine = Text(" ".join(x for x in (clean(dispenser.get("make")), clean(dispenser.get("model"))) if x))
+        # The block's lines as text and (start, end, style) spans, as a Rich Text would hold
+        # them: the machine (its "(no model)" grey), the grades, then the fields dim.
+        machine = " ".join(x for x in (clean(dispenser.get("make")), clean(dispenser.get("model"))) if x)
+        spans = []
         if not dispenser.get("model"):
-            machine.append(" (no model)" if machine else "(no make or model)", style="grey50")
+            missing = " (no model)" if machine else "(no make or model)"
+            spans.append((len(machine), len(machine) + len(missing), "grey50"))
+            machine += missing
         if dispenser.get("serial"):
-            machine.append(f" · S/N {clean(dispenser['serial'])}")
+            machine += f" · S/N {clean(dispenser['serial'])}"
         fields = [(clean(k), clean(v)) for k, v in (dispenser.get("fields") or {}).items()]
         shown = " · ".join(f"{k}: {v}" for k, v in fields if not (k == "Grade" and v == grades))
-        lines = [machine] + [Text(grades)] * bool(grades) + [Text(shown, style="dim")] * bool(shown)
-        block = Text("\n").join(lines)
-        rows.append([(clean(dispenser.get("position")), ""),
-                     (block.plain, str(block.style), [(s.start, s.end, str(s.style)) for s in block.spans])])
+        block = "\n".join([machine] + [grades] * bool(grades) + [shown] * bool(shown))
+        if shown:
+            spans.append((len(block) - len(shown), len(block), "dim"))
+        rows.append([(clean(dispenser.get("position")), ""), (block, "", spans)])
     count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
     # The grid as Rich draws it (render/fast_table.py), in a fraction of the time; the title
     # and the count line too (PlainLine): thousands of locations are listed at once.
