@@ -138,8 +138,9 @@ def test_sync_now_json_is_the_history_record_and_feeds_changes(home, sim):
     assert list(record) == ["id", "schedule_id", "account", "trigger_type", "started_at", "completed_at",
                             "status", "items_processed", "added", "updated", "removed", "error_kind",
                             "error_message", "duration_seconds", "pid", "completeness", "equipment_error",
-                            "reopened", "dispensers_changed", "bytes_received"]
+                            "reopened", "dispensers_changed", "bytes_received", "fallback_fields"]
     assert record["bytes_received"] > 0  # what the browser received from the site
+    assert record["fallback_fields"] == {}  # the classic markup: every field by its selector
     assert {key: record[key] for key in ("id", "schedule_id", "account", "status", "items_processed", "added",
                                          "updated", "removed", "error_kind", "error_message", "completeness",
                                          "equipment_error", "reopened")} == {
