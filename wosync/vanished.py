@@ -72,6 +72,10 @@ def _orders(count: int) -> str:
     return f"{count} work order{'s' if count != 1 else ''}"
 
 
+def _stay(count: int) -> str:
+    return "stays" if count == 1 else "stay"
+
+
 def decide(missing: Iterable[str], read: Any = None, failure: str | None = None) -> Vanished:
     """Given the numbers that left the active list, what the completed list showed (a
     CompletedListRead: found, complete, rows_read, stop_reason) and, instead, why it could not
@@ -82,8 +86,8 @@ def decide(missing: Iterable[str], read: Any = None, failure: str | None = None)
     if read is None:
         return Vanished(kept=missing, error_kind=UNREADABLE, error_message=(
             f"the completed work list could not be read ({failure or 'no reason given'}); the "
-            f"{_orders(len(missing))} that left the active list stay active: none was marked "
-            "completed or removed"))
+            f"{_orders(len(missing))} that left the active list {_stay(len(missing))} active: none was "
+            "marked completed or removed"))
     completed: dict[str, str | None] = {}
     removed, kept, unknown = [], [], []
     for number in missing:
@@ -102,7 +106,8 @@ def decide(missing: Iterable[str], read: Any = None, failure: str | None = None)
     message = (
         f"the completed work list was read short ({read.rows_read} rows, stopped: "
         f"{read.stop_reason or 'unknown'}); {_orders(len(unknown))} that left the active list "
-        "and were not found there stay active: none of them was marked removed")
+        f"and {'was' if len(unknown) == 1 else 'were'} not found there {_stay(len(unknown))} active: none was "
+        "marked removed")
     return Vanished(completed, removed, kept + unknown, SHORT, message)
 
 
