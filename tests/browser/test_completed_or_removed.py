@@ -28,7 +28,7 @@ from support.run import wosync
 USERNAME = "tech@example.com"
 PASSWORD = "correct-horse-42"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # two or three whole syncs each
 
 
 @pytest.fixture(params=["length-aware", "simple"])
