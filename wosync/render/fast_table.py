@@ -253,6 +253,44 @@ class FastTable:
                 return None
         return widths if sum(widths) <= room else None
 
+    @staticmethod
+    def _one_line(console, row: list, columns: list, edges, show_edge: bool, styles: dict) -> list | None:
+        """Given a row whose cells have no spans, the columns (column, width, pads, style), the
+        row's unstyled edges (left, right, divider; None without a box), whether the table has
+        outer edges and the style cache, return the row's segments when every cell is plain text
+        on one line that fits (most rows), else None: the unstyled text joined into one
+        segment, each styled cell's text (and styled padding) a segment of its own, as the
+        general path makes them."""
+        from rich.segment import Segment
+
+        out, text_run = [], [edges[0].text] if edges and show_edge else []
+        for number, ((text, style, *_), (_, width, (pad_left, pad_right), column_style)) in enumerate(zip(row, columns)):
+            content = width - pad_left - pad_right
+            if content <= 0 or len(text) > content or "\n" in text or not _plain(text):
+                return None
+            if number and edges:
+                text_run.append(edges[2].text)
+            if (style, column_style) not in styles:
+                styles[style, column_style] = column_style + console.get_style(style) if style else column_style
+            paint = styles[style, column_style]
+            padded = text + " " * (content - len(text))
+            if not paint and not column_style:
+                text_run.append(f"{' ' * pad_left}{padded}{' ' * pad_right}")
+                continue
+            for piece, piece_style in ((" " * pad_left, column_style), (padded, paint), (" " * pad_right, column_style)):
+                if piece_style:
+                    if text_run:
+                        out.append(Segment("".join(text_run)))
+                        text_run = []
+                    out.append(Segment(piece, piece_style))
+                else:
+                    text_run.append(piece)
+        if edges and show_edge:
+            text_run.append(edges[1].text)
+        if text_run:
+            out.append(Segment("".join(text_run)))
+        return [segment for segment in out if segment.text]
+
     def __rich_console__(self, console, options):
         from copy import copy
 
@@ -301,6 +339,15 @@ class FastTable:
         styles: dict[tuple[str, Any], Any] = {}
         count = len(self.rows)
         for index, row in enumerate(self.rows):
+            first = index == 0 and not table.show_header
+            last = index == count - 1
+            if not border and all(len(cell) == 2 or not cell[2] for cell in row):
+                line = self._one_line(console, row, columns, edges[0 if first else (2 if last else 1)] if box else None,
+                                      table.show_edge, styles)
+                if line is not None:
+                    yield from line
+                    yield new_line
+                    continue
             cells, plain = [], True
             for (text, style, *spans), (column, width, (pad_left, pad_right), column_style) in zip(row, columns):
                 content = width - pad_left - pad_right
@@ -331,8 +378,6 @@ class FastTable:
             height = max(len(cell) for cell in cells)
             for cell, (_, width, _, column_style) in zip(cells, columns):
                 cell.extend([[Segment(" " * width, column_style)]] * (height - len(cell)))
-            first = index == 0 and not table.show_header
-            last = index == count - 1
             if box:
                 left_edge, right_edge, divider = edges[0 if first else (2 if last else 1)]
             for line in range(height):
