@@ -138,15 +138,17 @@ def test_sync_now_json_is_the_history_record_and_feeds_changes(home, sim):
     assert list(record) == ["id", "schedule_id", "account", "trigger_type", "started_at", "completed_at",
                             "status", "items_processed", "added", "updated", "removed", "error_kind",
                             "error_message", "duration_seconds", "pid", "completeness", "equipment_error",
-                            "reopened", "dispensers_changed", "bytes_received", "fallback_fields"]
+                            "reopened", "dispensers_changed", "bytes_received", "fallback_fields",
+                            "removed_orders", "error_summary"]
     assert record["bytes_received"] > 0  # what the browser received from the site
     assert record["fallback_fields"] == {}  # the classic markup: every field by its selector
     assert {key: record[key] for key in ("id", "schedule_id", "account", "status", "items_processed", "added",
                                          "updated", "removed", "error_kind", "error_message", "completeness",
-                                         "equipment_error", "reopened")} == {
+                                         "equipment_error", "reopened", "removed_orders", "error_summary")} == {
         "id": 1, "schedule_id": None, "account": USERNAME, "status": "success", "items_processed": 40,
         "added": 40, "updated": 0, "removed": 0, "error_kind": None, "error_message": None,
-        "completeness": "count", "equipment_error": None, "reopened": 0}
+        "completeness": "count", "equipment_error": None, "reopened": 0, "removed_orders": 0,
+        "error_summary": None}
     assert record["trigger_type"] == "manual"
     assert record["started_at"] <= record["completed_at"] and record["duration_seconds"] > 0
     history = json.loads(wosync("history", "--json", env=env).stdout)

@@ -31,7 +31,7 @@ RUN_KEYS = [
     "id", "schedule_id", "account", "trigger_type", "started_at", "completed_at", "status",
     "items_processed", "added", "updated", "removed", "error_kind", "error_message",
     "duration_seconds", "pid", "completeness", "equipment_error", "reopened", "dispensers_changed",
-    "bytes_received", "fallback_fields",
+    "bytes_received", "fallback_fields", "removed_orders",
 ]
 STATUS_ITEM_KEYS = {
     "id", "account", "state", "detail", "interval_hours", "window", "enabled", "next_run", "last_run",

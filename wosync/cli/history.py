@@ -31,23 +31,12 @@ def parse_since(text: str) -> datetime:
 
 
 def run_record(run: dict) -> dict:
-    """Given a runs row, return the run record printed by `sync-now --json` (the RUN_KEYS)."""
-    return {key: run.get(key) for key in RUN_KEYS}
-
-
-def _drawn(record: dict, row: dict) -> dict:
-    """Given a run record and its runs row, return what the table and the card draw: the
-    record with the orders the run archived as removed (reassigned, cancelled; wosync.vanished),
-    which the JSON record does not carry yet."""
-    return {**record, "removed_orders": row.get("removed_orders") or 0}
-
-
-def history_record(run: dict) -> dict:
-    """Given a runs row, return the record of `history --json`: the run record (error_message:
-    the whole error) and error_summary (its one-line summary, None without an error)."""
+    """Given a runs row, return the run record that `sync-now --json` and `history --json` print
+    alike: the RUN_KEYS (error_message: the whole error) and error_summary (its one-line
+    summary, None without an error)."""
     from wosync.error_text import error_summary
 
-    return {**run_record(run), "error_summary": error_summary(run.get("error_message"))}
+    return {**{key: run.get(key) for key in RUN_KEYS}, "error_summary": error_summary(run.get("error_message"))}
 
 
 @history_app.callback()
@@ -76,7 +65,7 @@ def history(
 
     since_at = parse_since(since) if since else None
     rows = past.runs(common.clock(), limit, failed, since_at, username)
-    runs = [history_record(r) for r in rows]
+    runs = [run_record(r) for r in rows]
     if json_out:
         common.print_json(runs)
     elif csv_out:
@@ -90,7 +79,7 @@ def history(
             render.write_tsv(*render.history_plain(runs))
             return
         console = common.stdout_console()
-        console.print(render.history_table([_drawn(h, r) for h, r in zip(runs, rows)], console.width), crop=True)
+        console.print(render.history_table(runs, console.width), crop=True)
         from wosync.fallbacks import history_lines  # the markup moved under these fields
 
         for line in history_lines(runs):
@@ -106,14 +95,14 @@ def show(
     from wosync.actions import history as past
 
     row = past.run(common.clock(), run_id)
-    found = history_record(row)
+    found = run_record(row)
     if json_out:
         common.print_json(found)
         return
     from wosync import render
 
     # Piped, the error's long lines (URLs, paths) stay whole for the reader to copy.
-    common.stdout_console().print(render.run_card(_drawn(found, row)), soft_wrap=not render.terminal_wanted(sys.stdout))
+    common.stdout_console().print(render.run_card(found), soft_wrap=not render.terminal_wanted(sys.stdout))
 
 
 def _report(days: int, username: Optional[str], json_out: bool) -> None:

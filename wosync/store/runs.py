@@ -19,7 +19,7 @@ RUN_KEYS = (
     "id", "schedule_id", "account", "trigger_type", "started_at", "completed_at", "status",
     "items_processed", "added", "updated", "removed", "error_kind", "error_message",
     "duration_seconds", "pid", "completeness", "equipment_error", "reopened", "dispensers_changed",
-    "bytes_received", "fallback_fields",
+    "bytes_received", "fallback_fields", "removed_orders",
 )
 
 
