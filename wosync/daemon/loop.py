@@ -37,6 +37,7 @@ from wosync import busy, schedule_rules, schedules
 from wosync.clock import Clock, system_clock
 from wosync.daemon.schedule_run import run_schedule
 from wosync.daemon.guards import BUSY_LOG_SECONDS, LoopGuards, file_identity, format_duration
+from wosync.daemon.side_jobs import BACKUP_CHECK_SECONDS, BACKUP_RETRY_SECONDS, DIGEST_CHECK_SECONDS, SideJobs
 from wosync.daemon.wakeup import Signals, Waker
 from wosync.errors import DatabaseDamaged, UsageError, WosyncError
 from wosync.model import RunStatus
@@ -58,12 +59,6 @@ STOP_GRACE_SECONDS = 7.0
 # Testing knob: when set, a successful run repeats after this many seconds instead of the
 # schedule's interval (whose minimum, 15 minutes, is too long for a test of many runs).
 TEST_INTERVAL_ENV = "WOSYNC_TEST_INTERVAL_SECONDS"
-# How often the daemon looks whether today's backup is made (once per local day, while no sync
-# runs; wosync.backup keeps the last 7); after a failed one it waits longer before trying again.
-BACKUP_CHECK_SECONDS = 600.0
-BACKUP_RETRY_SECONDS = 3600.0
-# How often the daemon looks for daily notification digests that are due (wosync.notify_digests).
-DIGEST_CHECK_SECONDS = 60.0
 
 
 # --- what the daemon says ------------------------------------------------------------------
@@ -99,7 +94,7 @@ def interval_override_from_env(environ: dict[str, str] | None = None) -> timedel
 # --- the loop --------------------------------------------------------------------------------
 
 
-class Daemon(LoopGuards):
+class Daemon(SideJobs, LoopGuards):
     """The long-running schedule loop. Given a clock, a Notifier and how to open the store,
     `run()` serves until `request_stop()` (the SIGTERM/SIGINT handler) is called."""
 
@@ -287,38 +282,6 @@ class Daemon(LoopGuards):
 
     def _heartbeat(self) -> None:
         self.store.set_daemon_state(os.getpid(), self._status, self.clock())
-
-    def _daily_backup(self) -> None:
-        """The `backup` job: unless a sync runs, make today's backup beside the database if it
-        is not made yet, keeping the last 7 (wosync.backup.daily_backup). A failed backup is
-        logged and retried an hour later; it never stops the daemon."""
-        if self._busy() or self._stop.is_set() or time.monotonic() < self._backup_retry_at:
-            return
-        from wosync.backup import DAILY_KEEP, daily_backup
-
-        try:
-            made = daily_backup(self.store, self.clock())
-        except Exception as exc:
-            self._backup_retry_at = time.monotonic() + BACKUP_RETRY_SECONDS
-            log.warning("the daily backup failed: %s; trying again in an hour",
-                        exc.message if isinstance(exc, WosyncError) else f"{type(exc).__name__}: {exc}")
-            return
-        if made is not None:
-            log.info("daily backup written: %s (the last %d are kept)", made, DAILY_KEEP)
-
-    def _due_digests(self) -> None:
-        """The `digests` job: unless a sync runs (its changes would be half counted), send the
-        daily notification digests that are due (wosync.notify_digests.send_due_digests)."""
-        if self._busy() or self._stop.is_set():
-            return
-        from wosync.notify_digests import send_due_digests
-
-        try:
-            send_due_digests(self.store, self.clock(), cancel=self._stop)
-        except Exception as exc:  # a digest never stops the daemon; a busy database waits (see guards)
-            if busy.is_busy(exc):
-                raise
-            log.warning("the daily digests failed: %s: %s; trying again at the next check", type(exc).__name__, exc)
 
     def _start_due(self):
         """The `due` job: start the most overdue schedule in the worker thread."""
