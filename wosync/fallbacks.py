@@ -1,5 +1,6 @@
 """The fields a run read by their text fallback on most rows: what a sync records, `history`
-shows and `doctor --site` explains.
+shows and `doctor --site` explains (with the selector and pattern of each field:
+wosync/workfossa/site.py `fallback_of`).
 
 The parsers count, per field, the rows (or dispensers) whose primary selector found nothing
 and whose text-pattern fallback read the value (workfossa/strategies.py). The data still read
@@ -9,7 +10,6 @@ records the fields that needed the fallback on more than half of the rows read, 
 
     most_rows({"items": 250, "city": 1}, 250)            # {"items": 250}
     history_line({"id": 12, "fallback_fields": {...}})   # "run 12 read 2 fields by their fallback: items, reason"
-    where("items")                                       # (the item group's selector, the item-line pattern)
 """
 
 from __future__ import annotations
@@ -73,14 +73,3 @@ def history_lines(runs: list[dict[str, Any]]) -> list[str]:
             line = line.replace(f"run {ids[0]} ", f"runs {', '.join(map(str, ids))} ", 1)
         lines.append(line)
     return lines
-
-
-def where(name: str) -> tuple[str, str] | None:
-    """Given a field name as recorded (a row field, or "dispenser.<field>"), return (the
-    selector that found nothing, the pattern that did), from workfossa/site.py; None when
-    site.py names none."""
-    from wosync.workfossa import site
-
-    if name.startswith(DISPENSER_PREFIX):
-        return site.DISPENSER_FIELD_FALLBACKS.get(name[len(DISPENSER_PREFIX):])
-    return site.FIELD_FALLBACKS.get(name)

@@ -33,8 +33,8 @@ def test_history_names_the_runs_sharing_a_set_of_fields_together():
 def test_every_field_the_parsers_count_has_its_selector_and_pattern():
     for name in ("status", "category", "reason", "project", "city", "items", "visits_done", "visits_planned",
                  "next_visit_date", "instructions", "created_by", "created_at"):
-        assert fallbacks.where(name) == site.FIELD_FALLBACKS[name]
+        assert site.fallback_of(name) == site.FIELD_FALLBACKS[name]
     for name in ("group", "block", "serial", "make", "model", "fields"):
-        assert fallbacks.where(f"dispenser.{name}") == site.DISPENSER_FIELD_FALLBACKS[name]
-    assert fallbacks.where("items") == (site.ITEM_GROUP, site.ITEM_LINE_FALLBACK_PATTERN)
-    assert fallbacks.where("number") is None
+        assert site.fallback_of(f"dispenser.{name}") == site.DISPENSER_FIELD_FALLBACKS[name]
+    assert site.fallback_of("items") == (site.ITEM_GROUP, site.ITEM_LINE_FALLBACK_PATTERN)
+    assert site.fallback_of("number") is None

@@ -104,11 +104,11 @@ def _pager_line(state) -> str:
 def _fallback_lines(strategies) -> list[CheckLine]:
     """Given page 1's FieldStrategies, return one warning line per field read by its text
     fallback: the field, the selector that found nothing and the pattern that did (site.py)."""
-    from wosync.fallbacks import where
+    from wosync.workfossa.site import fallback_of
 
     lines = []
     for name, rows in strategies.fallback_fields().items():
-        found = where(name)
+        found = fallback_of(name)
         how = (f"the selector `{found[0]}` found nothing; read by the fallback `{found[1]}`"
                if found else "its selector found nothing; read by its text fallback")
         lines.append((f"found by fallback: {name}", WARNING,

@@ -427,3 +427,14 @@ DISPENSER_FIELD_FALLBACKS = {
     "fields": (f"{EQUIPMENT_FIELD_LABEL}, {EQUIPMENT_FIELD_VALUE}",
                f"{EQUIPMENT_FIELDS} innermost elements, label then value"),
 }
+
+
+def fallback_of(name: str) -> tuple[str, str] | None:
+    """Given a field name as a run records it (a row field, or "dispenser.<field>": see
+    wosync/fallbacks.py), return (the selector that found nothing, the fallback that read it);
+    None when this file names none."""
+    from wosync.fallbacks import DISPENSER_PREFIX
+
+    if name.startswith(DISPENSER_PREFIX):
+        return DISPENSER_FIELD_FALLBACKS.get(name[len(DISPENSER_PREFIX):])
+    return FIELD_FALLBACKS.get(name)
