@@ -7,8 +7,6 @@ actions, never here.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -17,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from wosync.clock import Clock, system_clock
-from wosync import accounts
 from wosync.errors import UsageError
 
 # The clock commands use; tests may replace it (time-machine works too).
@@ -50,6 +47,9 @@ def print_csv(rows: Iterable[dict[str, Any]], columns: list[str], raw: bool = Fa
     """Print rows as CSV with a header on stdout; lists and dicts become JSON text. A text cell
     that a spreadsheet would run as a formula is neutralised (text.csv_cell) unless `raw`."""
     from wosync.text import csv_cell
+
+    import csv
+    import io
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -194,4 +194,6 @@ def readable_file(path: Path | str, what: str) -> Path:
 
 def parse_username(value: Any) -> str:
     """A Typer `parser=` for --username: an e-mail address, lower-case (see wosync.accounts)."""
+    from wosync import accounts  # (with the credentials look-up: not for `status --line`)
+
     return accounts.normalize_username(value, "--username")
