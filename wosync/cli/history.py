@@ -120,4 +120,4 @@ def _report(days: int, username: Optional[str], json_out: bool) -> None:
 
 def register(app: typer.Typer) -> None:
     """Attach `history` (with `show`) to the root app."""
-    app.add_typer(history_app, name="history", help="Show the sync history, or one run with its whole error.")
+    app.add_typer(history_app, name="history", help="Show the sync history: when, how long, what triggered it, the result and the counts.")
