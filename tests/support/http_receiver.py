@@ -19,6 +19,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from support.loopback import LoopbackReceiver
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
@@ -46,52 +48,26 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    handler_class = _Handler
     receiver: "HttpReceiver"
 
 
-class HttpReceiver:
+class HttpReceiver(LoopbackReceiver):
     """Given nothing, listen on a free loopback port; record every POST (path, headers, raw, json)."""
 
+    server_class = _Server
+    thread_name = "http-receiver"
+
     def __init__(self) -> None:
+        super().__init__()
         self.status = 200
         self.requests: list[dict[str, Any]] = []
         self._changed = threading.Condition()
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> "HttpReceiver":
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.receiver = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="http-receiver", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "HttpReceiver":
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "start() the receiver first"
-        return self._server.server_address[1]
 
     @property
     def url(self) -> str:
         """The plain http:// address (for webhooks)."""
         return f"http://127.0.0.1:{self.port}/"
-
-    @property
-    def apprise_url(self) -> str:
-        """The Apprise URL that POSTs a JSON message (title, message, type) here."""
-        return f"json://127.0.0.1:{self.port}/"
 
     @property
     def messages(self) -> list[dict[str, Any]]:

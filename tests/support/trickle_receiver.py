@@ -20,6 +20,8 @@ import socketserver
 import threading
 from typing import Any
 
+from support.loopback import LoopbackReceiver
+
 # The status line and then one header that never ends: every byte is a valid answer so far.
 _ANSWER_START = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Trickle: "
 
@@ -79,49 +81,27 @@ def _read_request(connection: socket.socket) -> bytes:
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    handler_class = _Handler
     receiver: "TrickleReceiver"
 
 
-class TrickleReceiver:
+class TrickleReceiver(LoopbackReceiver):
     """Given the seconds between bytes (2) and whether to stay silent, listen on a free loopback
     port and answer every request one byte at a time (or never), until stop()."""
 
+    server_class = _Server
+    thread_name = "trickle-receiver"
+
     def __init__(self, interval: float = 2.0, silent: bool = False) -> None:
+        super().__init__()
         self.interval = interval
         self.silent = silent
         self.requests = 0
         self._changed = threading.Condition()
         self._stopped = threading.Event()
-        self._server: _Server | None = None
 
-    def start(self) -> "TrickleReceiver":
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.receiver = self
-        threading.Thread(target=self._server.serve_forever, name="trickle-receiver", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
+    def _before_stop(self) -> None:
         self._stopped.set()  # every handler stops trickling and closes its connection
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> "TrickleReceiver":
-        return self.start()
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "start() the receiver first"
-        return self._server.server_address[1]
-
-    @property
-    def apprise_url(self) -> str:
-        """The Apprise URL that POSTs a JSON message here."""
-        return f"json://127.0.0.1:{self.port}/"
 
     def wait_for_requests(self, count: int, timeout: float = 30.0) -> int:
         """Return the number of requests once at least `count` arrived; TimeoutError after `timeout` s."""
