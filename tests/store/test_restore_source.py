@@ -24,6 +24,8 @@ from wosync.errors import ExitCode
 from wosync.fields import SCRAPED_FIELDS
 from wosync.store import Store
 
+from support.disks import tmpfs
+
 USER = "tech@example.com"
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
 
@@ -141,16 +143,8 @@ def test_a_foreign_sqlite_database_is_refused_before_it_is_copied(cli, error_lin
 @pytest.fixture
 def small_disk(tmp_path):
     """Mount a 3 MB tmpfs and return its path (unmounted afterwards); skip where mount is not allowed."""
-    folder = tmp_path / "small-disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): {mounted.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "small-disk", "3m") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_a_backup_bigger_than_the_free_space_is_refused_naming_both_sizes(

@@ -23,6 +23,8 @@ from wosync.errors import DiskFull, ExitCode
 from wosync.fields import SCRAPED_FIELDS
 from wosync.store import SCHEMA_MIGRATIONS, Store
 
+from support.disks import tmpfs
+
 USER = "tech@example.com"
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
 KNOWN = len(SCHEMA_MIGRATIONS.steps)
@@ -203,16 +205,8 @@ def test_status_on_a_damaged_database_is_one_error_line(cli, error_line, wosync_
 @pytest.fixture
 def tiny_disk(tmp_path):
     """Mount a 2 MB tmpfs and return its path (unmounted afterwards); skip where mount is not allowed."""
-    folder = tmp_path / "tiny-disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): {mounted.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "tiny-disk", "2m") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def fill(folder: Path, leave_bytes: int) -> Path:
