@@ -13,7 +13,6 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import subprocess
 import time
 from datetime import datetime, timezone
 from pathlib import Path

@@ -12,7 +12,6 @@ import hashlib
 import os
 import random
 import sqlite3
-import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
