@@ -8,6 +8,6 @@ Playwright itself is imported only when a browser is started, so importing this 
 from wosync.workfossa.browser import find_browser
 from wosync.workfossa.client import WorkFossa
 from wosync.workfossa.parse import parse_row
-from wosync.workfossa.result import ScrapeProgress, ScrapeResult
+from wosync.model import ScrapeProgress, ScrapeResult
 
 __all__ = ["WorkFossa", "ScrapeResult", "ScrapeProgress", "find_browser", "parse_row"]
