@@ -22,13 +22,14 @@ import json
 import math
 import re
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 from wosync.sim import location_page, next_release, render
 from wosync.sim.asset_serving import AssetServing
+from wosync.sim.control import ControlEndpoints
 from wosync.sim.sessions import COOKIE_NAME, Session
 
 INITIAL_PAGE_SIZE = 25
@@ -51,7 +52,7 @@ def make_handler(sim):
     return Handler
 
 
-class SiteHandler(BaseHTTPRequestHandler):
+class SiteHandler(ControlEndpoints, BaseHTTPRequestHandler):
     """One request to the simulated site; `site` is the SimulatedWorkFossa it serves."""
 
     site = None  # set by make_handler
@@ -304,64 +305,3 @@ class SiteHandler(BaseHTTPRequestHandler):
             session.user, rows_html, pager=pager, page=1, pages=pages, matches=count, filter_label=label,
             state=state, show_page_size=not faults.no_page_size_menu,
             options_at_rest=site.page_size_options == "at-rest"))
-
-    # --- control endpoints (tests and benchmarks driving a subprocess) ---------------------
-
-    def _control_get(self, path: str, query: dict) -> None:
-        site = self.site
-        if path == "/__sim__/state":
-            return self._json(200, site.state())
-        if path == "/__sim__/expected":
-            include = (query.get("include_completed") or ["0"])[0] in ("1", "true", "yes")
-            return self._json(200, site.expected_orders(include_completed=include))
-        if path == "/__sim__/switches":
-            return self._json(200, site.switches())
-        if path == "/__sim__/locations":
-            return self._json(200, site.location_ids())
-        if path == "/__sim__/dispensers":
-            try:
-                location_id = int((query.get("location_id") or [""])[0])
-            except ValueError:
-                return self._json(400, {"error": "location_id must be a number"})
-            return self._json(200, site.expected_dispensers(location_id))
-        self._json(404, {"error": f"unknown control endpoint {path}"})
-
-    def _control_post(self, path: str, body: bytes) -> None:
-        try:
-            args = json.loads(body or b"{}")
-            if not isinstance(args, dict):
-                raise ValueError("the body must be a JSON object")
-            site = self.site
-            if path == "/__sim__/faults":
-                site.set_faults(**args)
-                return self._json(200, asdict(site.faults))
-            if path == "/__sim__/switches":
-                return self._json(200, site.set_switches(**args))
-            if path == "/__sim__/add":
-                return self._json(200, {"numbers": site.add_orders(int(args.get("n", 1)))})
-            if path == "/__sim__/add_dispenser":
-                location_id = args.pop("location_id")
-                return self._json(200, {"position": site.add_dispenser(location_id, **args)})
-            if path == "/__sim__/complete":
-                site.complete(args["number"])
-            elif path == "/__sim__/reassign":
-                site.reassign(args["number"])
-            elif path == "/__sim__/cancel":
-                site.cancel(args["number"])
-            elif path == "/__sim__/reschedule":
-                site.reschedule(args["number"], args["next_visit_date"])
-            elif path == "/__sim__/edit":
-                number = args.pop("number")
-                site.edit(number, **args)
-            elif path == "/__sim__/delete_location":
-                site.delete_location(int(args["location_id"]))
-            elif path == "/__sim__/remove_dispenser":
-                site.remove_dispenser(args["location_id"], args["position"])
-            elif path == "/__sim__/edit_dispenser":
-                location_id, position = args.pop("location_id"), args.pop("position")
-                site.edit_dispenser(location_id, position, **args)
-            else:
-                return self._json(404, {"error": f"unknown control endpoint {path}"})
-            return self._json(200, {"ok": True})
-        except (KeyError, ValueError, TypeError) as exc:
-            self._json(400, {"error": str(exc)})
