@@ -12,7 +12,7 @@ import os
 import shutil
 import threading
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,18 +21,16 @@ from wosync.error_text import network_reason
 from wosync.errors import Interrupted
 from wosync.secret import Secret
 from wosync.workfossa import profile, session_file
-from wosync.workfossa.artefacts import save_artefacts
 from wosync.workfossa.bytes_meter import ByteMeter
 from wosync.workfossa.errors import (
     BrowserFailed,
     BrowserNotFound,
     LayoutNotRecognised,
-    ScrapeError,
-    SessionExpired,
     SiteHttpError,
     SiteUnreachable,
 )
 from wosync.workfossa.network import AUTH_STATUSES, NetworkWatch
+from wosync.workfossa.step_errors import LandedOnLogin, StepErrors, first_line
 from wosync.workfossa.transfer import packing_reader, unpack_text
 from wosync.workfossa.watchdog import PageWatchdog, chromium_processes
 
@@ -156,11 +154,7 @@ def polling_slice(predicate: str) -> str:
     return _POLLING_SLICE % predicate
 
 
-class LandedOnLogin(Exception):
-    """The page shows the login form where a logged-in page was expected (the session ended)."""
-
-
-class BrowserSession:
+class BrowserSession(StepErrors):
     """A headless Chromium with one page on one site; use it as a context manager.
 
     Given the site's base URL, the storage-state file of the saved session (read at start,
@@ -418,71 +412,11 @@ class BrowserSession:
         if self.cancel is not None and self.cancel.is_set():
             raise Interrupted("the WorkFossa scrape was cancelled")
 
-    # --- errors and artefacts --------------------------------------------------------------
-
-    @contextmanager
-    def errors_with_artefacts(self):
-        """Run one public step: turn Playwright failures into typed errors, and save a
-        screenshot and the page HTML for any scrape error, naming them in its message. A page
-        that stopped answering (the watchdog cut it, maybe while its artefacts were saved) is
-        reported as such, whatever error it caused."""
-        from playwright.sync_api import Error as PlaywrightError, TimeoutError as PlaywrightTimeout
-
-        self.page  # noqa: B018 - RuntimeError outside the `with` block
-        try:
-            yield
-        except ScrapeError as exc:
-            if not exc.artefacts:
-                exc.attach_artefacts(self.save_artefacts(exc.kind))
-            self._raise_if_hung()
-            raise
-        except LandedOnLogin:
-            error = SessionExpired("the WorkFossa session ended and the login form showed "
-                                   "instead of the page asked for")
-            self._raise_with_artefacts(error)
-        except PlaywrightTimeout as exc:
-            # An action (a click, a navigation) that the site never let finish.
-            self._raise_with_artefacts(SiteUnreachable(
-                f"WorkFossa did not respond in time ({first_line(exc)}; page {self.page.url}); "
-                "the site may be slow or down: check the network and WOSYNC_BASE_URL"))
-        except PlaywrightError as exc:
-            self._raise_with_artefacts(BrowserFailed(
-                f"the browser failed while reading WorkFossa: {first_line(exc)}"))
-
-    def _raise_with_artefacts(self, error: ScrapeError) -> None:
-        """Save the artefacts, attach them to `error` and raise it (or the hang it ran into)."""
-        error.attach_artefacts(self.save_artefacts(error.kind))
-        self._raise_if_hung()
-        raise error from None
-
-    def _raise_if_hung(self) -> None:
-        """Raise SiteUnreachable when the watchdog stopped a page that no longer answered."""
-        hung = self._watchdog.fired if self._watchdog is not None else None
-        if hung is not None:
-            raise SiteUnreachable(
-                f"the WorkFossa page stopped answering while wosync waited for {hung}: its "
-                f"script kept it busy for {self._watchdog.limit_seconds:g} s, so wosync stopped "
-                "it; try again later, and if it keeps happening, look at the site in a browser"
-            ) from None
-
-    def save_artefacts(self, kind: str) -> list[Path]:
-        """Save a screenshot and the page HTML; return their paths (none without a page)."""
-        if self._page is None:
-            return []
-        with self.answering("the page's HTML and screenshot"):
-            return save_artefacts(self._page, self.artefacts_dir, kind, self._secret)
-
 
 def _origin(url: str) -> str:
     """Given a URL, return its scheme://host[:port]."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def first_line(exc: BaseException) -> str:
-    """Return the first line of an exception's message (Playwright appends long call logs)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def unreachable(url: str, reason: str) -> SiteUnreachable:

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from wosync.secret import Secret
 from wosync.workfossa import paging, site
-from wosync.workfossa.browser import LandedOnLogin, first_line, unreachable
+from wosync.workfossa.browser import unreachable
+from wosync.workfossa.step_errors import LandedOnLogin, first_line
 from wosync.workfossa.list_steps import WorkListSteps
 from wosync.workfossa.errors import (
     CredentialsRejected,

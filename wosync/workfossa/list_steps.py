@@ -8,7 +8,8 @@ A part of client.WorkFossa (it uses the browser session's page, waits and clicks
 from __future__ import annotations
 
 from wosync.workfossa import paging, site
-from wosync.workfossa.browser import BrowserSession, LandedOnLogin
+from wosync.workfossa.browser import BrowserSession
+from wosync.workfossa.step_errors import LandedOnLogin
 from wosync.workfossa.errors import LayoutNotRecognised
 from wosync.workfossa.paging import ListState
 

@@ -17,7 +17,7 @@ means the session ended, and one fresh login is tried before SessionExpired.
 from __future__ import annotations
 
 from wosync.workfossa import site
-from wosync.workfossa.browser import LandedOnLogin
+from wosync.workfossa.step_errors import LandedOnLogin
 from wosync.workfossa.equipment import parse_dispensers
 from wosync.workfossa.errors import LayoutNotRecognised, LocationNotFound
 from wosync.workfossa.strategies import FieldStrategies
