@@ -91,7 +91,10 @@ def test_a_line_only_when_it_changes_from_one_process(data_folder, follower):
     assert running.next_line() == "■ daemon not running: wosync install-service or wosync daemon\n"
     with Store(data_folder.home / "wosync.db") as store:  # the daemon starts
         store.set_daemon_state(os.getpid(), "waiting", datetime.now(UTC), started_at=datetime.now(UTC))
-    assert running.next_line() == f"✓ 250 orders · next {(now + timedelta(hours=1)).strftime('%H:%M')}\n"
+    next_run = now + timedelta(hours=1)
+    # As a status bar says it: the time alone on the same day, the weekday before it on another.
+    shown = next_run.strftime("%H:%M" if next_run.date() == now.date() else "%a %H:%M")
+    assert running.next_line() == f"✓ 250 orders · next {shown}\n"
     assert running.quiet_for(5)
     assert running.process.poll() is None  # still the same process
 
