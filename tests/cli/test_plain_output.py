@@ -63,3 +63,15 @@ def test_history_show_is_the_run_with_its_whole_error(cli, runs):
 def test_history_show_of_an_unknown_run(cli, runs, error_line):
     assert "no run 999" in error_line(cli("history", "show", "999"), 2)
     assert "positive" in error_line(cli("history", "show", "-1"), 2)
+
+
+def test_history_piped_names_what_a_run_received_and_the_fields_read_by_fallback(cli, wosync_home, monkeypatch):
+    monkeypatch.setenv("WOSYNC_FORCE_TERMINAL", "0")
+    with Store() as store:
+        store_sync(store, [make_order(n) for n in range(3)], T0)
+        with store.transaction():
+            store.db.execute("UPDATE runs SET bytes_received = 2147000, fallback_fields = ?",
+                             ['{"items": 3, "reason": 3}'])
+    header, row = (line.split("\t") for line in cli("history").stdout.splitlines())
+    shown = dict(zip(header, row))
+    assert (shown["RECEIVED"], shown["FALLBACK"], shown["REMOVED"]) == ("2147000", "items,reason", "0")

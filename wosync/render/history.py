@@ -23,7 +23,7 @@ HISTORY_READ_COLUMN_WIDTH = 90
 
 # The columns of `history` piped or redirected (tab-separated, one run a line).
 PLAIN_HEADERS = ("RUN", "STARTED", "TOOK", "TRIGGER", "RESULT", "ITEMS", "READ", "NEW", "UPDATED", "DONE",
-                 "REOPENED", "DISPENSERS", "ERROR")
+                 "REOPENED", "REMOVED", "DISPENSERS", "RECEIVED", "FALLBACK", "ERROR")
 
 
 def _changes(run: dict[str, Any]):
@@ -113,12 +113,15 @@ def _history_rows(runs: list[dict[str, Any]], width: int):
 
 def history_plain(runs: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[list[Any]]]:
     """Given run records, return `history` for a pipe: PLAIN_HEADERS and one row per run
-    (the start in local time, the error's summary)."""
+    (the start in local time, the bytes received as a number, the fields read by their text
+    fallback comma-separated, the error's summary)."""
     return PLAIN_HEADERS, [
         [run["id"], local_text(run["started_at"], "%Y-%m-%d %H:%M"), duration_text(run["duration_seconds"]),
          run["trigger_type"], run["status"], run["items_processed"], run.get("completeness") or "",
-         run["added"], run["updated"], run["removed"], run.get("reopened") or 0, run.get("dispensers_changed") or 0,
-         error_summary(run["error_message"]) or ""]
+         run["added"], run["updated"], run["removed"], run.get("reopened") or 0, run.get("removed_orders") or 0,
+         run.get("dispensers_changed") or 0,
+         "" if run.get("bytes_received") is None else run["bytes_received"],
+         ",".join(sorted(run.get("fallback_fields") or {})), error_summary(run["error_message"]) or ""]
         for run in runs
     ]
 
