@@ -170,9 +170,10 @@ def test_the_rejection_message_names_where_the_password_came_from_and_its_fix(mo
 
 
 @pytest.fixture
-def site_rejecting_the_env_password(use_backend, monkeypatch):
+def site_rejecting_the_env_password(use_backend, monkeypatch, wosync_home):
     """A machine without a keyring, WOSYNC_PASSWORD set to a password the (simulated, real
-    Chromium) site rejects; yields the site's base URL."""
+    Chromium) site rejects; yields the site's base URL. The data folder is the test's own: the
+    rejected login saves its artefacts and browser profile there, never in the user's."""
     from keyring.backends import fail
 
     from wosync.sim import SimulatedWorkFossa
