@@ -12,7 +12,6 @@ a location with no equipment, a session that ends between two locations.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from wosync.sync import SyncOptions, WorkFossaSource, run_sync
 from wosync.workfossa import WorkFossa, find_browser
 from wosync.workfossa.errors import LayoutNotRecognised
 from wosync.workfossa.locations import read_location_equipment
-from support.environment import DataFolder, subprocess_env
+from support.environment import DataFolder, sim_cli_env
 from support.run import wosync
 
 USER = "tech@example.com"
@@ -43,9 +42,7 @@ def home(data_folder: DataFolder) -> Path:
 
 def cli_env(home: Path, sim: SimulatedWorkFossa, **extra: str) -> dict[str, str]:
     """The environment of a `wosync` subprocess syncing the simulated site (automation style)."""
-    assert os.environ["WOSYNC_HOME"] == str(home), "the data_folder fixture points this process here"
-    return dict(subprocess_env(), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USER,
-                WOSYNC_PASSWORD=PASSWORD, **extra)
+    return sim_cli_env(home, sim, USER, PASSWORD, **extra)
 
 
 def page_loads(sim: SimulatedWorkFossa) -> int:

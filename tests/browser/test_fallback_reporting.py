@@ -14,7 +14,6 @@ with the selector that found nothing and the pattern that did.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 
@@ -22,7 +21,7 @@ import pytest
 
 from wosync.sim import SimulatedWorkFossa
 from wosync.workfossa import site
-from support.environment import DataFolder, subprocess_env
+from support.environment import DataFolder, sim_cli_env
 from support.run import wosync
 
 USER = "tech@example.com"
@@ -37,10 +36,8 @@ def home(data_folder: DataFolder) -> Path:
 
 
 def cli_env(home: Path, sim: SimulatedWorkFossa, **extra: str) -> dict[str, str]:
-    """The environment of a `wosync` subprocess syncing the simulated site."""
-    assert os.environ["WOSYNC_HOME"] == str(home)
-    return dict(subprocess_env(), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USER,
-                WOSYNC_PASSWORD=PASSWORD, COLUMNS="160", **extra)
+    """The environment of a `wosync` subprocess syncing the simulated site (automation style)."""
+    return sim_cli_env(home, sim, USER, PASSWORD, COLUMNS="160", **extra)
 
 
 def stored_count(home: Path) -> int:

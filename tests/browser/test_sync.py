@@ -23,7 +23,7 @@ from wosync.secret import Secret
 from wosync.sim import SimulatedWorkFossa
 from wosync.store import Store
 from wosync.sync import SyncOptions, run_sync
-from support.environment import DataFolder, subprocess_env
+from support.environment import DataFolder, sim_cli_env
 from support.processes import browsers_with_home
 from support.run import wosync
 from support.waiting import wait_for
@@ -48,8 +48,7 @@ def sim():
 
 def cli_env(home: Path, sim: SimulatedWorkFossa) -> dict[str, str]:
     """The environment of a `wosync` subprocess syncing the simulated site (automation style)."""
-    assert os.environ["WOSYNC_HOME"] == str(home), "the data_folder fixture points this process here"
-    return dict(subprocess_env(), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USERNAME, WOSYNC_PASSWORD=PASSWORD)
+    return sim_cli_env(home, sim, USERNAME, PASSWORD)
 
 
 def sync_in_process(store: Store, sim: SimulatedWorkFossa, **options) -> dict:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import random
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +21,7 @@ import wosync.sync
 from wosync.errors import ExitCode
 from wosync.fields import SCRAPED_FIELDS
 from wosync.store import Store
+from support.damage import cut_to_99_percent, overwrite_middle_pages
 
 USER = "tech@example.com"
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
@@ -51,20 +51,6 @@ def seed(path: Path, journal_mode: str, count: int = 2000) -> None:
     conn.close()
 
 
-def garbage_pages(path: Path) -> None:
-    """Random bytes over the pages from 40 % to 60 % of the file (page 1, the header, stays)."""
-    pages = path.stat().st_size // 4096
-    rnd = random.Random(7)
-    with open(path, "r+b") as handle:
-        for page in range(int(pages * 0.4), int(pages * 0.6)):
-            handle.seek(page * 4096)
-            handle.write(rnd.randbytes(4096))
-
-
-def cut_to_99_percent(path: Path) -> None:
-    os.truncate(path, int(path.stat().st_size * 0.99))
-
-
 def state_of(path: Path) -> tuple[str, bool, bool]:
     """Return (sha256 of the file, whether its -wal exists, whether its -shm exists)."""
     return (hashlib.sha256(path.read_bytes()).hexdigest(), Path(f"{path}-wal").exists(),
@@ -90,7 +76,7 @@ def no_browser(monkeypatch):
 
 
 @pytest.mark.parametrize("journal_mode", ["wal", "delete"])
-@pytest.mark.parametrize("damage", [garbage_pages, cut_to_99_percent], ids=["garbage-pages", "cut-99"])
+@pytest.mark.parametrize("damage", [overwrite_middle_pages, cut_to_99_percent], ids=["garbage-pages", "cut-99"])
 def test_every_command_that_opens_the_store_leaves_a_damaged_file_as_it_was(
         cli, wosync_home, no_browser, journal_mode, damage):
     path = wosync_home / "wosync.db"
@@ -120,7 +106,7 @@ def test_a_damaged_live_database_is_read_through_its_wal_and_not_written(wosync_
     holder.execute("UPDATE work_orders SET customer = customer || '!'")
     holder.commit()
     try:
-        garbage_pages(path)
+        overwrite_middle_pages(path)
         before = state_of(path)
         assert before[1] and before[2]
         result = cli("status")

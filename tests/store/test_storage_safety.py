@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import random
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +22,7 @@ from wosync.fields import SCRAPED_FIELDS
 from wosync.store import SCHEMA_MIGRATIONS, Store
 
 from support.disks import tmpfs
+from support.damage import cut_to_99_percent, overwrite_middle_pages
 
 USER = "tech@example.com"
 T0 = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
@@ -124,20 +124,6 @@ def test_a_newer_database_in_the_daemon_and_doctor_is_named_too(wosync_home):
 
 
 # --------------------------------------------------------------------- a damaged database
-
-
-def overwrite_middle_pages(path: Path) -> None:
-    """Write random bytes over the pages from 40 % to 60 % of the file (page 1, the header, stays)."""
-    pages = path.stat().st_size // 4096
-    rnd = random.Random(12)
-    with open(path, "r+b") as handle:
-        for page in range(int(pages * 0.4), int(pages * 0.6)):
-            handle.seek(page * 4096)
-            handle.write(rnd.randbytes(4096))
-
-
-def cut_to_99_percent(path: Path) -> None:
-    os.truncate(path, int(path.stat().st_size * 0.99))
 
 
 @pytest.mark.parametrize("damage", [overwrite_middle_pages, cut_to_99_percent], ids=["garbage-pages", "cut-99"])

@@ -95,3 +95,12 @@ def with_repository(env: dict[str, str]) -> dict[str, str]:
     parts = [part for part in env.get("PYTHONPATH", "").split(os.pathsep) if part and part != str(REPO)]
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), *parts])
     return env
+
+
+def sim_cli_env(home: Path, sim, username: str, password: str, **extra: str) -> dict[str, str]:
+    """Given the test's data folder (the data_folder fixture's, which this process points at),
+    a running simulated site and its login, return the environment of a `wosync` subprocess that
+    syncs that site the automation way (WOSYNC_BASE_URL, _USERNAME, _PASSWORD), plus `extra`."""
+    assert os.environ["WOSYNC_HOME"] == str(home), "the data_folder fixture points this process here"
+    return dict(subprocess_env(), WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=username,
+                WOSYNC_PASSWORD=password, **extra)
