@@ -56,7 +56,7 @@ def status_text(report: dict[str, Any], width: int, colour: bool, daemon_running
             ])
         parts.append(plain_table("wosync status", ["ID", "Account", "State", "Every", "Active hours",
                                                    "Next run (local)", "Last result"], rows, width, colour,
-                                 give_way=(2, 1, 4)))
+                                 give_way=(1, 4, 2)))
     else:
         parts.append("No schedules. Create one with `wosync schedule create --interval 1`.\n")
     for live in report["syncing"]:
