@@ -63,11 +63,12 @@ def dispensers(
 
         render.write_tsv(*dispensers_plain(locations))
         return
+    from wosync.render.dispensers_text import print_locations
+
     console = common.stdout_console()
-    for index, loc in enumerate(locations):
-        if index:
-            console.print()
-        console.print(render.location_dispensers(loc, loc["dispensers"]))
+    # What printing each location's render.location_dispensers writes (a blank line between
+    # two), drawn as text and written in a few parts: thousands of locations are listed at once.
+    print_locations(console, locations)
     if len(locations) > 1:
         count = sum(len(loc["dispensers"]) for loc in locations)
         unread = sum(1 for loc in locations if not loc["equipment_checked_at"])

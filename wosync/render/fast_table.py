@@ -88,6 +88,10 @@ def plain_pieces(text: str, width: int, overflow: str) -> list[tuple[int, int]]:
     return each line's (start, end) in the text, as plain_lines breaks and cuts it."""
     out, base = [], 0
     for line in text.split("\n"):
+        if len(line) <= width:  # a line that fits: Rich breaks none of it (every word fits where it starts)
+            out.append((base, base + len(line)))
+            base += len(line) + 1
+            continue
         offsets = divide_line(line, width, fold=overflow == "fold")
         for start, end in zip([0, *offsets], [*offsets, len(line)]):
             if end - start > width:
@@ -291,19 +295,16 @@ class FastTable:
             out.append(Segment("".join(text_run)))
         return [segment for segment in out if segment.text]
 
-    def __rich_console__(self, console, options):
+    def column_widths(self, console, options) -> list[int]:
+        """Return each column's width (padding included) as Rich's Table sizes it at these
+        options: the widest cells' when they fit side by side, else Rich's own sizing on a
+        copy of the table holding only the cells that decide it."""
         from copy import copy
 
-        from rich.padding import Padding
-        from rich.segment import Segment
-        from rich.style import Style
         table = self.table
-        if not self.rows or not table.columns or not self._copies_rich():
-            yield self._with_rows(self.rows)
-            return
         max_width = options.max_width if table.width is None else table.width
         widths = self._natural_widths(max_width - table._extra_width)
-        if widths is None:  # Rich's sizing, on a copy of the table holding the cells that decide it
+        if widths is None:
             sizing = copy(table)
             sizing.columns = [copy(column) for column in table.columns]
             for column in sizing.columns:
@@ -311,6 +312,17 @@ class FastTable:
             for row in self._deciding_rows():
                 sizing.add_row(*(_text(*cell) for cell in row))
             widths = sizing._calculate_column_widths(console, options.update_width(max_width - sizing._extra_width))
+        return widths
+
+    def __rich_console__(self, console, options):
+        from rich.padding import Padding
+        from rich.segment import Segment
+        from rich.style import Style
+        table = self.table
+        if not self.rows or not table.columns or not self._copies_rich():
+            yield self._with_rows(self.rows)
+            return
+        widths = self.column_widths(console, options)
 
         # The title, the top edge, the header and its rule: the table without rows at those
         # widths, less its last line (the bottom edge, which comes after the rows).
@@ -412,12 +424,19 @@ class PlainLine:
 
         return Measurement.get(console, options, self._rich_text())
 
+    @staticmethod
+    def fits(text: str, options) -> bool:
+        """Return whether Rich draws this text (of one style) at these options as the text
+        itself on one line: plain, without line breaks, as wide as the room at most, not blank,
+        no trailing spaces (Rich would drop them) and justified as the default does."""
+        return (_plain(text) and "\n" not in text and len(text) <= options.max_width and bool(text.strip())
+                and options.justify in (None, "default") and text == text.rstrip())
+
     def __rich_console__(self, console, options):
         from rich.segment import Segment
 
         text = self.text
-        if (not _plain(text) or "\n" in text or len(text) > options.max_width or not text.strip()
-                or options.justify not in (None, "default") or text != text.rstrip()):
+        if not self.fits(text, options):
             yield self._rich_text()
             return
         yield Segment(text, console.get_style(self.style) if self.style else None)

@@ -1,0 +1,168 @@
+"""`wosync dispensers` for a terminal, drawn straight to text: thousands of locations at once.
+
+Printing each location (render/dispensers.py's Group) through Rich costs its console a
+measure, a render, a crop and a write: most of the listing's time for 2,452 locations. This
+writes the same characters and escape codes, made here, in a few writes:
+
+- a title, note or count line that Rich draws as the text itself on one line (PlainLine.fits)
+  is that text between its style's codes;
+- a grid of plain text: FastTable's column widths (the widest cells when they fit side by
+  side, else Rich's own sizing), each block broken where plain_pieces breaks it, its spans
+  cut where FastTable cuts them, each piece between its style's codes;
+- anything else (text that is not plain, a column left no room) is printed by Rich itself,
+  into a capture.
+
+A style's codes are Rich's own: what the console writes around a one-character segment in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from wosync.render.dispensers import grid_table, location_lines
+from wosync.render.fast_table import FastTable, PlainLine, _plain, plain_pieces
+
+_MARK = "\x00"  # a character no style changes, to find a style's codes around it
+_WRITE_SIZE = 1 << 16  # characters gathered before each write: few writes, output soon
+
+
+class _Drawing:
+    """One console's room and the codes of each style used on it."""
+
+    def __init__(self, console):
+        self.console = console
+        # The options console.print renders with (as its own update of them).
+        self.options = console.options.update(justify=None, overflow=None, height=None, no_wrap=None,
+                                              markup=None, highlight=None)
+        self.width = console.width
+        self.codes: dict[Any, tuple[str, str]] = {}
+
+    def style_codes(self, style) -> tuple[str, str]:
+        """Given a Rich Style (or None), return what the console writes before and after a
+        segment's text in it (nothing for no style, or for every style without colours)."""
+        from rich.segment import Segment, Segments
+
+        with self.console.capture() as capture:
+            self.console.print(Segments([Segment(_MARK, style)]), crop=False)
+        before, _, after = capture.get().partition(_MARK)
+        return before, after
+
+    def named(self, names: tuple[str, ...]) -> tuple[str, str]:
+        """Given style names, return the codes of their sum in that order (as FastTable adds a
+        cell's spans); no names: no codes."""
+        codes = self.codes.get(names)
+        if codes is None:
+            style = None
+            for name in names:
+                style = self.console.get_style(name) if style is None else style + self.console.get_style(name)
+            codes = self.codes[names] = self.style_codes(style)
+        return codes
+
+    def captured(self, renderable) -> str:
+        """Return what console.print writes of the renderable (inside a Group, as a location's
+        parts are printed)."""
+        from rich.console import Group
+
+        with self.console.capture() as capture:
+            self.console.print(Group(renderable))
+        return capture.get()
+
+    def line(self, text: str, style: str, rich_text: bool = False) -> str:
+        """Given one line of text and its style, return it as Rich prints it: the text between the
+        style's codes when it fits on a line as it is, else Rich's own (a Text of that style,
+        or a PlainLine)."""
+        if PlainLine.fits(text, self.options):
+            before, after = self.named((style,))
+            return f"{before}{text}{after}\n"
+        if rich_text:
+            from rich.text import Text
+
+            return self.captured(Text(text, style=style))
+        return self.captured(PlainLine(text, style))
+
+    def _widths(self, rows: list[list[tuple]]) -> list[int]:
+        """Given a grid's rows of plain cells, return its column widths (padding included) as
+        FastTable takes them: the widest cells' when they fit side by side in the room, else
+        Rich's sizing (FastTable.column_widths)."""
+        room = self.options.max_width  # a grid has no edges: its columns may take it all
+        widest = max(map(len, [row[0][0] for row in rows])) + 4  # two spaces each side
+        longest = max(map(len, "\n".join([row[1][0] for row in rows]).split("\n"))) + 2  # two after
+        if widest < room and longest < room and widest + longest <= room:
+            return [widest, longest]
+        return FastTable(grid_table(), rows).column_widths(self.console, self.options)
+
+    def grid(self, rows: list[list[tuple]]) -> str:
+        """Given a location's grid rows (render.dispensers.dispenser_rows), return the grid as
+        FastTable draws it on this console."""
+        positions = [row[0][0] for row in rows]
+        if not _plain("\n".join(positions + [row[1][0] for row in rows])) or any("\n" in p for p in positions):
+            return self.captured(FastTable(grid_table(), rows))
+        first, second = self._widths(rows)
+        room = first - 4, second - 2
+        if min(room) <= 0 or first + second > self.width:  # FastTable leaves such cells to Rich
+            return self.captured(FastTable(grid_table(), rows))
+        bold_on, bold_off = self.named(("bold",))
+        pads = f"{bold_on}  {bold_off}"
+        under = f"{bold_on}{' ' * first}{bold_off}"  # the position's column below its one line
+        out = []
+        for (position, _), (block, _, spans) in rows:
+            if len(position) > room[0]:  # as Rich's ellipsis overflow cuts a line that is too long
+                position = position[:room[0] - 1] + "…"
+            left = f"{pads}{bold_on}{position}{' ' * (room[0] - len(position))}{bold_off}{pads}"
+            for start, end in plain_pieces(block, room[1], "fold"):
+                out.append(f"{left}{self._piece(block, start, end, room[1], spans)}  \n")
+                left = under
+        return "".join(out)
+
+    def _piece(self, text: str, start: int, end: int, width: int, spans: list[tuple[int, int, str]]) -> str:
+        """Given a block, one of its lines (start, end), the room and the block's spans, return the
+        line padded to the room, cut where a span starts or ends and each part between the codes
+        of the spans over it (fast_table._span_segments' cuts)."""
+        clipped = [(max(s, start) - start, min(e, end) - start, style) for s, e, style in spans if s < end and e > start]
+        line = text[start:end] + " " * (width - end + start)
+        if not clipped:
+            return line
+        cuts = sorted({0, width, *(s for s, _, _ in clipped), *(e for _, e, _ in clipped)})
+        out = []
+        for a, b in zip(cuts, cuts[1:]):
+            names = tuple(style for s, e, style in clipped if s <= a and e >= b)
+            if names:
+                before, after = self.named(names)
+                out.append(f"{before}{line[a:b]}{after}")
+            else:
+                out.append(line[a:b])
+        return "".join(out)
+
+    def location(self, location: dict[str, Any]) -> str:
+        """Given a location with its dispensers, return what printing render.location_dispensers
+        of it writes."""
+        title, note, rows, count = location_lines(location, location["dispensers"])
+        if note:
+            return self.line(title, "bold", rich_text=True) + self.line(note, "grey50", rich_text=True)
+        return self.line(title, "bold") + self.grid(rows) + self.line(count, "dim")
+
+
+def listing_text(console, locations: list[dict[str, Any]]) -> Iterator[str]:
+    """Given a console and locations with their dispensers, yield in parts the text that
+    printing each location's render.location_dispensers (a blank line between two) writes."""
+    drawing = _Drawing(console)
+    gathered, size = [], 0
+    for index, location in enumerate(locations):
+        text = drawing.location(location)
+        gathered.append("\n" + text if index else text)
+        size += len(text)
+        if size >= _WRITE_SIZE:
+            yield "".join(gathered)
+            gathered, size = [], 0
+    if gathered:
+        yield "".join(gathered)
+
+
+def print_locations(console, locations: list[dict[str, Any]]) -> None:
+    """Given a console and locations with their dispensers, print each (a blank line between
+    two) as console.print of render.location_dispensers would, in a few writes: each part is
+    one unstyled segment, written by the console as it is (no cropping: its lines fit)."""
+    from rich.segment import Segment, Segments
+
+    for part in listing_text(console, locations):
+        console.print(Segments([Segment(part)]), crop=False)
