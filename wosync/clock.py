@@ -7,9 +7,21 @@ returning an aware UTC datetime), so tests can move time to the minute.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable
 
-Clock = Callable[[], datetime]
+TYPE_CHECKING = False  # typing is imported on first use of Clock: a status bar starts this module
+if TYPE_CHECKING:
+    from typing import Callable
+
+    Clock = Callable[[], datetime]
+
+
+def __getattr__(name: str):
+    # `from wosync.clock import Clock` at run time: the alias, built when first asked for.
+    if name == "Clock":
+        from typing import Callable
+
+        return Callable[[], datetime]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def system_clock() -> datetime:

@@ -15,23 +15,7 @@ from pathlib import Path
 from wosync.clock import from_iso, to_iso
 from wosync.config import file_safe
 from wosync.errors import AlreadyRunning
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Return True when a process with this pid exists (zombies count as gone)."""
-    if not pid or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().split(b") ", 1)[1][:1] != b"Z"
-    except (OSError, IndexError):
-        return True
+from wosync.pids import pid_alive  # noqa: F401  (its home is wosync.pids; callers import it from here too)
 
 
 class FileLock:

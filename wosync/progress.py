@@ -7,9 +7,12 @@ STATUS= line read them from another process. Pure functions: time comes in as a 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from wosync.clock import from_iso, to_iso
+
+TYPE_CHECKING = False  # typing is not imported at run time: a status bar reads progress every few seconds
+if TYPE_CHECKING:
+    from typing import Any
 
 # The bar follows the expected time of each phase, not the order of the phases: a first sync
 # spends most of its time reading the Equipment tabs, and a bar that put them in 90-99 % sat

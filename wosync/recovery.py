@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from wosync import config
-from wosync.busy import forget_outcome, take_outcome
-from wosync.clock import from_iso
 from wosync.locks import FileLock, account_lock_path, pid_alive
-from wosync.model import RunStatus
-from wosync.store import Store
+
+TYPE_CHECKING = False  # `status --line` asks run_is_orphaned without loading the store
+if TYPE_CHECKING:
+    from wosync.store import Store
 
 
 def run_is_orphaned(run: dict) -> bool:
@@ -26,6 +26,10 @@ def run_is_orphaned(run: dict) -> bool:
 
 def recover_stale_runs(store: Store, now: datetime) -> list[int]:
     """Mark every orphaned `running` run interrupted and clear its progress; return their ids."""
+    from wosync.busy import forget_outcome, take_outcome
+    from wosync.clock import from_iso
+    from wosync.model import RunStatus
+
     recovered = []
     for run in store.running_runs():
         if not run_is_orphaned(run):

@@ -21,11 +21,13 @@ instant returned is an aware UTC datetime. Jitter, a float in [0, 1), is passed 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
 from wosync import schedules
 from wosync.clock import from_iso
+# Their home is wosync.instants (light enough for a status bar); re-exported for the daemon and tests.
+from wosync.instants import earliest_next_run, when_text  # noqa: F401
 from wosync.model import RunStatus
 
 # The wall clock may drift from the monotonic one by this much between two readings before it
@@ -160,12 +162,6 @@ def due_schedules(rows: Iterable[Mapping[str, Any]], now: datetime) -> list[Mapp
     return sorted(due, key=lambda row: (row["next_run"], row["id"]))
 
 
-def earliest_next_run(rows: Iterable[Mapping[str, Any]]) -> datetime | None:
-    """Given schedules rows, return the earliest next run among the enabled ones (None: none)."""
-    moments = [from_iso(row["next_run"]) for row in rows if row["enabled"] and row["next_run"]]
-    return min(moments) if moments else None
-
-
 def clock_jump(monotonic_elapsed: float, wall_elapsed: float,
                tolerance: float = CLOCK_JUMP_TOLERANCE_SECONDS) -> float | None:
     """Given the seconds that passed on the monotonic clock and on the wall clock between two
@@ -194,20 +190,3 @@ def on_clock_jump(row: Mapping[str, Any], now: datetime) -> dict[str, Any]:
     if stored is not None and stored <= planned:
         return {}
     return {"next_run": planned}
-
-
-# --- for people -----------------------------------------------------------------------------------
-
-
-def when_text(moment: datetime, now: datetime, zone: tzinfo | None = None, *, short: bool = False) -> str:
-    """Given an instant, the current instant and a zone (None: the machine's), return the instant
-    in that local time: "14:30" on the same day; otherwise "2026-11-30 14:30", or with
-    ``short`` (a status bar's room) "Tue 14:30" within a week and "2026-12-03" beyond."""
-    local, today = moment.astimezone(zone), now.astimezone(zone)
-    if local.date() == today.date():
-        return local.strftime("%H:%M")
-    if not short:
-        return local.strftime("%Y-%m-%d %H:%M")
-    if abs((local.date() - today.date()).days) < 7:
-        return local.strftime("%a %H:%M")
-    return local.strftime("%Y-%m-%d")

@@ -3,33 +3,37 @@ line a status bar shows (`wosync status --line`).
 
 Given the store and the current time, return JSON-ready records; wosync.render colours them.
 The line is read every few seconds by tmux, polybar or waybar, so this module imports only
-what it needs at the top; the rest is imported where it is used. Instants are written by
-wosync.schedule_rules.when_text, in the status bar's short form.
+the standard library's lightest modules, wosync.progress and wosync.clock at the top (no
+typing, pathlib or json: each would cost a status bar more than its own reads); the rest is
+imported where it is used. Instants are written by wosync.instants.when_text, in the status
+bar's short form. The store may be a Store or wosync.status_read's read-only reader: the line
+calls only the reads both offer.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from datetime import datetime, timedelta, tzinfo
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from wosync import progress
 from wosync.clock import from_iso, to_iso
-from wosync.model import RunStatus
 
+TYPE_CHECKING = False  # typing is not imported at run time (see above)
 if TYPE_CHECKING:
+    from typing import Any
+
     from wosync.store import Store
 
-FAILED_STATUSES = (RunStatus.FAILED, RunStatus.PARTIAL, RunStatus.INTERRUPTED)
+# RunStatus values (wosync.model), written as the plain strings they equal: the line does not
+# load wosync.model (dataclasses, inspect) to compare a run's status.
+FAILED_STATUSES = ("failed", "partial", "interrupted")
 LINE_FORMATS = ("text", "waybar", "json")
 
 # The daemon writes a heartbeat every 30 s (wosync.daemon.HEARTBEAT_SECONDS); ten missed ones
 # mean it is gone or hung, not merely busy.
 HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
-UNIT_FILE = Path("systemd") / "user" / "wosync.service"
+UNIT_FILE = os.path.join("systemd", "user", "wosync.service")
 
 
 def start_commands(environ: dict[str, str] | None = None) -> list[str]:
@@ -39,7 +43,7 @@ def start_commands(environ: dict[str, str] | None = None) -> list[str]:
     env = os.environ if environ is None else environ
     # The folder `wosync install-service` writes the unit to (wosync.actions.service.user_unit_dir).
     config_home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    if (Path(config_home) / UNIT_FILE).exists():
+    if os.path.exists(os.path.join(config_home, UNIT_FILE)):
         return ["systemctl --user start wosync"]
     return ["wosync install-service", "wosync daemon"]
 
@@ -59,7 +63,7 @@ def daemon_liveness(store: "Store", now: datetime, environ: dict[str, str] | Non
     Only a fresh heartbeat counts: a pid alone may be a hung daemon, or another process that
     took the pid of one that died.
     """
-    from wosync.locks import pid_alive
+    from wosync.pids import pid_alive
 
     state = store.get_daemon_state() or {}
     heartbeat = from_iso(state.get("heartbeat_at"))
@@ -187,8 +191,9 @@ REASON = {
 }
 PHASE_WORDS = {"initializing": "starting", "logging_in": "logging in", "scraping": "scraping",
                "saving": "saving", "equipment": "equipment", "completed": "done", "failed": "failed"}
-# "Scraping work orders page 2 of 3...", "Reading equipment 4 of 12...": the step, for the line.
-_STEP = {"scraping": re.compile(r"page (\d+)(?: of (\d+))?"), "equipment": re.compile(r"(\d+) of (\d+)")}
+# "Scraping work orders page 2 of 3...", "Reading equipment 4 of 12...": the step, for the line
+# (patterns compiled on first use, by re's cache: most lines show no step).
+_STEP = {"scraping": r"page (\d+)(?: of (\d+))?", "equipment": r"(\d+) of (\d+)"}
 
 
 def _reason(run: dict[str, Any]) -> str:
@@ -212,7 +217,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
     "✗ sync failed 02:20 (login rejected)"; else "✓ 218 orders · next 14:30".
     The record also holds "daemon": daemon_liveness().
     """
-    from wosync.schedule_rules import earliest_next_run, when_text
+    from wosync.instants import earliest_next_run, when_text
     from wosync.text import clean
 
     live = [dict(account=a, **s) for a, s in _live_runs(store, now).items() if s["status"] == "in_progress"]
@@ -240,7 +245,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
         percentage = int(current.get("percentage") or 0)
         phase = current.get("phase") or "initializing"
         words = PHASE_WORDS.get(phase, "syncing")
-        step = _STEP[phase].search(current.get("message") or "") if phase in _STEP else None
+        step = re.search(_STEP[phase], current.get("message") or "") if phase in _STEP else None
         if step:
             words += (" page " if phase == "scraping" else " ") + step.group(1) + (
                 f" of {step.group(2)}" if step.group(2) else "")
@@ -255,7 +260,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
     elif failing:
         run = shown_run
         state, percentage = "failed", 0
-        verb = {RunStatus.PARTIAL: "partial", RunStatus.INTERRUPTED: "interrupted"}.get(run["status"], "failed")
+        verb = {"partial": "partial", "interrupted": "interrupted"}.get(run["status"], "failed")
         text = f"{SYMBOL['failed']} sync {verb} {when_text(from_iso(run['started_at']), now, zone, short=True)} ({_reason(run)})"
     else:
         state = "ok"
@@ -289,6 +294,7 @@ def format_line(line: dict[str, Any], fmt: str = "text") -> str:
     """
     if fmt == "text":
         return line["text"] + "\n"
+    import json
     if fmt == "waybar":
         return json.dumps({"text": _pango(line["text"]), "tooltip": _pango(line["tooltip"]), "class": line["state"],
                            "alt": line["state"], "percentage": line["percentage"]}, ensure_ascii=False) + "\n"
@@ -302,9 +308,9 @@ def format_line(line: dict[str, Any], fmt: str = "text") -> str:
 
 def check_line_format(fmt: str) -> str:
     """Given a --format value, return it lower-case; UsageError unless it is text, waybar or json."""
-    from wosync.errors import UsageError
-
     value = fmt.strip().lower()
     if value not in LINE_FORMATS:
+        from wosync.errors import UsageError  # only now: wosync.errors loads pathlib
+
         raise UsageError(f"--format takes text, waybar or json, got {fmt!r}")
     return value

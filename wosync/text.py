@@ -10,7 +10,10 @@ wosync.render draws with Rich on top of it.
 from __future__ import annotations
 
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time: the status bar's line cleans its text here
+if TYPE_CHECKING:
+    from typing import Any
 
 # Terminal escape sequences, whole: CSI (colours, cursor moves), OSC (window titles, hyperlinks;
 # ended by BEL or ST), DCS/SOS/PM/APC strings, and two-character escapes. Their payload goes

@@ -1,7 +1,9 @@
 """`wosync status`: each schedule's state, and the one line a status bar shows.
 
-`status --line` runs every few seconds from a status bar: this module imports only the
-standard library, the store and wosync.status (no Typer, no Rich).
+`status --line` runs every few seconds from a status bar: it reads the database through
+wosync.status_read (sqlite3, read-only) and draws with wosync.status; the store, and the
+stale-run recovery that may write, are imported only when that reader cannot answer (no
+Typer, no Rich either way).
 """
 
 from __future__ import annotations
@@ -9,10 +11,12 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime
-from typing import Any, Callable
 
-from wosync.actions import stale_runs
-from wosync.clock import Clock
+TYPE_CHECKING = False  # typing is not imported at run time (a status bar starts this module)
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    from wosync.clock import Clock
 
 # How often `status --line --follow` reads the store: a status bar shows a change within 2 s,
 # and a poll (a few small queries) costs about a millisecond of CPU.
@@ -24,6 +28,11 @@ def report(now: datetime) -> dict[str, Any]:
     the schedules, accounts, the running sync and the daemon)."""
     from wosync.status import status_report
 
+    found = _read(now, status_report, line=False)
+    if found is not None:
+        return found
+    from wosync.actions import stale_runs
+
     with stale_runs.open_store(now, reading=True) as store:
         return status_report(store, now)
 
@@ -33,17 +42,75 @@ def line(now: datetime, fmt: str) -> str:
     the store is opened), return the status-bar line of the data folder, newline included."""
     from wosync.status import check_line_format, format_line, status_line
 
-    from wosync import busy, config
-
     fmt = check_line_format(fmt)
     try:  # a status bar must get its line at once: a busy database gives a "busy" line instead
-        with busy.wait_at_most(busy.STATUS_LINE_WAIT), stale_runs.open_store(now, reading=True) as store:
-            state = status_line(store, now)
+        state = _read(now, status_line, line=True)
+        if state is None:  # the reader cannot answer: the store, as every other command opens it
+            from wosync import busy
+            from wosync.actions import stale_runs
+
+            with busy.wait_at_most(busy.STATUS_LINE_WAIT), stale_runs.open_store(now, reading=True) as store:
+                state = status_line(store, now)
     except Exception as exc:
+        from wosync import busy, config
+
         if not busy.is_busy(exc):
             raise
         state = busy.busy_line_state(exc, config.data_home() / config.DB_FILE_NAME)
     return format_line(state, fmt)
+
+
+def _data_folder() -> str:
+    """Return the data folder as an absolute path: $WOSYNC_HOME, else config.data_home()
+    (platformdirs, imported only then)."""
+    home = os.environ.get("WOSYNC_HOME")
+    if home:
+        return os.path.abspath(os.path.expanduser(home))
+    from wosync import config
+
+    return os.path.abspath(config.data_home())
+
+
+def _read(now: datetime, read: Callable[[Any, datetime], dict[str, Any]], line: bool) -> dict[str, Any] | None:
+    """Given the time and what to read (status_line, status_report), return it read through
+    wosync.status_read, or None when the store must answer: the reader cannot open this
+    database, or a run marked running lost its process (the store's recovery marks it
+    interrupted, a write).
+
+    For the `line`, a database busy while it is opened is DatabaseBusy, as the store's opening
+    gives it (and busy while read, SQLite's error, as the store's reads give it); elsewhere a
+    busy database is left to the store, which waits its full bound and names the holder.
+    """
+    import sqlite3
+
+    from wosync import status_read
+
+    try:
+        reader = status_read.open_reader(_data_folder())
+    except status_read.StoreNeeded:
+        return None
+    except sqlite3.Error as exc:  # open_reader lets only "busy" through
+        if not line:
+            return None
+        from wosync import busy, config
+
+        with busy.wait_at_most(busy.STATUS_LINE_WAIT):
+            raise busy.busy_error(config.data_home() / config.DB_FILE_NAME) from exc
+    with reader:
+        try:
+            running = reader.running_runs()
+            if running:
+                from wosync.recovery import run_is_orphaned
+
+                if any(run_is_orphaned(run) for run in running):
+                    return None
+            return read(reader, now)
+        except sqlite3.Error as exc:
+            from wosync import busy
+
+            if line and busy.is_busy(exc):
+                raise
+            return None  # anything else: the store meets it again and reports it as it always has
 
 
 def _database_identity() -> tuple[int, int] | None:
@@ -71,6 +138,7 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
     it is opened again when the database file appears or is replaced.
     """
     from wosync import busy, config
+    from wosync.actions import stale_runs
     from wosync.status import check_line_format, format_line, status_line
 
     fmt = check_line_format(fmt)

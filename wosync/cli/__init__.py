@@ -3,7 +3,8 @@
 Sub-commands live one module per action (schedule, history, sync, orders, notify, ...); the
 root group imports a command's module only when that command runs. `wosync status --line`,
 which a status bar runs every few seconds, is answered here without Typer at all: Python,
-sqlite3 and the few wosync modules it reads with, nothing else. This package imports no
+sqlite3 and the few light wosync modules it reads with (wosync.status_read, wosync.status),
+nothing else; wosync.errors is imported only when something fails. This package imports no
 third-party module at import time; heavy libraries are imported inside commands.
 """
 
@@ -81,39 +82,42 @@ def status_line_format(args: list[str]) -> str | None:
 
 
 def print_status_line(fmt: str, clock=None, follow: bool = False) -> None:
-    """Given a line format (text | waybar | json), print the status-bar line of the data folder;
-    with `follow`, print it again each time it changes, until stopped (Ctrl-C ends it quietly)."""
+    """Given a line format (text | waybar | json) and the clock (default: the system's; the app
+    passes wosync.cli.common's, which tests replace), print the status-bar line of the data
+    folder; with `follow`, print it again each time it changes, until stopped (Ctrl-C ends it
+    quietly)."""
     from wosync.actions import status
-    from wosync.cli import common
+    from wosync.clock import system_clock
 
     def write(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
 
     if not follow:
-        write(status.line((clock or common.clock)(), fmt))
+        write(status.line((clock or system_clock)(), fmt))
         return
     try:
-        status.follow(lambda: (clock or common.clock)(), fmt, write)
+        status.follow(lambda: (clock or system_clock)(), fmt, write)
     except KeyboardInterrupt:  # how a follower is meant to end
         pass
 
 
 def _fast_status_line(fmt: str, follow: bool = False) -> int:
     """Run `wosync status --line [--follow]` without Typer; return the exit code (errors as the app gives them)."""
-    from wosync.errors import ExitCode, WosyncError
-
     try:
         print_status_line(fmt, follow=follow)
-    except WosyncError as exc:
-        error_line(exc.message)
-        return int(exc.exit_code)
-    except KeyboardInterrupt:
-        error_line("interrupted")
-        return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:  # the status bar stopped reading: nothing to tell anyone
         return 0
-    except Exception as exc:
+    except (KeyboardInterrupt, Exception) as exc:
+        # wosync.errors is imported here, once something failed: the line itself never needs it.
+        from wosync.errors import ExitCode, WosyncError
+
+        if isinstance(exc, WosyncError):
+            error_line(exc.message)
+            return int(exc.exit_code)
+        if isinstance(exc, KeyboardInterrupt):
+            error_line("interrupted")
+            return int(ExitCode.INTERRUPTED)
         return report_unexpected(exc)
     return 0
 

@@ -27,7 +27,7 @@ def status(
             raise UsageError("--line and --json do not go together; use `wosync status --line --format json`")
         from wosync.cli import print_status_line
 
-        print_status_line(fmt, follow=follow)
+        print_status_line(fmt, clock=lambda: common.clock(), follow=follow)  # looked up at each poll: tests replace it
         return
     if follow:
         raise UsageError("--follow goes with --line: `wosync status --line --follow`")
