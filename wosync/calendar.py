@@ -7,7 +7,10 @@ a second one; an order that is completed or loses its next visit is simply not i
 feed. A visit with a time window ("8:00am - 12:00pm") is a timed event in the schedule's time
 zone (else the machine's); "anytime", no window, or --all-day give an all-day event.
 
-Written with the `icalendar` library (imported when a feed is built, never at start-up).
+Written with the `icalendar` library (imported when a feed is built, never at start-up): it
+renders each distinct typed value and the VCALENDAR around the events, and its escaping and
+folding rules write the text (see wosync/calendar_lines.py, which makes a feed of thousands of
+visits take a few hundredths of a second instead of seconds).
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from wosync.errors import UsageError
+from wosync.text import clean, customer_text, item_text
 
 if TYPE_CHECKING:
     from wosync.store import Store
@@ -48,6 +53,7 @@ def parse_clock(text: str) -> time | None:
     return time(hour, minute)
 
 
+@lru_cache(maxsize=1024)  # a feed of thousands of visits has a handful of windows
 def parse_window(window: str | None) -> tuple[time, time] | None:
     """Given the site's time window ("8:00am - 12:00pm"), return (start, end); None for
     "anytime", an empty window, or a text that is not two times of day."""
@@ -69,10 +75,9 @@ def event_uid(account: str, number: str) -> str:
 
 def address_text(order: dict[str, Any]) -> str:
     """Given an order, return its full address on one line: "street, city, ST zip"."""
-    from wosync.text import clean
-
-    region = " ".join(x for x in (clean(order.get("state")), clean(order.get("zip"))) if x)
-    return ", ".join(x for x in (clean(order.get("street")), clean(order.get("city")), region) if x)
+    state, code = clean(order.get("state")), clean(order.get("zip"))
+    region = f"{state} {code}" if state and code else state or code
+    return ", ".join([x for x in (clean(order.get("street")), clean(order.get("city")), region) if x])
 
 
 def description_text(order: dict[str, Any], dispensers: int | None = None) -> str:
@@ -80,37 +85,39 @@ def description_text(order: dict[str, Any], dispensers: int | None = None) -> st
     event's description: the visit on one line (store, city, window, dispensers, as `wosync
     week` shows it), what and why, the due date, the visit count and contact, the items one
     per line, the full instructions, the order's link."""
-    from wosync.text import clean, item_text
     from wosync.week import visit_summary
 
+    get = order.get
     lines = [visit_summary(order, dispensers)]
-    kind = " · ".join(x for x in (clean(order.get("category")), clean(order.get("reason"))) if x)
+    category, reason = clean(get("category")), clean(get("reason"))
+    kind = f"{category} · {reason}" if category and reason else category or reason
     if kind:
         lines.append(kind)
-    for label, key in (("Due", "due_date"),):  # the time window is in the first line
-        if clean(order.get(key)):
-            lines.append(f"{label}: {clean(order[key])}")
-    if order.get("visits_planned"):
-        lines.append(f"Visit {(order.get('visits_done') or 0) + 1} of {order['visits_planned']}")
+    due = clean(get("due_date"))  # the time window is in the first line
+    if due:
+        lines.append(f"Due: {due}")
+    if get("visits_planned"):
+        lines.append(f"Visit {(get('visits_done') or 0) + 1} of {order['visits_planned']}")
     for label, key in (("At", "intersection"), ("Contact", "contact")):
-        if clean(order.get(key)):  # a value that was nothing but escape codes is left out
-            lines.append(f"{label}: {clean(order[key])}")
-    items = [item_text(item) for item in order.get("items") or []]
+        value = clean(get(key))
+        if value:  # a value that was nothing but escape codes is left out
+            lines.append(f"{label}: {value}")
+    items = get("items")
     if items:
-        lines += ["", "Items:"] + items
-    instructions = clean(order.get("instructions"), multiline=True).strip()
+        lines += ["", "Items:", *map(item_text, items)]
+    instructions = clean(get("instructions"), multiline=True).strip()
     if instructions:
         lines += ["", "Instructions:", instructions]
-    if clean(order.get("url")):
-        lines += ["", f"Work order: {clean(order['url'])}"]
+    url = clean(get("url"))
+    if url:
+        lines += ["", f"Work order: {url}"]
     return "\n".join(lines)
 
 
 def summary_text(order: dict[str, Any]) -> str:
     """Given an order, return "W-110229 Wawa #5154: Meter Calibration"."""
-    from wosync.text import clean, customer_text
-
-    text = " ".join(x for x in (clean(order.get("number")), customer_text(order)) if x)
+    number, customer = clean(order.get("number")), customer_text(order)
+    text = f"{number} {customer}" if number and customer else number or customer
     return f"{text}: {clean(order['category'])}" if order.get("category") else text
 
 
@@ -142,8 +149,6 @@ class CalendarFeed:
 def skipped_text(skipped: Iterable[Skipped]) -> str | None:
     """Given the visits a feed left out, return "skipped 1 visit that a calendar cannot hold:
     W-123 (9999-11-01)" (None when there is none)."""
-    from wosync.text import clean
-
     skipped = list(skipped)
     if not skipped:
         return None
@@ -185,6 +190,8 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
 
     from icalendar import Calendar
 
+    from wosync.calendar_lines import FeedWriter, day_span
+
     zone = ZoneInfo(zone_name)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -192,7 +199,9 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "WorkFossa visits")
     calendar.add("x-wr-timezone", zone_name)
+    writer = FeedWriter(EVENT_PROPERTIES)
     days = []
+    events: list[bytes] = []
     skipped: list[Skipped] = []
     for order in orders:
         if order.get("completed_at") or not order.get("next_visit_date"):
@@ -200,55 +209,50 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
         day = visit_day(order["next_visit_date"])
         try:
             dispensers = dispensers_of(order) if dispensers_of is not None else None
-            event = None if day is None else _event(order, day, account_of, zone, now, all_day, dispensers)
+            event = None if day is None else _event(order, day, account_of, zone, now, all_day, dispensers, writer)
         except (ValueError, OverflowError):  # a value no event can hold: skip it, keep the feed
             event = None
         if event is None:
             skipped.append(Skipped(str(order.get("number")), str(order["next_visit_date"])))
             continue
         days.append(day)
-        calendar.add_component(event)
-    if days:
-        # The zone's rules around the visits only (the default span, 1970-2038, is 13 kB of dates).
-        low, high = max(now.year - ZONE_RULES_YEARS, FIRST_YEAR), now.year + ZONE_RULES_YEARS
-        first = min(max(min(days).year - 1, low), high)
-        last = max(min(max(days).year + 2, high), first + 1)
-        calendar.add_missing_timezones(first_date=date(first, 1, 1), last_date=date(last, 1, 1))
-    return CalendarFeed(calendar.to_ical(), tuple(skipped))
+        events.append(event)
+    # The zone's rules around the visits only (the default span, 1970-2038, is 13 kB of dates).
+    span = day_span(days, now, ZONE_RULES_YEARS, FIRST_YEAR)
+    return CalendarFeed(writer.calendar(calendar, events, span), tuple(skipped))
+
+
+# The properties of a visit's VEVENT (written in the order icalendar gives them).
+EVENT_PROPERTIES = ("UID", "DTSTAMP", "SUMMARY", "DTSTART", "DTEND", "TRANSP", "LOCATION", "DESCRIPTION",
+                    "URL", "CATEGORIES")
 
 
 def _event(order: dict[str, Any], day: date, account_of, zone, now: datetime, all_day: bool,
-           dispensers: int | None = None):
-    """Given an order, its visit day, the account function, the zone, now, the all-day flag
-    and the dispensers stored at its location, return its VEVENT."""
-    from icalendar import Event
-
-    from wosync.text import clean  # calendar apps show text too: no control characters
-
-    event = Event()
-    event.add("uid", event_uid(account_of(order), order["number"]))
-    event.add("dtstamp", now)
-    event.add("summary", summary_text(order))
+           dispensers: int | None, writer) -> bytes:
+    """Given an order, its visit day, the account function, the zone, now, the all-day flag,
+    the dispensers stored at its location and the feed's FeedWriter, return its VEVENT.
+    Every text goes through wosync.text.clean: calendar apps show it too, no control characters."""
     window = None if all_day else parse_window(order.get("time_window"))
     if window is None:
-        event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
-        event.add("transp", "TRANSPARENT")  # an all-day "visit some time today" does not block the day
+        start, end = day, day + timedelta(days=1)
+        transp = "TRANSPARENT"  # an all-day "visit some time today" does not block the day
     else:
         start = datetime.combine(day, window[0], tzinfo=zone)
         end = datetime.combine(day + timedelta(days=1) if window[1] <= window[0] else day, window[1], tzinfo=zone)
-        event.add("dtstart", start)
-        event.add("dtend", end)
-    location = address_text(order)
-    if location:
-        event.add("location", location)
-    event.add("description", description_text(order, dispensers))
-    link = clean(order.get("visit_url") or order.get("url"))
-    if link:
-        event.add("url", link)
-    if clean(order.get("status")):
-        event.add("categories", [clean(order["status"])])
-    return event
+        transp = None
+    status = clean(order.get("status"))
+    return writer.event({
+        "UID": event_uid(account_of(order), order["number"]),
+        "DTSTAMP": now,
+        "SUMMARY": summary_text(order),
+        "DTSTART": start,
+        "DTEND": end,
+        "TRANSP": transp,
+        "LOCATION": address_text(order) or None,
+        "DESCRIPTION": description_text(order, dispensers),
+        "URL": clean(order.get("visit_url") or order.get("url")) or None,
+        "CATEGORIES": [status] if status else None,
+    })
 
 
 def check_output_path(path: Path | str) -> Path:

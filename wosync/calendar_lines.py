@@ -1,0 +1,193 @@
+"""The lines of a calendar feed as the `icalendar` library writes them, written once per value.
+
+icalendar defines the feed's format, but building one Event object per visit and serialising
+it costs about 300 µs a visit (a feed of 4,000 visits took 1.6 s): every property becomes a
+typed object with its own parameters, and every line is folded one character at a time. The
+feed holds few distinct typed values (one DTSTAMP, a few hundred start and end times, a few
+statuses), so `FeedWriter` has icalendar render each distinct one once and keeps the line; the
+free text (summary, description, location, UID, URL) is escaped with icalendar's own escaping
+function and folded by `fold`, which cuts where icalendar's folding cuts (byte for byte: tests
+compare them). Before using that fast path for a property, the writer has icalendar render
+sample values of it and checks that the fast path writes the same lines; if not (an icalendar
+that escapes or folds otherwise), that property is rendered by icalendar, value by value.
+
+The VCALENDAR around the events (its properties, the VTIMEZONE of the zone used) is an
+icalendar Calendar, serialised once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Iterable
+
+# A content line is at most 75 octets (RFC 5545 3.1); icalendar cuts each part at 74, plus the
+# space that starts a continuation line, and never after a backslash or caret (it would split
+# an escape), nor inside a character.
+FOLD_AT = 74
+_FOLD = b"\r\n "
+_BACKSLASH, _CARET = 0x5C, 0x5E
+_BOM = "\ufeff".encode()
+# Values that exercise what the fast path must do as icalendar does: escapes, a line break,
+# non-ASCII characters across the fold, a backslash or caret where a line is cut, a leading BOM.
+_PROBES = (
+    "plain",
+    "a,b;c\\d\\ne\nf\r\ng\rh \"q\" ^x: é · 中 𝄞 " * 5,
+    "x" * 73 + "\\;" + "y" * 72 + "^^" + "z" * 80,
+    "é" * 37 + "\\" + "中" * 30 + "𝄞" * 20,
+    "\ufeffstarts with a byte order mark, and is long enough to be folded over two lines",
+)
+
+
+def fold(line: bytes) -> bytes:
+    """Given one content line as UTF-8 bytes, return it folded as icalendar's foldline does:
+    parts of at most 74 octets, each cut before a character (never inside one) and before a
+    trailing backslash or caret, joined by CRLF and a space."""
+    size = len(line)
+    if size <= FOLD_AT:
+        return line
+    parts = []
+    start = 0
+    while size - start > FOLD_AT:
+        end = start + FOLD_AT
+        while line[end] & 0xC0 == 0x80:  # a continuation byte: the character starts before
+            end -= 1
+        if line[end - 1] in (_BACKSLASH, _CARET):  # the escape goes whole to the next line
+            end -= 1
+        parts.append(line[start:end])
+        start = end
+    parts.append(line[start:])
+    return _FOLD.join(parts)
+
+
+class FeedWriter:
+    """Writes the VEVENTs of one feed: each typed value rendered by icalendar once, free text
+    escaped and folded as icalendar does (see the module's docstring)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        """Given the names of the properties the events may have, ask icalendar their order in
+        an event (which text properties the fast path writes as icalendar does is asked when
+        each is first written)."""
+        from icalendar import Event
+        from icalendar.parser import _escape_char  # icalendar's TEXT escaping (RFC 5545 3.3.11)
+
+        self._escape = _escape_char
+        self._scratch = Event()
+        sample = Event()
+        for name in names:
+            sample[name] = ""
+        # icalendar writes an event's properties in its canonical order, then by name.
+        self._order = [(name, name.encode() + b":") for name in sample.sorted_keys()]
+        self._begin, self._end = (line + b"\r\n" for line in Event().to_ical().splitlines())
+        self._typed: dict[tuple, bytes] = {}
+        self._zoned: dict[str, tuple[str, Any]] = {}  # a TZID: one (name, value) that uses it
+        self._text_mode: dict[str, str] = {}
+
+    def _content_line(self, name: str, value: Any):
+        """Given a property and its value, return its content line as icalendar makes it in an
+        event (Event.add, then the line the event's serialisation writes, not folded yet) and
+        the typed value icalendar made of it."""
+        scratch = self._scratch
+        scratch.add(name, value)
+        prop = scratch[name]
+        scratch.clear()
+        return scratch.content_line(name.upper(), prop), prop
+
+    def _rendered(self, name: str, value: Any) -> bytes:
+        """Given a property and its value, return its line as icalendar writes it, folded by
+        icalendar."""
+        return self._content_line(name, value)[0].to_ical()
+
+    def _fast_mode(self, name: str) -> str:
+        """Given a text property, return how the fast path writes it as icalendar does:
+        "escape" (a TEXT value) or "raw" (a URI, written as it is); "icalendar": neither
+        matches icalendar for every probe, so each value of it goes through icalendar."""
+        for mode in ("escape", "raw"):
+            try:
+                if all(self._fast_text(name.encode() + b":", mode, probe) == self._rendered(name, probe)
+                       for probe in _PROBES if mode == "escape" or ("\r" not in probe and "\n" not in probe)):
+                    return mode
+            except ValueError:  # a value icalendar refuses for this property
+                continue
+        return "icalendar"
+
+    def _fast_text(self, prefix: bytes, mode: str, value: str) -> bytes:
+        """Given "NAME:", the fast mode and a text value, return the folded line."""
+        data = (self._escape(value) if mode == "escape" else value).encode()
+        if data.startswith(_BOM):  # icalendar reads the value back as UTF-8 "with signature"
+            data = data[len(_BOM):]
+        data = prefix + data
+        return data if len(data) <= FOLD_AT else fold(data)
+
+    def typed_line(self, name: str, value: Any) -> bytes:
+        """Given a property and a value that is not free text (a date, a time, a list), return
+        its folded line, rendered by icalendar the first time this value is seen."""
+        # Aware times of one zone are equal when their wall times are (the fold aside, which
+        # icalendar does not write either); the zone is in the key for times of another zone.
+        key = (name, tuple(value), None) if value.__class__ is list else (name, value, getattr(value, "tzinfo", None))
+        line = self._typed.get(key)
+        if line is None:
+            content, prop = self._content_line(name, value)
+            line = fold(str(content).encode())  # folded as icalendar folds (tests compare)
+            tzid = getattr(prop, "params", {}).get("TZID")
+            if tzid is not None:
+                self._zoned.setdefault(tzid, (name, value))
+            self._typed[key] = line
+        return line
+
+    def event(self, values: dict[str, Any]) -> bytes:
+        """Given an event's property values by name (None: the property is left out), return
+        the VEVENT: its lines in icalendar's order, text by the fast path where the probes
+        showed it writes as icalendar does."""
+        lines = [self._begin]
+        append = lines.append
+        modes = self._text_mode
+        for name, prefix in self._order:
+            value = values.get(name)
+            if value is None:
+                continue
+            if value.__class__ is not str:
+                append(self.typed_line(name, value))
+                append(b"\r\n")
+                continue
+            mode = modes.get(name) or modes.setdefault(name, self._fast_mode(name))
+            if mode == "escape" or mode == "raw" and "\r" not in value and "\n" not in value:
+                append(self._fast_text(prefix, mode, value))
+            else:  # icalendar's own way (and its errors)
+                append(self._rendered(name, value))
+            append(b"\r\n")
+        append(self._end)
+        return b"".join(lines)
+
+    def calendar(self, shell, events: list[bytes], span: tuple[date, date] | None) -> bytes:
+        """Given the VCALENDAR (an icalendar Calendar with its properties, no events), the
+        events written and the years the zone's rules must cover (None: no visit), return the
+        feed: the VTIMEZONE of each zone the events use, added by icalendar as it adds those
+        of a calendar of Event objects, then the events."""
+        from icalendar import Event
+
+        if span is not None and self._zoned:
+            # add_missing_timezones reads the TZIDs the events use: one event carrying one
+            # value of each zone stands for all of them, and is taken out again.
+            carrier = Event()
+            for name, value in self._zoned.values():
+                carrier.add(name, value)
+            shell.add_component(carrier)
+            shell.add_missing_timezones(first_date=span[0], last_date=span[1])
+            shell.subcomponents = [c for c in shell.subcomponents if c is not carrier]
+        text = shell.to_ical()
+        end = b"END:VCALENDAR\r\n"
+        if not text.endswith(end):
+            raise ValueError("icalendar ended the calendar otherwise than with END:VCALENDAR")
+        return b"".join([text[: -len(end)], *events, end])
+
+
+def day_span(days: list[date], now: datetime, around: int, first_year: int) -> tuple[date, date] | None:
+    """Given the visits' days, now, how many years from now the zone's rules may reach and the
+    first year a date may have, return the (first, last) dates the zone's rules cover: the
+    year before the first visit to two years after the last, within `around` years of now."""
+    if not days:
+        return None
+    low, high = max(now.year - around, first_year), now.year + around
+    first = min(max(min(days).year - 1, low), high)
+    last = max(min(max(days).year + 2, high), first + 1)
+    return date(first, 1, 1), date(last, 1, 1)
