@@ -19,35 +19,72 @@ def location_title(location: dict[str, Any]) -> str:
     return " · ".join(x for x in (f"Location {location['location_id']}", where, address, shown) if x)
 
 
-def _machine_line(dispenser: dict[str, Any], spans: list) -> str:
-    """Given a dispenser, return its make and model with the serial, adding the grey span of
-    "(no model)" (or "(no make or model)") to spans."""
-    machine = " ".join(x for x in (clean(dispenser.get("make")), clean(dispenser.get("model"))) if x)
-    if not dispenser.get("model"):
-        missing = " (no model)" if machine else "(no make or model)"
-        spans.append((len(machine), len(machine) + len(missing), "grey50"))
-        machine += missing
-    if dispenser.get("serial"):
-        machine += f" · S/N {clean(dispenser['serial'])}"
-    return machine
+class CleanTexts(dict):
+    """clean() of each text asked for, kept (and each custom field's text): a location's
+    dispensers repeat their makes, models, grades, positions and fields, and thousands of
+    dispensers are listed at once. Only text is kept: 1, 1.0 and True are equal keys but
+    clean to different text."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[tuple[str, str], tuple[bool, str, str]] = {}
+
+    def __missing__(self, text: str) -> str:
+        value = self[text] = clean(text)
+        return value
+
+    def any(self, value: Any) -> str:
+        """Return clean(value), kept when it is text."""
+        return self[value] if value.__class__ is str else clean(value)
+
+    def field(self, name: Any, value: Any) -> tuple[bool, str, str]:
+        """Given a custom field's name and value, return whether its clean name is "Grade", its
+        clean value, and "Name: value" as shown."""
+        if name.__class__ is str and value.__class__ is str:
+            found = self.fields.get((name, value))
+            if found is None:
+                found = self.fields[name, value] = self._field(name, value)
+            return found
+        return self._field(name, value)
+
+    def _field(self, name: Any, value: Any) -> tuple[bool, str, str]:
+        name, value = self.any(name), self.any(value)
+        return name == "Grade", value, f"{name}: {value}"
 
 
-def dispenser_rows(dispensers: list[dict[str, Any]]) -> list[list[tuple]]:
-    """Given a location's stored dispensers, return the grid's rows as FastTable takes them:
-    the position, then one block of the make and model with the serial, the grades, and the
-    custom fields (the Grade field only where it says more than the grades), its text and
-    (start, end, style) spans as a Rich Text would hold them: "(no model)" grey, the fields dim."""
+def dispenser_rows(dispensers: list[dict[str, Any]], known: CleanTexts | None = None) -> list[list[tuple]]:
+    """Given a location's stored dispensers (and the clean texts found so far, to share between
+    locations), return the grid's rows as FastTable takes them: the position, then one block of
+    the make and model with the serial, the grades, and the custom fields (the Grade field only
+    where it says more than the grades), its text and (start, end, style) spans as a Rich Text
+    would hold them: "(no model)" (or "(no make or model)") grey, the fields dim."""
+    known = CleanTexts() if known is None else known
+    field = known.field
     rows = []
     for dispenser in dispensers:
-        grades = clean(", ".join(dispenser.get("grades") or []))
+        get = dispenser.get
+        grades = known[", ".join(get("grades") or [])]
+        make, model = known.any(get("make")), known.any(get("model"))
+        machine = f"{make} {model}" if make and model else make or model
         spans: list[tuple[int, int, str]] = []
-        machine = _machine_line(dispenser, spans)
-        fields = [(clean(k), clean(v)) for k, v in (dispenser.get("fields") or {}).items()]
-        shown = " · ".join(f"{k}: {v}" for k, v in fields if not (k == "Grade" and v == grades))
-        block = "\n".join([machine] + [grades] * bool(grades) + [shown] * bool(shown))
+        if not get("model"):
+            missing = " (no model)" if machine else "(no make or model)"
+            spans.append((len(machine), len(machine) + len(missing), "grey50"))
+            machine += missing
+        if get("serial"):
+            machine += f" · S/N {known.any(get('serial'))}"
+        shown = []
+        for name, value in (get("fields") or {}).items():
+            grade, text, line = field(name, value)
+            if not (grade and text == grades):
+                shown.append(line)
+        lines = [machine, grades] if grades else [machine]
         if shown:
-            spans.append((len(block) - len(shown), len(block), "dim"))
-        rows.append([(clean(dispenser.get("position")), ""), (block, "", spans)])
+            lines.append(" · ".join(shown))
+        block = "\n".join(lines)
+        if shown:
+            spans.append((len(block) - len(lines[-1]), len(block), "dim"))
+        rows.append([(known.any(get("position")), ""), (block, "", spans)])
     return rows
 
 
@@ -62,10 +99,12 @@ def grid_table():
     return grid
 
 
-def location_lines(location: dict[str, Any], dispensers: list[dict[str, Any]]) -> tuple[str, str, list, str]:
-    """Given a location and its stored dispensers, return what is drawn of it: its title, a
-    grey note when there is no grid (not read yet, or no dispensers; else ""), the grid's rows
-    (dispenser_rows) and the dim count line ("" without a grid)."""
+def location_lines(location: dict[str, Any], dispensers: list[dict[str, Any]],
+                   known: CleanTexts | None = None) -> tuple[str, str, list, str]:
+    """Given a location and its stored dispensers (and the clean texts found so far, see
+    dispenser_rows), return what is drawn of it: its title, a grey note when there is no grid
+    (not read yet, or no dispensers; else ""), the grid's rows (dispenser_rows) and the dim
+    count line ("" without a grid)."""
     title = location_title(location)
     checked = location.get("equipment_checked_at")
     if not checked:
@@ -74,7 +113,7 @@ def location_lines(location: dict[str, Any], dispensers: list[dict[str, Any]]) -
     if not dispensers:
         return title, f"  No dispensers ({when}).", [], ""
     count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
-    return title, "", dispenser_rows(dispensers), f"  {count}"
+    return title, "", dispenser_rows(dispensers, known), f"  {count}"
 
 
 def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any]]):

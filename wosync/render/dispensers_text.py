@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from wosync.render.dispensers import grid_table, location_lines
+from wosync.render.dispensers import CleanTexts, grid_table, location_lines
 from wosync.render.fast_table import FastTable, PlainLine, _plain, plain_pieces
 
 _MARK = "\x00"  # a character no style changes, to find a style's codes around it
@@ -36,6 +36,7 @@ class _Drawing:
                                               markup=None, highlight=None)
         self.width = console.width
         self.codes: dict[Any, tuple[str, str]] = {}
+        self.known = CleanTexts()  # shared by every location's dispensers
 
     def style_codes(self, style) -> tuple[str, str]:
         """Given a Rich Style (or None), return what the console writes before and after a
@@ -67,18 +68,21 @@ class _Drawing:
             self.console.print(Group(renderable))
         return capture.get()
 
-    def line(self, text: str, style: str, rich_text: bool = False) -> str:
-        """Given one line of text and its style, return it as Rich prints it: the text between the
-        style's codes when it fits on a line as it is, else Rich's own (a Text of that style,
-        or a PlainLine)."""
+    def line(self, text: str, style: str) -> str:
+        """Given one line of text and its style, return what Rich prints of a Text of it: the
+        text between the style's codes when it fits as it is (PlainLine.fits); when it is plain
+        but longer, each of the lines Rich breaks it into (fast_table.plain_pieces: the rule
+        Text.wrap follows) between the codes; else Rich's own."""
         if PlainLine.fits(text, self.options):
             before, after = self.named((style,))
             return f"{before}{text}{after}\n"
-        if rich_text:
-            from rich.text import Text
+        if _plain(text) and "\n" not in text and text.strip() and text == text.rstrip():
+            before, after = self.named((style,))
+            return "".join(f"{before}{text[start:end]}{after}\n" if end > start else "\n"
+                           for start, end in plain_pieces(text, self.options.max_width, "fold"))
+        from rich.text import Text
 
-            return self.captured(Text(text, style=style))
-        return self.captured(PlainLine(text, style))
+        return self.captured(Text(text, style=style))
 
     def _widths(self, rows: list[list[tuple]]) -> list[int]:
         """Given a grid's rows of plain cells, return its column widths (padding included) as
@@ -105,23 +109,33 @@ class _Drawing:
         pads = f"{bold_on}  {bold_off}"
         under = f"{bold_on}{' ' * first}{bold_off}"  # the position's column below its one line
         out = []
+        append = out.append
+        wide = room[1]
         for (position, _), (block, _, spans) in rows:
             if len(position) > room[0]:  # as Rich's ellipsis overflow cuts a line that is too long
                 position = position[:room[0] - 1] + "…"
             left = f"{pads}{bold_on}{position}{' ' * (room[0] - len(position))}{bold_off}{pads}"
-            for start, end in plain_pieces(block, room[1], "fold"):
-                out.append(f"{left}{self._piece(block, start, end, room[1], spans)}  \n")
+            for start, end in plain_pieces(block, wide, "fold"):
+                for s, e, _ in spans:
+                    if s < end and e > start:
+                        append(f"{left}{self._piece(block, start, end, wide, spans)}  \n")
+                        break
+                else:  # no span over the line: its text, the padding and the right edge unstyled
+                    append(f"{left}{block[start:end]}{' ' * (wide - end + start + 2)}\n")
                 left = under
         return "".join(out)
 
     def _piece(self, text: str, start: int, end: int, width: int, spans: list[tuple[int, int, str]]) -> str:
         """Given a block, one of its lines (start, end), the room and the block's spans, return the
         line padded to the room, cut where a span starts or ends and each part between the codes
-        of the spans over it (fast_table._span_segments' cuts)."""
+        of the spans over it, the padding unstyled (fast_table._span_segments' cuts)."""
         clipped = [(max(s, start) - start, min(e, end) - start, style) for s, e, style in spans if s < end and e > start]
-        line = text[start:end] + " " * (width - end + start)
-        if not clipped:
-            return line
+        length = end - start
+        line = text[start:end]
+        if length and len(clipped) == 1 and clipped[0][0] == 0 and clipped[0][1] == length:  # one span over it all
+            before, after = self.named((clipped[0][2],))
+            return f"{before}{line}{after}{' ' * (width - length)}"
+        line += " " * (width - length)
         cuts = sorted({0, width, *(s for s, _, _ in clipped), *(e for _, e, _ in clipped)})
         out = []
         for a, b in zip(cuts, cuts[1:]):
@@ -136,9 +150,9 @@ class _Drawing:
     def location(self, location: dict[str, Any]) -> str:
         """Given a location with its dispensers, return what printing render.location_dispensers
         of it writes."""
-        title, note, rows, count = location_lines(location, location["dispensers"])
+        title, note, rows, count = location_lines(location, location["dispensers"], self.known)
         if note:
-            return self.line(title, "bold", rich_text=True) + self.line(note, "grey50", rich_text=True)
+            return self.line(title, "bold") + self.line(note, "grey50")
         return self.line(title, "bold") + self.grid(rows) + self.line(count, "dim")
 
 

@@ -38,6 +38,10 @@ def _plain(text: str) -> bool:
     and the Latin and punctuation such as "·" that Rich measures one cell a character)."""
     if text.isascii():
         return text.isprintable() or text.replace("\n", "").isprintable()
+    if "·" in text:  # the separator wosync puts between parts (printable, one cell): often the only non-ASCII
+        rest = text.replace("·", "")
+        if rest.isascii():
+            return rest.isprintable() or rest.replace("\n", "").isprintable()
     text = text.replace("\n", "")
     return text.isprintable() and _single_cells(text)
 
