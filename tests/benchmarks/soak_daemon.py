@@ -1,8 +1,10 @@
 """Soak: one real `wosync daemon` process syncing 4 accounts (4 simulated sites) many times over,
-with site faults and data changes turned on and off at random and a kill -9 every N syncs.
+with site faults and data changes turned on and off at random, a trickling notification target,
+the database held locked 40 s by another process, a kill -9 every N syncs and a SIGTERM stop
+every N syncs (offset by N/2).
 
     .venv/bin/python tests/benchmarks/soak_daemon.py [--syncs 300] [--accounts 4] [--seed 1]
-                                                     [--kill-every 50] [--max-minutes 40]
+                                                     [--kill-every 50] [--max-minutes 70]
 
 Not collected by pytest (it takes about 30 minutes). The sites are SimulatedWorkFossa servers in
 this process, on 127.0.0.1 only; the daemon is a subprocess with its own WOSYNC_HOME in a
@@ -16,13 +18,38 @@ not syncing (slow_ms, http_500_on_page, expire_session_after with expire_once, e
 drop_rows), and orders are added, completed, edited or rescheduled. Every --kill-every syncs the
 daemon is killed with SIGKILL while a sync runs and started again.
 
+Notifications: a TrickleReceiver (tests/support/trickle_receiver.py: a real HTTP server on
+127.0.0.1 that answers one byte every 2 s, forever) takes every message. One target without
+rules (digests of every sync that changed something, and failure alerts) points at it all the
+time; a second one, at a fresh URL each time (a URL whose earlier send is still unanswered gets
+no second send, so a fresh one costs a full deadline again), is added and removed at random.
+Each send is abandoned at wosync's 15 s deadline per target.
+
+Database lock: every 15-35 syncs (at random, half of the time while a sync runs) a helper
+process (tests/support/database_holder.py) holds the lock for 40 s, IMMEDIATE (writers out);
+this script reads nothing meanwhile. EXCLUSIVE (readers out too) needs, in WAL mode, every other
+connection closed, and the daemon keeps its connection open: so after every other kill -9 the
+next daemon is started while a helper holds the database EXCLUSIVE for 40 s (its start waits).
+A run that overlapped a lock is judged like any other: the lock is shorter than the busy
+timeout (60 s), progress writes are skipped and the saves wait, so it must end as its site's
+fault implies.
+
+SIGTERM: every --kill-every syncs, offset by half of it, the daemon is stopped with SIGTERM and
+started again, in turn: while a sync runs; while a send to a trickling target is in flight
+(a fresh target and a data change on every site make the next sync send, and the signal comes
+0.5-6 s after the request arrived); while the lock is held (taken while a sync runs, the signal
+2-8 s later). The time from the signal until the process is gone is measured, as for the final
+SIGTERM; any stop over 10 s fails the soak. A run still going when SIGTERM came must end
+`interrupted`, or (it had just finished its work) with the status its fault implies.
+
 At the end (faults off, one clean sync of each account, schedules paused, SIGTERM) it checks:
 PRAGMA integrity_check; every order each site lists is in the store and active (and nothing
 else is active), with the same fields the site shows; every run has a final status, runs cut
 by kill -9 are `interrupted`, runs under one fault have the status that fault implies, runs
 without a fault are `success` (runs during which a site's faults or data changed are not
 judged); the daemon's RSS growth per 100 syncs (VmRSS after 5 syncs of each daemon process and
-just before its kill or stop); no browser process left. Prints a summary; exits 1 when a check
+just before its kill or stop); no browser process left; every stop within 10 s; no traceback
+or "unexpected" error in a daemon log. Prints a summary; exits 1 when a check
 fails, 2 when it could not run to the end in time.
 """
 
@@ -49,7 +76,9 @@ sys.path.insert(0, str(ROOT / "tests"))  # the tests' helpers (support/)
 from wosync.clock import from_iso, to_iso  # noqa: E402
 from wosync.sim import DEFAULT_PASSWORD, SimulatedWorkFossa  # noqa: E402
 from wosync.store import Store  # noqa: E402
+from support.database_holder import hold  # noqa: E402
 from support.processes import processes_with_home, rss_megabytes  # noqa: E402
+from support.trickle_receiver import TrickleReceiver  # noqa: E402
 
 UTC = timezone.utc
 
@@ -72,6 +101,9 @@ EXPECTED = {
 CLEAR = dict(slow_ms=0, http_500_on_page=None, expire_session_after=None, expire_once=False,
              empty_glitch=False, drop_rows=0)
 WARM_UP_SYNCS = 5  # RSS is first read after this many finished runs of each daemon process
+LOCK_SECONDS = 40.0  # how long the helper process holds the database
+STOP_LIMIT = 10.0  # a SIGTERM must end the daemon within this many seconds
+STOP_KINDS = ("while a sync runs", "while a trickling send is in flight", "while the lock is held")
 
 
 def now() -> datetime:
@@ -162,6 +194,27 @@ def wait_until(predicate, seconds: float, step: float = 0.25):
         time.sleep(step)
 
 
+class Reader:
+    """A read-only connection to the store that can be closed and opened again (an EXCLUSIVE
+    hold in WAL mode needs every other connection closed)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.conn: sqlite3.Connection | None = None
+        self.open()
+
+    def open(self) -> None:
+        self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30, isolation_level=None)
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def execute(self, *args):
+        return self.conn.execute(*args)
+
+
 class Daemon:
     def __init__(self, env: dict, log_path: Path):
         self.log_path = log_path
@@ -186,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--kill-every", type=int, default=50)
     parser.add_argument("--orders", type=int, default=30, help="active orders per site at the start")
-    parser.add_argument("--max-minutes", type=float, default=40.0, help="stop driving syncs after this long")
+    parser.add_argument("--max-minutes", type=float, default=70.0, help="stop driving syncs after this long")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, database)")
     args = parser.parse_args(argv)
     if not (1 <= args.accounts <= 20 and 1 <= args.syncs <= 5000 and args.kill_every >= 5):
@@ -218,14 +271,30 @@ def main(argv: list[str] | None = None) -> int:
         if made.returncode != 0:
             print(f"schedule create failed: {made.stderr}", file=sys.stderr)
             return 2
-    print(f"soak: {args.accounts} sites on 127.0.0.1, home {home}; target {args.syncs} syncs, "
-          f"kill -9 every {args.kill_every}", flush=True)
+    trickle = TrickleReceiver().start()
+    targets_added = 0
 
-    ro = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30, isolation_level=None)
+    def notify_add() -> int:
+        """Add a target at a fresh URL of the trickling receiver; return its id."""
+        nonlocal targets_added
+        targets_added += 1
+        made = cli("notify", "add", f"json://127.0.0.1:{trickle.port}/soak-{targets_added}")
+        if made.returncode != 0 or "Added notification target " not in made.stdout:
+            raise SystemExit(f"notify add failed: {made.stdout} {made.stderr}")
+        return int(made.stdout.split("Added notification target ", 1)[1].split(":", 1)[0])
+
+    notify_add()  # always on: digests of every sync with changes, and failure alerts
+    extra_target: int | None = None  # the one added and removed at random
+    print(f"soak: {args.accounts} sites on 127.0.0.1, home {home}; target {args.syncs} syncs, "
+          f"kill -9 every {args.kill_every}, SIGTERM every {args.kill_every} (offset {args.kill_every // 2}), "
+          f"database locked {LOCK_SECONDS:g} s every 15-35 syncs, trickling target on 127.0.0.1:{trickle.port}",
+          flush=True)
+
+    ro = Reader(db_path)
 
     def runs() -> list[dict]:
         cursor = ro.execute("SELECT id, account, status, error_kind, error_message, started_at, completed_at AS finished_at, "
-                            "pid FROM runs ORDER BY id")
+                            "pid, notification_error FROM runs ORDER BY id")
         names = [c[0] for c in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
@@ -244,12 +313,27 @@ def main(argv: list[str] | None = None) -> int:
     killed_runs: list[int] = []
     kill_leftovers: list[int] = []  # browsers still alive 15 s after each kill -9
     forced = 0
+    kills = 0
     timed_out = False
 
-    def start_daemon() -> Daemon:
+    def start_daemon(exclusive: bool = False) -> Daemon:
+        """Start a daemon and wait for its record; with `exclusive`, start it while a helper holds
+        the database EXCLUSIVE for LOCK_SECONDS (in WAL mode that lock can only be taken while no
+        other connection is open: here, between two daemon processes, with this script's reader
+        closed), so its start waits the lock out."""
+        started_syncs = len(runs())
+        holder = None
+        if exclusive:
+            ro.close()
+            holder, since = take_lock("EXCLUSIVE")
         daemon = Daemon(env, folder / f"daemon-{len(daemons)}.log")
-        daemon.started_syncs = len(runs())
+        daemon.started_syncs = started_syncs
         daemons.append(daemon)
+        if holder is not None:
+            print(f"  [{time.monotonic() - t0:6.0f} s] daemon {daemon.pid} started while the database is held "
+                  f"EXCLUSIVE for {LOCK_SECONDS:g} s", flush=True)
+            end_lock(holder, "EXCLUSIVE", since)
+            ro.open()
         up = wait_until(lambda: ro.execute("SELECT pid FROM daemon WHERE id = 1").fetchone() == (daemon.pid,)
                         or daemon.process.poll() is not None, 60)
         if daemon.process.poll() is not None:
@@ -259,8 +343,121 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("the daemon did not record its start within 60 s")
         return daemon
 
+    stops: list[tuple[str, float]] = []  # (when, seconds from SIGTERM until the process was gone)
+    stopped_runs: list[int] = []  # runs going when a SIGTERM came
+    stop_statuses: list[int | None] = []
+    locks: list[tuple[datetime, datetime, str]] = []  # (from, to, mode)
+    exited_by_itself = 0
+
+    def lock_over(start: datetime, end: datetime) -> bool:
+        return any(a < end and start < b for a, b, _ in locks)
+
+    def take_lock(mode: str):
+        """Start the holder; return (it, the moment it held the lock)."""
+        holder = hold(db_path, LOCK_SECONDS, mode)
+        return holder, now()
+
+    def end_lock(holder, mode: str, since: datetime) -> None:
+        try:
+            holder.process.wait(LOCK_SECONDS + 30)
+        finally:
+            holder.release()
+        locks.append((since, now(), mode))
+
+    def wait_for_run(seconds: float) -> bool:
+        """Wait (keeping schedules due) until the current daemon runs a sync; return whether it does."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if [r for r in runs() if r["status"] == "running" and r["pid"] == daemon.pid]:
+                return True
+            force_due()
+            time.sleep(0.2)
+        return False
+
+    def sigterm(kind: str, going: list[int] | None = None) -> None:
+        """SIGTERM the daemon, time it until the process is gone, note the runs it cut (read
+        here unless given: under a lock this script reads nothing)."""
+        read_runs = going is None
+        if going is None:
+            going = [r["id"] for r in runs() if r["status"] == "running" and r["pid"] == daemon.pid]
+        value = rss_mb(daemon.pid)
+        if value is not None and read_runs:
+            mine = sum(1 for r in runs() if r["pid"] == daemon.pid and r["status"] != "running")
+            daemon.rss.append((mine, value))
+        signalled = now()
+        began = time.monotonic()
+        daemon.process.send_signal(signal.SIGTERM)
+        try:
+            status = daemon.process.wait(60)
+        except subprocess.TimeoutExpired:
+            status = None
+            daemon.process.kill()
+            daemon.process.wait(10)
+        seconds = time.monotonic() - began
+        stops.append((kind, seconds))
+        stop_statuses.append(status)
+        daemon.going_at_stop = going
+        daemon.signalled_at = signalled
+        print(f"  [{time.monotonic() - t0:6.0f} s] SIGTERM {daemon.pid} {kind}: gone after {seconds:.2f} s "
+              f"(exit {status}); runs going {going}", flush=True)
+
+    def note_cut(old: "Daemon") -> None:
+        """After a SIGTERM'd daemon's successor started: the runs the stop cut (read before the
+        signal, or started by the old process after that read)."""
+        cut = set(getattr(old, "going_at_stop", []))
+        for r in runs():
+            if r["pid"] == old.pid and from_iso(r["started_at"]) >= old.signalled_at.replace(microsecond=0) - \
+                    timedelta(seconds=1) and r["id"] not in finished_before_stop.get(old.pid, set()):
+                cut.add(r["id"])
+        stopped_runs.extend(sorted(cut))
+
+    finished_before_stop: dict[int, set[int]] = {}
+
+    def stop_and_restart(kind: str) -> "Daemon":
+        """One SIGTERM stop of the given kind (STOP_KINDS), then a new daemon; return it."""
+        nonlocal extra_target
+        old = daemon
+        finished_before_stop[old.pid] = {r["id"] for r in runs() if r["status"] != "running"}
+        if kind == STOP_KINDS[0]:
+            wait_for_run(60)
+            time.sleep(rng.uniform(0.3, 3.0))
+            sigterm(kind)
+        elif kind == STOP_KINDS[1]:
+            if extra_target is not None:
+                cli("notify", "remove", str(extra_target))
+            extra_target = notify_add()
+            for site in sites:  # something changes on every site: the next sync sends a digest
+                site.sim.add_orders(1)
+                site.data_changes.append(now())
+                site.changes["add"] += 1
+            before = trickle.requests
+            deadline = time.monotonic() + 120
+            while trickle.requests <= before and time.monotonic() < deadline:
+                force_due()
+                time.sleep(0.2)
+            in_flight = trickle.requests > before
+            time.sleep(rng.uniform(0.5, 6.0))
+            sigterm(kind if in_flight else kind + " (no send arrived in 120 s)")
+        else:
+            mode = "IMMEDIATE"  # the daemon runs: an EXCLUSIVE hold could not be taken (see start_daemon)
+            wait_for_run(60)
+            time.sleep(rng.uniform(0.3, 3.0))
+            finished_before_stop[old.pid] = {r["id"] for r in runs() if r["status"] != "running"}
+            going = [r["id"] for r in runs() if r["status"] == "running" and r["pid"] == old.pid]
+            holder, since = take_lock(mode)
+            time.sleep(rng.uniform(2.0, 8.0))
+            sigterm(f"{kind} ({mode})", going)
+            end_lock(holder, mode, since)
+        old.close()
+        new = start_daemon()
+        note_cut(old)
+        return new
+
     finished: set[int] = set()
     next_kill = args.kill_every
+    next_stop = args.kill_every // 2
+    stop_count = 0
+    next_lock = rng.randint(10, 25)
     kill_at: float | None = None  # monotonic moment of the next kill, once its sync runs
     last_force = 0.0
     try:  # every daemon started is killed in `finally`, whatever goes wrong
@@ -296,6 +493,12 @@ def main(argv: list[str] | None = None) -> int:
                         site.set_fault(None, rng)
                     if rng.random() < 0.5:
                         rng.choice(idle).change_data(rng)
+                if rng.random() < 0.08:  # the second trickling target: on (at a fresh URL) or off
+                    if extra_target is None:
+                        extra_target = notify_add()
+                    else:
+                        cli("notify", "remove", str(extra_target))
+                        extra_target = None
             if syncs >= args.syncs and not any(r["status"] == "running" for r in rows):
                 break
             if syncs >= args.syncs:
@@ -323,14 +526,34 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  [{time.monotonic() - t0:6.0f} s] {syncs} syncs: kill -9 {daemon.pid} during run "
                           f"{still}; browsers left after 15 s: {kill_leftovers[-1]}", flush=True)
                     daemon.close()
-                    daemon = start_daemon()
+                    kills += 1
+                    daemon = start_daemon(exclusive=kills % 2 == 1)
                     next_kill += args.kill_every
                     kill_at = None
+            if syncs >= next_stop and next_stop < args.syncs and kill_at is None:
+                kind = STOP_KINDS[stop_count % len(STOP_KINDS)]
+                daemon = stop_and_restart(kind)
+                stop_count += 1
+                next_stop += args.kill_every
+                continue
+            if syncs >= next_lock and syncs < args.syncs and kill_at is None:
+                want_run = rng.random() < 0.5
+                if not want_run or wait_for_run(30):
+                    if want_run:
+                        time.sleep(rng.uniform(0.3, 3.0))
+                    mode = "IMMEDIATE"  # the daemon runs: an EXCLUSIVE hold could not be taken (see start_daemon)
+                    holder, since = take_lock(mode)
+                    print(f"  [{time.monotonic() - t0:6.0f} s] {syncs} syncs: database held {mode} for "
+                          f"{LOCK_SECONDS:g} s", flush=True)
+                    end_lock(holder, mode, since)
+                next_lock = syncs + rng.randint(15, 35)
+                continue
             if time.monotonic() - last_force > 2.0 and syncs < args.syncs:
                 forced += force_due()
                 last_force = time.monotonic()
             if daemon.process.poll() is not None:
                 print(f"the daemon exited by itself ({daemon.process.returncode})", file=sys.stderr)
+                exited_by_itself += 1
                 daemon.close()
                 daemon = start_daemon()
             if newly and len(finished) % 25 == 0:
@@ -363,11 +586,8 @@ def main(argv: list[str] | None = None) -> int:
         value = rss_mb(daemon.pid)
         if value is not None:
             daemon.rss.append((sum(1 for r in runs() if r["pid"] == daemon.pid and r["status"] != "running"), value))
-        daemon.process.send_signal(signal.SIGTERM)
-        try:
-            term_status = daemon.process.wait(15)
-        except subprocess.TimeoutExpired:
-            term_status = None
+        sigterm("at the end (idle)")
+        term_status = stop_statuses[-1]
         daemon.close()
     finally:
         for d in daemons:
@@ -383,6 +603,22 @@ def main(argv: list[str] | None = None) -> int:
         failures.append("the final clean sync did not succeed for every account within 240 s")
     if term_status != 0:
         failures.append(f"SIGTERM at the end: exit status {term_status}")
+    slow_stops = [f"{kind}: {seconds:.1f} s" for kind, seconds in stops if seconds > STOP_LIMIT]
+    if slow_stops:
+        failures.append(f"stops over {STOP_LIMIT:g} s after SIGTERM: {slow_stops}")
+    if any(status != 0 for status in stop_statuses):
+        failures.append(f"exit statuses after SIGTERM: {stop_statuses}")
+    if exited_by_itself:
+        failures.append(f"the daemon exited by itself {exited_by_itself} times")
+    log_problems = []
+    for d in daemons:
+        for line in d.log_path.read_text(errors="replace").splitlines():
+            if "Traceback" in line or "unexpected" in line:
+                log_problems.append(f"{d.log_path.name}: {line[:200]}")
+    if log_problems:
+        failures.append(f"{len(log_problems)} traceback or unexpected-error lines in the daemon logs: {log_problems[:3]}")
+    if trickle.requests == 0:
+        failures.append("no notification reached the trickling receiver")
 
     missing, extra, field_diffs = 0, 0, []
     with Store(db_path) as store:
@@ -413,10 +649,13 @@ def main(argv: list[str] | None = None) -> int:
     killed_wrong = [r["id"] for r in all_runs if r["id"] in killed_runs and r["status"] != "interrupted"]
     if killed_wrong:
         failures.append(f"runs cut by kill -9 not `interrupted`: {killed_wrong}")
-    other_interrupted = [r["id"] for r in all_runs if r["status"] == "interrupted" and r["id"] not in killed_runs]
+    other_interrupted = [r["id"] for r in all_runs if r["status"] == "interrupted"
+                         and r["id"] not in killed_runs and r["id"] not in stopped_runs]
     if other_interrupted:
-        failures.append(f"runs `interrupted` that no kill cut: {other_interrupted}")
+        failures.append(f"runs `interrupted` that no kill or stop cut: {other_interrupted}")
     judged, unjudged, wrong = Counter(), 0, []
+    locked_judged, stop_outcomes = Counter(), Counter()
+    notified_errors = Counter()
     for run in all_runs:
         if run["id"] in killed_runs or not run["finished_at"]:
             continue
@@ -424,10 +663,21 @@ def main(argv: list[str] | None = None) -> int:
         start = from_iso(run["started_at"]) - timedelta(seconds=0.5)
         end = from_iso(run["finished_at"]) + timedelta(seconds=1.0)  # whole seconds in the store
         steady, fault = site.fault_over(start, end)
+        if run["id"] in stopped_runs:
+            # Cut by SIGTERM: interrupted, or (its work was done) what its fault implies.
+            allowed = {"interrupted"} | (EXPECTED[fault] if steady and not site.data_changed(start, end)
+                                         else {"success", "partial", "failed"})
+            stop_outcomes[run["status"]] += 1
+            if run["status"] not in allowed:
+                wrong.append(f"run {run['id']} ({run['account']}, cut by SIGTERM, fault {fault}): {run['status']} "
+                             f"{run['error_kind']}: {(run['error_message'] or '')[:160]}")
+            continue
         if not steady or site.data_changed(start, end):
             unjudged += 1
             continue
         judged[(fault or "none", run["status"])] += 1
+        if lock_over(start, end):
+            locked_judged[(fault or "none", run["status"])] += 1
         if run["status"] not in EXPECTED[fault]:
             wrong.append(f"run {run['id']} ({run['account']}, fault {fault}): {run['status']} "
                          f"{run['error_kind']}: {(run['error_message'] or '')[:160]}")
@@ -461,7 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"soak_daemon: seed {args.seed}, {args.accounts} accounts, {args.orders} orders each at the start")
     print(f"  syncs done:        {syncs_done} driven in {drive_seconds / 60:.1f} min "
           f"({drive_seconds / max(syncs_done, 1):.1f} s per sync), wall time {wall / 60:.1f} min with the final checks")
-    print(f"  kills (kill -9):   {len(killed_runs)} runs cut in {len(daemons) - 1} kills; browsers left 15 s after "
+    print(f"  kills (kill -9):   {len(killed_runs)} runs cut in {kills} kills; browsers left 15 s after "
           f"each: {kill_leftovers}")
     print(f"  runs by status:    {dict(sorted(by_status.items()))} (total {len(all_runs)}; "
           f"schedules made due early {forced} times)")
@@ -471,6 +721,24 @@ def main(argv: list[str] | None = None) -> int:
     for line in wrong[:15]:
         print(f"    unexpected: {line}")
     print(f"  site changes:      {dict(sorted(changes.items()))}")
+    with_error = [r for r in all_runs if r["notification_error"]]
+    print(f"  notifications:     {trickle.requests} requests reached the trickling target ({targets_added} targets "
+          f"added in all); {len(with_error)} runs recorded a notification error, "
+          + ", ".join(f"{n} {what}" for what, n in Counter(
+              "deadline" if "within" in r["notification_error"] else "stopped" if "stopped" in r["notification_error"]
+              else "still unanswered" if "unanswered" in r["notification_error"] else "other"
+              for r in with_error).most_common()))
+    print(f"  database locks:    {len(locks)} holds of {LOCK_SECONDS:g} s ("
+          + ", ".join(f"{n} {m}" for m, n in sorted(Counter(m for _, _, m in locks).items()))
+          + f"); judged runs that overlapped one: {sum(locked_judged.values())}: "
+          + ", ".join(f"{f}->{s} {n}" for (f, s), n in sorted(locked_judged.items())))
+    ordered = sorted(seconds for _, seconds in stops)
+    if ordered:
+        median = ordered[len(ordered) // 2] if len(ordered) % 2 else sum(ordered[len(ordered) // 2 - 1:len(ordered) // 2 + 1]) / 2
+        print(f"  SIGTERM stops:     {len(stops)}, worst {ordered[-1]:.2f} s, median {median:.2f} s (limit "
+              f"{STOP_LIMIT:g} s); runs they cut: {len(stopped_runs)}, ended {dict(sorted(stop_outcomes.items()))}")
+        for kind, seconds in stops:
+            print(f"    {seconds:6.2f} s  {kind}")
     print("  RSS per process:   " + "; ".join(
         f"pid {d.pid}: {d.rss[0][1]:.1f} -> {d.rss[-1][1]:.1f} MB over runs {d.rss[0][0]}..{d.rss[-1][0]}"
         for d in daemons if d.rss))
@@ -485,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     print("PASS" if not failures else f"{len(failures)} check(s) failed; logs in {folder}")
     for site in sites:
         site.sim.stop()
+    trickle.stop()
     if not failures and not args.keep:
         import shutil
 

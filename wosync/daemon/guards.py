@@ -7,7 +7,7 @@ and flags): each method is one check the loop makes on every turn, or a wrapper 
 - the database file the daemon opened must stay at its path: deleted or replaced (the data
   folder removed), the daemon stops with exit 1 rather than make an empty store;
 - another process holding the database past the busy timeout is logged and waited out, never
-  a crash (wosync.busy);
+  a crash (wosync.busy); the loop's own waits are short, so a lock never holds a stop;
 - a jump of the wall clock (against the monotonic one) re-plans every schedule from now.
 """
 
@@ -29,6 +29,11 @@ log = logging.getLogger("wosync.daemon")
 
 # A database held by another process is logged at most this often while it stays busy.
 BUSY_LOG_SECONDS = 60.0
+# The loop's own connection waits at most this long for a busy database. Its jobs all tolerate
+# one (they try again at their next turn), while a main thread inside the full busy wait (60 s)
+# could not act on SIGTERM within the 10 s a stop may take. The worker opens its own connection
+# with the full wait, so a run's saves still wait out a lock.
+LOOP_BUSY_WAIT_SECONDS = 0.5
 
 
 def format_duration(seconds: float) -> str:
@@ -102,6 +107,24 @@ class LoopGuards:
                 self.scheduler.every(self.poll_seconds).seconds.do(self._tolerating_busy, self._start_due).tag("due")
                 return schedule.CancelJob
             return None
+
+    def _bound_loop_waits(self) -> None:
+        """Make the loop's own connection wait at most LOOP_BUSY_WAIT_SECONDS for a busy database."""
+        self.store.conn.execute(f"PRAGMA busy_timeout = {int(LOOP_BUSY_WAIT_SECONDS * 1000)}")
+
+    def _write_while_stopping(self, what: str, write: Callable[[], Any]) -> bool:
+        """Given what a shutdown write records and the write, do it; when another process holds
+        the database, log that it is left undone and return False (True when written). A stop
+        must not wait for the lock: the next start marks a run left `running` interrupted."""
+        try:
+            write()
+        except Exception as exc:
+            if not busy.is_busy(exc):
+                raise
+            log.warning("the database is busy (another process holds it): %s not recorded; the next start "
+                        "does it", what)
+            return False
+        return True
 
     def _note_busy(self, exc: BaseException) -> None:
         """Log (at most once a minute) that the database is held by another process."""

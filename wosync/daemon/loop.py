@@ -177,6 +177,7 @@ class Daemon(SideJobs, LoopGuards):
                         TEST_INTERVAL_ENV, self.test_interval.total_seconds())
         self.notifier.ready(self._status)
         self._daily_backup()  # idle now: no sync has started yet
+        self._bound_loop_waits()
         try:
             self._loop()
         finally:
@@ -212,17 +213,19 @@ class Daemon(SideJobs, LoopGuards):
         log.info("stopping (%s)%s", self._stop_reason or "error",
                  "; cancelling the running sync" if busy else "")
         self._cancel.set()
+        written = True  # False once a write met a busy database: the rest is not tried
         if self._worker is not None:
             self._worker.join(STOP_GRACE_SECONDS)
             if self._worker.is_alive():
                 log.warning("the running sync did not stop within %g s; exiting anyway", STOP_GRACE_SECONDS)
                 if self.lost is None:
-                    self._abandon_running_runs()
+                    written = self._write_while_stopping("the interrupted run", self._abandon_running_runs)
                 self.abandoned_worker = True
         self.scheduler.clear()
         if self.store is not None:
-            if self.damaged is None and self.lost is None:
-                self.store.set_daemon_state(None, "stopped", self.clock())
+            if self.damaged is None and self.lost is None and written:
+                self._write_while_stopping("the daemon's stop", lambda: self.store.set_daemon_state(
+                    None, "stopped", self.clock()))
             self.store.close()
         log.info("stopped")
 
@@ -326,6 +329,7 @@ class Daemon(SideJobs, LoopGuards):
         if self._worker is not None and not self._worker.is_alive():
             self._worker.join()
             self._worker = None
+            self._fingerprint = None  # should this re-plan meet a busy database, the next poll plans
             self._replan(quiet=True)
 
     def _busy(self) -> bool:
