@@ -196,6 +196,19 @@ PHASE_WORDS = {"initializing": "starting", "logging_in": "logging in", "scraping
 _STEP = {"scraping": r"page (\d+)(?: of (\d+))?", "equipment": r"(\d+) of (\d+)"}
 
 
+def _clean(value: Any) -> str:
+    """Given a value to show on the line, return wosync.text.clean(value): plain printable ASCII
+    with no doubled or outer spaces (an email, most messages) is returned as it is, as clean
+    returns it, without importing wosync.text, whose patterns cost a status bar more than the
+    rest of its line."""
+    if isinstance(value, str) and value.isascii() and value.isprintable() and "  " not in value \
+            and value == value.strip():
+        return value
+    from wosync.text import clean
+
+    return clean(value)
+
+
 def _reason(run: dict[str, Any]) -> str:
     """Given a run that did not succeed, return why in a few of wosync's own words (never site text)."""
     kind = run.get("error_kind") or run["status"]
@@ -218,8 +231,6 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
     The record also holds "daemon": daemon_liveness().
     """
     from wosync.instants import earliest_next_run, when_text
-    from wosync.text import clean
-
     live = [dict(account=a, **s) for a, s in _live_runs(store, now).items() if s["status"] == "in_progress"]
     rows = store.list_schedules()
     orders = store.count_orders()
@@ -231,8 +242,8 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
 
     tooltip = [f"{orders['active']} active work orders, {orders['completed']} completed"]
     for run in sorted(finished, key=lambda r: r["account"]):
-        tooltip.append(f"{clean(run['account'])}: last sync {run['status']} {when_text(from_iso(run['started_at']), now, zone, short=True)}"
-                       + (f": {clean(run['error_message'])[:200]}" if run.get("error_message") else ""))
+        tooltip.append(f"{_clean(run['account'])}: last sync {run['status']} {when_text(from_iso(run['started_at']), now, zone, short=True)}"
+                       + (f": {_clean(run['error_message'])[:200]}" if run.get("error_message") else ""))
     daemon = daemon_liveness(store, now)
     if daemon["stopped"]:
         tooltip.append(f"daemon not running, so no schedule runs; start it with {how_to_start(daemon, quoted=False)}")
@@ -251,7 +262,7 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
                 f" of {step.group(2)}" if step.group(2) else "")
         state, text = "syncing", f"{SYMBOL['syncing']} wosync {percentage}% {words}"
         syncing = {k: current.get(k) for k in ("account", "schedule_id", "run_id", "phase", "percentage", "message")}
-        tooltip.insert(0, f"syncing {clean(current['account'])}: {clean(current.get('message'))}")
+        tooltip.insert(0, f"syncing {_clean(current['account'])}: {_clean(current.get('message'))}")
     elif rows and not any(r["enabled"] for r in rows):
         state, text, percentage = "paused", f"{SYMBOL['paused']} paused", 0
     elif daemon["stopped"]:
@@ -298,11 +309,9 @@ def format_line(line: dict[str, Any], fmt: str = "text") -> str:
     if fmt == "waybar":
         return json.dumps({"text": _pango(line["text"]), "tooltip": _pango(line["tooltip"]), "class": line["state"],
                            "alt": line["state"], "percentage": line["percentage"]}, ensure_ascii=False) + "\n"
-    from wosync.text import clean
-
     record = dict(line)
     if record["last_run"] and record["last_run"].get("error_message"):
-        record["last_run"] = {**record["last_run"], "error_message": clean(record["last_run"]["error_message"])}
+        record["last_run"] = {**record["last_run"], "error_message": _clean(record["last_run"]["error_message"])}
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
