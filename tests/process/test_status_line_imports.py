@@ -1,8 +1,8 @@
 """What `wosync status --line` loads: a status bar starts it every few seconds, so in the
 ordinary case (a database with orders, a schedule, a finished run, a live daemon) it reads with
 sqlite3 and a few light wosync modules, and loads no third-party library and none of wosync's
-heavy modules (the store, the model, the scheduling rules). A behaviour test: what is imported,
-never how long it takes.
+heavy modules (the store, the model, the scheduling rules); `wosync status` reads the same way
+and draws with its own view only. A behaviour test: what is imported, never how long it takes.
 
 Each case runs the line in a fresh interpreter and lists the modules it added to sys.modules
 (those Python itself loaded before wosync's entry point are left out).
@@ -119,3 +119,16 @@ def test_a_dead_sync_is_recovered_through_the_store(data_folder, ordinary):
     with Store() as store:
         assert store.get_run(run_id)["status"] == "interrupted"
     assert out.startswith("✗ sync interrupted "), out
+
+
+def test_status_loads_neither_the_store_nor_other_views(data_folder, ordinary):
+    # `wosync status` (the Typer app) reads through the same reader and draws with render.status alone.
+    script = _SCRIPT.replace('["wosync", "status", "--line"]', '["wosync", "status"]')
+    completed = run_python(["-c", script], env=data_folder.env, timeout=60)
+    report = json.loads(completed.stderr.rsplit("MODULES ", 1)[1])
+    assert report["code"] in (0, None) and "Daemon:" in completed.stdout, completed.stderr[-2000:]
+    added = report["added"]
+    assert "typer" in added and "wosync.render.status" in added  # the log is real
+    assert among(added, ("wosync.store", "wosync.model", "wosync.schedule_rules", "sqlite_utils", "rich")) == []
+    assert sorted(m for m in added if m.startswith("wosync.render.")) == [
+        "wosync.render.status", "wosync.render.style", "wosync.render.table"]

@@ -7,7 +7,6 @@ actions, never here.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -40,6 +39,8 @@ def stderr_console():
 
 def print_json(data: Any) -> None:
     """Print data as indented JSON on stdout."""
+    import json  # here: most commands print no JSON, and `status` starts faster without it
+
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -50,6 +51,7 @@ def print_csv(rows: Iterable[dict[str, Any]], columns: list[str], raw: bool = Fa
 
     import csv
     import io
+    import json
 
     buffer = io.StringIO()
     writer = csv.writer(buffer)

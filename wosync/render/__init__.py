@@ -8,20 +8,36 @@ the status table without Rich. The names callers use as `render.xxx` are gathere
 
 Only cli and this package import rich, and they import it inside the functions that draw, so
 importing wosync.render stays cheap (`wosync status` draws its table without loading Rich).
+Each name is imported from its module on first use (`render.status_text` loads only
+render.status and what it needs), so a command loads the views it draws and no other.
 """
 
 from __future__ import annotations
 
-from wosync.render.card import order_card
-from wosync.render.changes import changes_table, schedule_sections
-from wosync.render.dispensers import location_dispensers
-from wosync.render.history import history_plain, history_report, history_table, run_card, run_cells, sparkline
-from wosync.render.plain import terminal_wanted, tsv, write_tsv
-from wosync.render.orders import ORDER_COLUMNS, choose_order_columns, orders_table
-from wosync.render.progress import SyncProgressView, progress_panel, result_line
-from wosync.render.status import schedules_table, status_text
-from wosync.render.style import safe
-from wosync.render.table import colour_wanted, terminal_width
+# Each name callers use as `render.xxx`, and the module of wosync.render that defines it.
+_HOMES = {
+    "order_card": "card",
+    "changes_table": "changes", "schedule_sections": "changes",
+    "location_dispensers": "dispensers",
+    "history_plain": "history", "history_report": "history", "history_table": "history", "run_card": "history",
+    "run_cells": "history", "sparkline": "history",
+    "terminal_wanted": "plain", "tsv": "plain", "write_tsv": "plain",
+    "ORDER_COLUMNS": "orders", "choose_order_columns": "orders", "orders_table": "orders",
+    "SyncProgressView": "progress", "progress_panel": "progress", "result_line": "progress",
+    "schedules_table": "status", "status_text": "status",
+    "safe": "style",
+    "colour_wanted": "table", "terminal_width": "table",
+}
+
+
+def __getattr__(name: str):
+    # `render.xxx` and `from wosync.render import xxx`: its module is imported now, once.
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(__import__(f"{__name__}.{home}", fromlist=[name]), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "ORDER_COLUMNS", "SyncProgressView", "changes_table", "choose_order_columns", "colour_wanted",

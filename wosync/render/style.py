@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wosync.model import RunStatus
 from wosync.text import clean
 
 STATE_STYLE = {"active": "green", "syncing": "blue", "failed": "red", "paused": "grey50", "waiting": "grey50",
                "stopped": "red"}
-RESULT_STYLE = {RunStatus.SUCCESS: "green", RunStatus.RUNNING: "blue", RunStatus.PARTIAL: "yellow",
-                RunStatus.FAILED: "red", RunStatus.INTERRUPTED: "grey50"}
+# Keyed by the RunStatus values (equal to the members): `status` draws without loading wosync.model.
+RESULT_STYLE = {"success": "green", "running": "blue", "partial": "yellow", "failed": "red", "interrupted": "grey50"}
 
 
 def safe(value: Any, style: str = "", multiline: bool = False):
