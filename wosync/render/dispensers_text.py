@@ -12,7 +12,8 @@ writes the same characters and escape codes, made here, in a few writes:
 - anything else (text that is not plain, a column left no room) is printed by Rich itself,
   into a capture.
 
-A style's codes are Rich's own: what the console writes around a one-character segment in it.
+A style's codes are Rich's own: what the console's encoder (Console._render_buffer, which
+print's write uses) makes of a one-character segment in it.
 """
 
 from __future__ import annotations
@@ -41,11 +42,9 @@ class _Drawing:
     def style_codes(self, style) -> tuple[str, str]:
         """Given a Rich Style (or None), return what the console writes before and after a
         segment's text in it (nothing for no style, or for every style without colours)."""
-        from rich.segment import Segment, Segments
+        from rich.segment import Segment
 
-        with self.console.capture() as capture:
-            self.console.print(Segments([Segment(_MARK, style)]), crop=False)
-        before, _, after = capture.get().partition(_MARK)
+        before, _, after = self.console._render_buffer([Segment(_MARK, style)]).partition(_MARK)
         return before, after
 
     def named(self, names: tuple[str, ...]) -> tuple[str, str]:
@@ -61,12 +60,13 @@ class _Drawing:
 
     def captured(self, renderable) -> str:
         """Return what console.print writes of the renderable (inside a Group, as a location's
-        parts are printed)."""
+        parts are printed): Rich renders it, crops its lines to the width and encodes it, as
+        print does (not through a capture, which would take whatever the console holds)."""
         from rich.console import Group
+        from rich.segment import Segment
 
-        with self.console.capture() as capture:
-            self.console.print(Group(renderable))
-        return capture.get()
+        lines = Segment.split_and_crop_lines(self.console.render(Group(renderable), self.options), self.width, pad=False)
+        return self.console._render_buffer([segment for line in lines for segment in line])
 
     def line(self, text: str, style: str) -> str:
         """Given one line of text and its style, return what Rich prints of a Text of it: the
