@@ -16,7 +16,6 @@ visits take a few hundredths of a second instead of seconds).
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
 import tempfile
@@ -30,6 +29,8 @@ from wosync.errors import UsageError
 from wosync.text import clean, customer_text, item_text
 
 if TYPE_CHECKING:
+    import logging
+
     from wosync.store import Store
 
 PRODID = "-//wosync//WorkFossa visits//EN"
@@ -296,11 +297,13 @@ def write_atomically(path: Path, data: bytes) -> None:
 def zone_for(store: "Store", account: str | None) -> str:
     """Given the store and an account (None: any), return the time zone of the time windows:
     the account's first enabled schedule's (else its first schedule's), else the machine's."""
-    from wosync.schedules import local_timezone
-
     rows = [r for r in store.list_schedules() if account is None or r["account"] in (account, None)]
     rows.sort(key=lambda r: (not r["enabled"], r["account"] is None, r["id"]))
-    return rows[0]["timezone"] if rows else local_timezone()
+    if rows:
+        return rows[0]["timezone"]
+    from wosync.schedules import local_timezone  # only then: a module of its own to load
+
+    return local_timezone()
 
 
 def feed_for(store: "Store", account: str | None, now: datetime, zone_name: str | None = None,
@@ -327,6 +330,8 @@ def rewrite_for_schedule(store: "Store", schedule: dict[str, Any], account: str,
                          log: logging.Logger | None = None) -> bool:
     """Given a schedule row with a calendar_path, its account and now, rewrite that file;
     return True when written. A problem is logged, never raised: the feed never fails a sync."""
+    import logging  # here: `wosync calendar` itself logs nothing
+
     log = log or logging.getLogger("wosync.calendar")
     path = schedule.get("calendar_path")
     if not path:

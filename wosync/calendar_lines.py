@@ -79,6 +79,7 @@ class FeedWriter:
         self._order = [(name, name.encode() + b":") for name in sample.sorted_keys()]
         self._begin, self._end = (line + b"\r\n" for line in Event().to_ical().splitlines())
         self._typed: dict[tuple, bytes] = {}
+        self._templates: dict[tuple, str | None] = {}  # see _new_typed_line
         self._zoned: dict[str, tuple[str, Any]] = {}  # a TZID: one (name, value) that uses it
         self._text_mode: dict[str, str] = {}
 
@@ -120,19 +121,40 @@ class FeedWriter:
 
     def typed_line(self, name: str, value: Any) -> bytes:
         """Given a property and a value that is not free text (a date, a time, a list), return
-        its folded line, rendered by icalendar the first time this value is seen."""
+        its folded line, made the first time this value is seen (see _new_typed_line)."""
         # Aware times of one zone are equal when their wall times are (the fold aside, which
         # icalendar does not write either); the zone is in the key for times of another zone.
         key = (name, tuple(value), None) if value.__class__ is list else (name, value, getattr(value, "tzinfo", None))
         line = self._typed.get(key)
         if line is None:
-            content, prop = self._content_line(name, value)
-            line = fold(str(content).encode())  # folded as icalendar folds (tests compare)
-            tzid = getattr(prop, "params", {}).get("TZID")
-            if tzid is not None:
-                self._zoned.setdefault(tzid, (name, value))
-            self._typed[key] = line
+            line = self._typed[key] = self._new_typed_line(name, value)
         return line
+
+    def _new_typed_line(self, name: str, value: Any) -> bytes:
+        """Given a property and a value not seen yet, return its folded line.
+
+        icalendar writes a DATE as YYYYMMDD and a DATE-TIME as YYYYMMDDTHHMMSS (RFC 5545 3.3.4,
+        3.3.5), after the property's name and parameters, which are the same for every value of
+        one kind (property, type, zone): a feed has hundreds of visit times and a few kinds.
+        The first value of a kind is rendered by icalendar; when its line ends with the value in
+        that form, what comes before is the kind's start, and the next values of the kind are
+        that start and their own date or time. A kind whose first line does not end so, and any
+        other value (a list, a time with microseconds), is rendered by icalendar every time."""
+        stamp = _stamp(value)
+        kind = (name, value.__class__, getattr(value, "tzinfo", None))
+        template = self._templates.get(kind)
+        if stamp is not None and template:
+            return fold((template + stamp).encode())
+        content, prop = self._content_line(name, value)
+        text = str(content)
+        tzid = getattr(prop, "params", {}).get("TZID")
+        if tzid is not None:
+            self._zoned.setdefault(tzid, (name, value))
+        if stamp is not None and kind not in self._templates:
+            # A value icalendar converts (a DTSTAMP to UTC, written with a "Z") is not at the
+            # end of the line as it was given: that kind goes through icalendar.
+            self._templates[kind] = text[: -len(stamp)] if text.endswith(stamp) else None
+        return fold(text.encode())  # folded as icalendar folds (tests compare)
 
     def event(self, values: dict[str, Any]) -> bytes:
         """Given an event's property values by name (None: the property is left out), return
@@ -179,6 +201,18 @@ class FeedWriter:
         if not text.endswith(end):
             raise ValueError("icalendar ended the calendar otherwise than with END:VCALENDAR")
         return b"".join([text[: -len(end)], *events, end])
+
+
+def _stamp(value: Any) -> str | None:
+    """Given a value, return it as RFC 5545 writes a DATE (YYYYMMDD) or a DATE-TIME without
+    its zone (YYYYMMDDTHHMMSS); None for any other value, or a time with a fraction of a second."""
+    if value.__class__ is datetime:
+        if value.microsecond:
+            return None
+        return "%04d%02d%02dT%02d%02d%02d" % (value.year, value.month, value.day, value.hour, value.minute, value.second)
+    if value.__class__ is date:
+        return "%04d%02d%02d" % (value.year, value.month, value.day)
+    return None
 
 
 def day_span(days: list[date], now: datetime, around: int, first_year: int) -> tuple[date, date] | None:
