@@ -110,7 +110,13 @@ class LoopGuards:
 
     def _bound_loop_waits(self) -> None:
         """Make the loop's own connection wait at most LOOP_BUSY_WAIT_SECONDS for a busy database."""
-        self.store.conn.execute(f"PRAGMA busy_timeout = {int(LOOP_BUSY_WAIT_SECONDS * 1000)}")
+        self.store.conn.execute(f"PRAGMA busy_timeout = {int(self._loop_wait() * 1000)}")
+
+    @staticmethod
+    def _loop_wait() -> float:
+        """Return the seconds the loop's connection waits: LOOP_BUSY_WAIT_SECONDS, or less when
+        $WOSYNC_BUSY_TIMEOUT says less."""
+        return min(busy.busy_timeout(), LOOP_BUSY_WAIT_SECONDS)
 
     def _write_while_stopping(self, what: str, write: Callable[[], Any]) -> bool:
         """Given what a shutdown write records and the write, do it; when another process holds
@@ -131,7 +137,8 @@ class LoopGuards:
         now = time.monotonic()
         if now - self._busy_logged_at >= BUSY_LOG_SECONDS:
             self._busy_logged_at = now
-            log.warning("%s; the daemon carries on and tries again", busy.busy_error(self.store.path).message)
+            log.warning("%s; the daemon carries on and tries again",
+                        busy.busy_error(self.store.path, self._loop_wait()).message)
 
     def _check_clock(self) -> None:
         """When the wall clock jumped since the previous turn (either way), plan every enabled
