@@ -46,8 +46,10 @@ def tmux_session():
 def test_watch_shows_percentage_and_phase_of_a_running_sync_then_its_result(data_folder, tmux_session):
     home = data_folder.home
     with SimulatedWorkFossa(count=250, seed=4, username=USERNAME, password=PASSWORD) as sim:
+        # The equipment step reads one location (the default, 25, adds 10 s): watch is shown the
+        # whole sync, every phase, as before.
         env = dict(data_folder.env, WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USERNAME,
-                   WOSYNC_PASSWORD=PASSWORD, TERM="xterm-256color")
+                   WOSYNC_PASSWORD=PASSWORD, TERM="xterm-256color", WOSYNC_EQUIPMENT_PER_RUN="1")
         sim.faults.slow_ms = 1200
         sync = subprocess.Popen([sys.executable, "-m", "wosync", "sync-now", "--quiet"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
