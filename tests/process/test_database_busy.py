@@ -125,7 +125,8 @@ def _runs(db: Path) -> list[dict]:
 
 @pytest.mark.browser
 def test_a_lock_taken_mid_scrape_and_freed_within_the_bound_loses_nothing(db, env, sim):
-    process = _start_sync(_sync_env(env, sim, busy_timeout=30))
+    # The equipment step reads one location, not the default 25 (10 s after the lock is freed).
+    process = _start_sync(dict(_sync_env(env, sim, busy_timeout=30), WOSYNC_EQUIPMENT_PER_RUN="1"))
     try:
         wait_for(lambda: _started(db) or process.poll() is not None, 60, "the sync to start")
         assert process.poll() is None, process.communicate()
