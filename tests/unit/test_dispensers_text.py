@@ -18,7 +18,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Span, Text
 
-from wosync.render.dispensers import dispenser_rows, location_dispensers, location_lines
+from wosync.render.dispensers import dispenser_rows, location_dispensers, location_lines, parts_rows
 from wosync.render.dispensers_text import listing_text, print_locations
 from wosync.render.fast_table import _plain, plain_pieces
 
@@ -77,7 +77,7 @@ def test_the_fuzzed_text_is_mostly_plain():
     """Most fuzzed locations go the way drawn here, not Rich's (else the tests above prove little)."""
     shown = locations(1, 200, odd=0.0)
     plain = [loc for loc in shown if loc["dispensers"] and _plain("\n".join(
-        "\n".join(cell[0] for cell in row) for row in location_lines(loc, loc["dispensers"])[2]))]
+        "\n".join(cell[0] for cell in row) for row in dispenser_rows(loc["dispensers"])))]
     assert len(plain) > len(shown) * 0.6
 
 
@@ -89,13 +89,13 @@ def console(width: int, colour: str | None, no_color: bool = False) -> Console:
 
 def rich_location(location: dict):
     """Return a location as Rich itself draws it: Texts and a Table.grid of Texts, no shortcut."""
-    title, note, rows, count = location_lines(location, location["dispensers"])
+    title, note, parts, count = location_lines(location, location["dispensers"])
     if note:
         return Group(Text(title, style="bold"), Text(note, style="grey50"))
     grid = Table.grid(padding=(0, 2), pad_edge=True)
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(overflow="fold")
-    for (position, _), (block, _, spans) in rows:
+    for (position, _), (block, _, spans) in parts_rows(parts):
         grid.add_row(Text(position), Text(block, spans=[Span(*span) for span in spans]))
     return Group(Text(title, style="bold"), grid, Text(count, style="dim"))
 

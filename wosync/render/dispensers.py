@@ -52,40 +52,59 @@ class CleanTexts(dict):
         return name == "Grade", value, f"{name}: {value}"
 
 
-def dispenser_rows(dispensers: list[dict[str, Any]], known: CleanTexts | None = None) -> list[list[tuple]]:
+def dispenser_parts(dispensers: list[dict[str, Any]], known: CleanTexts | None = None) -> list[tuple]:
     """Given a location's stored dispensers (and the clean texts found so far, to share between
-    locations), return the grid's rows as FastTable takes them: the position, then one block of
-    the make and model with the serial, the grades, and the custom fields (the Grade field only
-    where it says more than the grades), its text and (start, end, style) spans as a Rich Text
-    would hold them: "(no model)" (or "(no make or model)") grey, the fields dim."""
+    locations), return what each one's block shows, as (position, grey, machine, grades,
+    fields): the make and model with the serial, where "(no model)" (or "(no make or model)")
+    stands in that line as (start, end) (None with a model), the grades, and the custom fields
+    (the Grade field only where it says more than the grades); "" for what it lacks."""
     known = CleanTexts() if known is None else known
-    field = known.field
-    rows = []
+    field, kept_field, text_type = known.field, known.fields.get, str
+    parts = []
+    # known[x] where x is text, else clean(x), written out: five of them for each of thousands.
     for dispenser in dispensers:
         get = dispenser.get
         grades = known[", ".join(get("grades") or [])]
-        make, model = known.any(get("make")), known.any(get("model"))
-        machine = f"{make} {model}" if make and model else make or model
-        spans: list[tuple[int, int, str]] = []
-        if not get("model"):
+        make, model = get("make"), get("model")
+        machine = " ".join(x for x in (known[make] if make.__class__ is text_type else clean(make),
+                                       known[model] if model.__class__ is text_type else clean(model)) if x)
+        grey = None
+        if not model:
             missing = " (no model)" if machine else "(no make or model)"
-            spans.append((len(machine), len(machine) + len(missing), "grey50"))
+            grey = (len(machine), len(machine) + len(missing))
             machine += missing
-        if get("serial"):
-            machine += f" · S/N {known.any(get('serial'))}"
+        serial = get("serial")
+        if serial:
+            machine += f" · S/N {known[serial] if serial.__class__ is text_type else clean(serial)}"
         shown = []
-        for name, value in (get("fields") or {}).items():
-            grade, text, line = field(name, value)
+        for item in (get("fields") or {}).items():
+            grade, text, line = (item[1].__class__ is text_type and kept_field(item)) or field(*item)
             if not (grade and text == grades):
                 shown.append(line)
-        lines = [machine, grades] if grades else [machine]
+        position = get("position")
+        parts.append((known[position] if position.__class__ is text_type else clean(position), grey, machine, grades,
+                      " · ".join(shown)))
+    return parts
+
+
+def parts_rows(parts: list[tuple]) -> list[list[tuple]]:
+    """Given dispenser_parts, return the grid's rows as FastTable takes them: the position, then
+    one block of the machine, grades and fields lines (those there are), its (start, end,
+    style) spans as a Rich Text would hold them: "(no model)" grey, the fields dim."""
+    rows = []
+    for position, grey, machine, grades, shown in parts:
+        spans = [(*grey, "grey50")] if grey else []
+        block = "\n".join([machine] + [grades] * bool(grades) + [shown] * bool(shown))
         if shown:
-            lines.append(" · ".join(shown))
-        block = "\n".join(lines)
-        if shown:
-            spans.append((len(block) - len(lines[-1]), len(block), "dim"))
-        rows.append([(known.any(get("position")), ""), (block, "", spans)])
+            spans.append((len(block) - len(shown), len(block), "dim"))
+        rows.append([(position, ""), (block, "", spans)])
     return rows
+
+
+def dispenser_rows(dispensers: list[dict[str, Any]], known: CleanTexts | None = None) -> list[list[tuple]]:
+    """Given a location's stored dispensers (and the clean texts found so far), return the
+    grid's rows as FastTable takes them (parts_rows of dispenser_parts)."""
+    return parts_rows(dispenser_parts(dispensers, known))
 
 
 def grid_table():
@@ -102,9 +121,9 @@ def grid_table():
 def location_lines(location: dict[str, Any], dispensers: list[dict[str, Any]],
                    known: CleanTexts | None = None) -> tuple[str, str, list, str]:
     """Given a location and its stored dispensers (and the clean texts found so far, see
-    dispenser_rows), return what is drawn of it: its title, a grey note when there is no grid
-    (not read yet, or no dispensers; else ""), the grid's rows (dispenser_rows) and the dim
-    count line ("" without a grid)."""
+    dispenser_parts), return what is drawn of it: its title, a grey note when there is no grid
+    (not read yet, or no dispensers; else ""), each dispenser's parts (dispenser_parts) and the
+    dim count line ("" without a grid)."""
     title = location_title(location)
     checked = location.get("equipment_checked_at")
     if not checked:
@@ -113,7 +132,7 @@ def location_lines(location: dict[str, Any], dispensers: list[dict[str, Any]],
     if not dispensers:
         return title, f"  No dispensers ({when}).", [], ""
     count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
-    return title, "", dispenser_rows(dispensers, known), f"  {count}"
+    return title, "", dispenser_parts(dispensers, known), f"  {count}"
 
 
 def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any]]):
@@ -124,9 +143,9 @@ def location_dispensers(location: dict[str, Any], dispensers: list[dict[str, Any
     from rich.console import Group
     from rich.text import Text
 
-    title, note, rows, count = location_lines(location, dispensers)
+    title, note, parts, count = location_lines(location, dispensers)
     if note:
         return Group(Text(title, style="bold"), Text(note, style="grey50"))
     # The grid as Rich draws it (render/fast_table.py), in a fraction of the time; the title
     # and the count line too (PlainLine): thousands of locations are listed at once.
-    return Group(PlainLine(title, "bold"), FastTable(grid_table(), rows), PlainLine(count, "dim"))
+    return Group(PlainLine(title, "bold"), FastTable(grid_table(), parts_rows(parts)), PlainLine(count, "dim"))

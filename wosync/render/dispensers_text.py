@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from wosync.render.dispensers import CleanTexts, grid_table, location_lines
+from wosync.render.dispensers import CleanTexts, grid_table, location_lines, parts_rows
 from wosync.render.fast_table import FastTable, PlainLine, _plain, plain_pieces
 
 _MARK = "\x00"  # a character no style changes, to find a style's codes around it
@@ -95,6 +95,38 @@ class _Drawing:
             return [widest, longest]
         return FastTable(grid_table(), rows).column_widths(self.console, self.options)
 
+    def parts_grid(self, parts: list[tuple]) -> str:
+        """Given a location's dispenser_parts, return its grid as FastTable draws it: straight
+        from the parts when every text is plain and the widest fit side by side (FastTable's
+        widths are then theirs, and Rich breaks no line: each is drawn whole, padded, the
+        "(no model)" part grey and the fields line dim); else grid() of its rows."""
+        positions = [part[0] for part in parts]
+        texts = [text for part in parts for text in part[2:]]
+        every = " ".join(positions) + " " + " ".join(texts)
+        first, second = max(map(len, positions)), max(map(len, texts))  # the widest of each column
+        if not (first and first + 4 + second + 2 <= self.options.max_width and every.isprintable()
+                and (every.isascii() or _plain(every))):
+            return self.grid(parts_rows(parts))
+        bold_on, bold_off = self.named(("bold",))
+        grey_on, grey_off = self.named(("grey50",))
+        dim_on, dim_off = self.named(("dim",))
+        pads = f"{bold_on}  {bold_off}"
+        under = f"{bold_on}{' ' * (first + 4)}{bold_off}"  # the position's column below its one line
+        wide = second + 2  # the block's room and the two spaces after it
+        out = []
+        append = out.append
+        for position, grey, machine, grades, shown in parts:
+            line = machine
+            if grey and (grey_on or grey_off):
+                line = f"{machine[:grey[0]]}{grey_on}{machine[grey[0]:grey[1]]}{grey_off}{machine[grey[1]:]}"
+            append(f"{pads}{bold_on}{position}{' ' * (first - len(position))}{bold_off}{pads}"
+                   f"{line}{' ' * (wide - len(machine))}\n")
+            if grades:
+                append(f"{under}{grades}{' ' * (wide - len(grades))}\n")
+            if shown:
+                append(f"{under}{dim_on}{shown}{dim_off}{' ' * (wide - len(shown))}\n")
+        return "".join(out)
+
     def grid(self, rows: list[list[tuple]]) -> str:
         """Given a location's grid rows (render.dispensers.dispenser_rows), return the grid as
         FastTable draws it on this console."""
@@ -150,10 +182,10 @@ class _Drawing:
     def location(self, location: dict[str, Any]) -> str:
         """Given a location with its dispensers, return what printing render.location_dispensers
         of it writes."""
-        title, note, rows, count = location_lines(location, location["dispensers"], self.known)
+        title, note, parts, count = location_lines(location, location["dispensers"], self.known)
         if note:
             return self.line(title, "bold") + self.line(note, "grey50")
-        return self.line(title, "bold") + self.grid(rows) + self.line(count, "dim")
+        return self.line(title, "bold") + self.parts_grid(parts) + self.line(count, "dim")
 
 
 def listing_text(console, locations: list[dict[str, Any]]) -> Iterator[str]:
