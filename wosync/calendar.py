@@ -105,14 +105,44 @@ def description_text(order: dict[str, Any], dispensers: int | None = None) -> st
             lines.append(f"{label}: {value}")
     items = get("items")
     if items:
-        lines += ["", "Items:", *map(item_text, items)]
-    instructions = clean(get("instructions"), multiline=True).strip()
+        lines += ["", "Items:", *map(_item_line, items)]
+    instructions = _instructions_text(get("instructions"))
     if instructions:
         lines += ["", "Instructions:", instructions]
     url = clean(get("url"))
     if url:
         lines += ["", f"Work order: {url}"]
     return "\n".join(lines)
+
+
+def _item_line(item: dict[str, Any]) -> str:
+    """Given an item, return item_text(item), from _item_text_of when its values allow."""
+    try:
+        return _item_text_of(item.get("quantity"), item.get("name"), item.get("code"))
+    except TypeError:  # a value that cannot be a key (a damaged row)
+        return item_text(item)
+
+
+# The same few items and instructions recur over thousands of orders: each text is made once.
+# typed=True: 1, 1.0 and True are one key otherwise, and item_text writes them differently.
+@lru_cache(maxsize=1024, typed=True)
+def _item_text_of(quantity: Any, name: Any, code: Any) -> str:
+    """Given an item's quantity, name and code, return item_text of that item."""
+    return item_text({"quantity": quantity, "name": name, "code": code})
+
+
+def _instructions_text(value: Any) -> str:
+    """Given an order's stored instructions, return them cleaned (line breaks kept), stripped."""
+    try:
+        return _instructions_of(value)
+    except TypeError:  # a value that cannot be a key (a damaged row)
+        return clean(value, multiline=True).strip()
+
+
+@lru_cache(maxsize=1024, typed=True)
+def _instructions_of(value: Any) -> str:
+    """Given stored instructions, return _instructions_text of them (see _item_text_of)."""
+    return clean(value, multiline=True).strip()
 
 
 def summary_text(order: dict[str, Any]) -> str:
@@ -193,7 +223,6 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
 
     from wosync.calendar_lines import FeedWriter, day_span
 
-    zone = ZoneInfo(zone_name)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -201,22 +230,24 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
     calendar.add("x-wr-calname", "WorkFossa visits")
     calendar.add("x-wr-timezone", zone_name)
     writer = FeedWriter(EVENT_PROPERTIES)
+    times = _VisitTimes(writer, ZoneInfo(zone_name), all_day)
+    stamp = writer.typed_line("DTSTAMP", now)  # the same in every event
     days = []
     events: list[bytes] = []
     skipped: list[Skipped] = []
     for order in orders:
         if order.get("completed_at") or not order.get("next_visit_date"):
             continue
-        day = visit_day(order["next_visit_date"])
         try:
             dispensers = dispensers_of(order) if dispensers_of is not None else None
-            event = None if day is None else _event(order, day, account_of, zone, now, all_day, dispensers, writer)
+            visit = times(order["next_visit_date"], order.get("time_window"))
+            event = None if visit is None else _event(order, visit, account_of, stamp, dispensers, writer)
         except (ValueError, OverflowError):  # a value no event can hold: skip it, keep the feed
             event = None
         if event is None:
             skipped.append(Skipped(str(order.get("number")), str(order["next_visit_date"])))
             continue
-        days.append(day)
+        days.append(visit[0])
         events.append(event)
     # The zone's rules around the visits only (the default span, 1970-2038, is 13 kB of dates).
     span = day_span(days, now, ZONE_RULES_YEARS, FIRST_YEAR)
@@ -228,27 +259,58 @@ EVENT_PROPERTIES = ("UID", "DTSTAMP", "SUMMARY", "DTSTART", "DTEND", "TRANSP", "
                     "URL", "CATEGORIES")
 
 
-def _event(order: dict[str, Any], day: date, account_of, zone, now: datetime, all_day: bool,
+class _VisitTimes:
+    """A feed's visit times: for a stored next visit date and time window, the day, the
+    DTSTART and DTEND lines and the TRANSP of the event, worked out once for each distinct
+    pair (thousands of visits fall on a few hundred days in a few windows)."""
+
+    def __init__(self, writer, zone, all_day: bool) -> None:
+        self._writer, self._zone, self._all_day = writer, zone, all_day
+        self._known: dict[tuple[Any, Any], tuple | None] = {}
+
+    def __call__(self, stored_day: Any, stored_window: Any) -> tuple[date, bytes, bytes, str | None] | None:
+        """Given an order's stored next visit date and time window, return (day, DTSTART line,
+        DTEND line, TRANSP or None); None for a date a calendar cannot hold. ValueError or
+        OverflowError: a time no event can hold."""
+        key = (stored_day, stored_window)
+        try:
+            return self._known[key]
+        except KeyError:
+            known = self._known[key] = self._times(stored_day, stored_window)
+            return known
+        except TypeError:  # a stored value that is no text (a damaged row): no key, no reuse
+            return self._times(stored_day, stored_window)
+
+    def _times(self, stored_day: Any, stored_window: Any) -> tuple[date, bytes, bytes, str | None] | None:
+        """Given a stored next visit date and time window, return what __call__ returns."""
+        day = visit_day(stored_day)
+        if day is None:
+            return None
+        window = None if self._all_day else parse_window(stored_window)
+        if window is None:
+            start, end = day, day + timedelta(days=1)
+            transp = "TRANSPARENT"  # an all-day "visit some time today" does not block the day
+        else:
+            zone = self._zone
+            start = datetime.combine(day, window[0], tzinfo=zone)
+            end = datetime.combine(day + timedelta(days=1) if window[1] <= window[0] else day, window[1], tzinfo=zone)
+            transp = None
+        return day, self._writer.typed_line("DTSTART", start), self._writer.typed_line("DTEND", end), transp
+
+
+def _event(order: dict[str, Any], visit: tuple[date, bytes, bytes, str | None], account_of, stamp: bytes,
            dispensers: int | None, writer) -> bytes:
-    """Given an order, its visit day, the account function, the zone, now, the all-day flag,
-    the dispensers stored at its location and the feed's FeedWriter, return its VEVENT.
+    """Given an order, its visit (see _VisitTimes), the account function, the DTSTAMP line, the
+    dispensers stored at its location and the feed's FeedWriter, return its VEVENT.
     Every text goes through wosync.text.clean: calendar apps show it too, no control characters."""
-    window = None if all_day else parse_window(order.get("time_window"))
-    if window is None:
-        start, end = day, day + timedelta(days=1)
-        transp = "TRANSPARENT"  # an all-day "visit some time today" does not block the day
-    else:
-        start = datetime.combine(day, window[0], tzinfo=zone)
-        end = datetime.combine(day + timedelta(days=1) if window[1] <= window[0] else day, window[1], tzinfo=zone)
-        transp = None
     status = clean(order.get("status"))
     return writer.event({
         "UID": event_uid(account_of(order), order["number"]),
-        "DTSTAMP": now,
+        "DTSTAMP": stamp,
         "SUMMARY": summary_text(order),
-        "DTSTART": start,
-        "DTEND": end,
-        "TRANSP": transp,
+        "DTSTART": visit[1],
+        "DTEND": visit[2],
+        "TRANSP": visit[3],
         "LOCATION": address_text(order) or None,
         "DESCRIPTION": description_text(order, dispensers),
         "URL": clean(order.get("visit_url") or order.get("url")) or None,

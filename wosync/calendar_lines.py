@@ -157,9 +157,9 @@ class FeedWriter:
         return fold(text.encode())  # folded as icalendar folds (tests compare)
 
     def event(self, values: dict[str, Any]) -> bytes:
-        """Given an event's property values by name (None: the property is left out), return
-        the VEVENT: its lines in icalendar's order, text by the fast path where the probes
-        showed it writes as icalendar does."""
+        """Given an event's property values by name (None: the property is left out; bytes: its
+        line, from typed_line), return the VEVENT: its lines in icalendar's order, text by the
+        fast path where the probes showed it writes as icalendar does."""
         lines = [self._begin]
         append = lines.append
         modes = self._text_mode
@@ -168,7 +168,8 @@ class FeedWriter:
             if value is None:
                 continue
             if value.__class__ is not str:
-                append(self.typed_line(name, value))
+                # bytes: a line typed_line wrote already
+                append(value if value.__class__ is bytes else self.typed_line(name, value))
                 append(b"\r\n")
                 continue
             mode = modes.get(name) or modes.setdefault(name, self._fast_mode(name))
