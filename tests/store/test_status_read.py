@@ -101,3 +101,19 @@ def test_what_only_the_store_may_do_is_left_to_it(filled, monkeypatch):
 def test_a_folder_without_a_database_opens_nothing(tmp_path):
     with status_read.open_reader(str(tmp_path / "not" / "yet")) as reader:
         assert reader.conn is None and reader.count_orders() == {"active": 0, "completed": 0}
+
+
+@pytest.mark.parametrize("environ", [
+    {"HOME": "/home/tech"}, {"HOME": "/home/tech/"}, {"HOME": "/home/tech", "XDG_DATA_HOME": "/data/xdg"},
+    {"HOME": "/home/tech", "XDG_DATA_HOME": "/data/xdg/"}, {"HOME": "/home/tech", "XDG_DATA_HOME": "relative"},
+    {"HOME": "/home/tech", "XDG_DATA_HOME": ""}, {"HOME": "relative"}, {}, {"WOSYNC_HOME": "~/wosync-data"},
+    {"HOME": "/home/tech", "WOSYNC_HOME": "/srv/wosync"}, {"HOME": "/home/tech", "ANDROID_DATA": "/data"},
+], ids=str)
+def test_the_lines_data_folder_is_configs(monkeypatch, environ):
+    from wosync.actions.status import _data_folder
+
+    for name in ("HOME", "XDG_DATA_HOME", "WOSYNC_HOME", "ANDROID_DATA", "ANDROID_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert _data_folder() == os.path.abspath(config.data_home())

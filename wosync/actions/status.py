@@ -61,11 +61,21 @@ def line(now: datetime, fmt: str) -> str:
 
 
 def _data_folder() -> str:
-    """Return the data folder as an absolute path: $WOSYNC_HOME, else config.data_home()
-    (platformdirs, imported only then)."""
+    """Return the data folder as an absolute path, the one config.data_home() names: $WOSYNC_HOME,
+    else the platform's user data folder. The usual Linux cases are worked out here, as
+    platformdirs works them out (a test holds the two equal); any other asks config, which
+    imports platformdirs (several times the cost of the rest of a status bar's line)."""
+    import sys
+
     home = os.environ.get("WOSYNC_HOME")
     if home:
         return os.path.abspath(os.path.expanduser(home))
+    xdg, user_home = os.environ.get("XDG_DATA_HOME", ""), os.environ.get("HOME", "")
+    if sys.platform == "linux" and "ANDROID_DATA" not in os.environ:
+        if os.path.isabs(xdg):
+            return os.path.abspath(os.path.join(xdg, "wosync"))
+        if not xdg and os.path.isabs(user_home):
+            return os.path.abspath(os.path.join(user_home, ".local", "share", "wosync"))
     from wosync import config
 
     return os.path.abspath(config.data_home())
