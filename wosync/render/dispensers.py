@@ -9,29 +9,28 @@ from wosync.render.fast_table import FastTable, PlainLine
 from wosync.text import clean
 
 
-def location_title(location: dict[str, Any]) -> str:
-    """Given a location (store.list_locations), return "Location 32951 · Wawa #5154 · 123 Main
-    St, Tampa · W-129651, W-129655" (its parts cleaned; missing ones left out)."""
-    where = " ".join(x for x in (clean(location.get("customer")), clean(location.get("store_number"))) if x)
-    address = ", ".join(x for x in (clean(location.get("street")), clean(location.get("city"))) if x)
-    orders = list(location.get("orders") or [])
-    shown = ", ".join(clean(n) for n in orders[:4]) + (f" and {len(orders) - 4} more" if len(orders) > 4 else "")
-    return " · ".join(x for x in (f"Location {location['location_id']}", where, address, shown) if x)
-
-
 class CleanTexts(dict):
-    """clean() of each text asked for, kept (and each custom field's text): a location's
-    dispensers repeat their makes, models, grades, positions and fields, and thousands of
-    dispensers are listed at once. Only text is kept: 1, 1.0 and True are equal keys but
-    clean to different text."""
+    """clean() of each text asked for, kept (and each custom field's text, and each time shown):
+    a location's dispensers repeat their makes, models, grades, positions and fields, locations
+    their customers and cities, and thousands of dispensers are listed at once. Only text is
+    kept: 1, 1.0 and True are equal keys but clean to different text."""
 
     def __init__(self):
         super().__init__()
         self.fields: dict[tuple[str, str], tuple[bool, str, str]] = {}
+        self.times: dict[str, str] = {}
 
     def __missing__(self, text: str) -> str:
         value = self[text] = clean(text)
         return value
+
+    def when(self, stored: str) -> str:
+        """Given a stored UTC time, return it in local time (clock.local_text), kept: the
+        locations read by one sync share it."""
+        found = self.times.get(stored)
+        if found is None:
+            found = self.times[stored] = local_text(stored)
+        return found
 
     def any(self, value: Any) -> str:
         """Return clean(value), kept when it is text."""
@@ -52,6 +51,18 @@ class CleanTexts(dict):
         return name == "Grade", value, f"{name}: {value}"
 
 
+def location_title(location: dict[str, Any], known: CleanTexts | None = None) -> str:
+    """Given a location (store.list_locations) and optionally the clean texts found so far,
+    return "Location 32951 · Wawa #5154 · 123 Main St, Tampa · W-129651, W-129655" (its parts
+    cleaned; missing ones left out)."""
+    cleaned = clean if known is None else known.any  # customers and cities repeat; streets and numbers hardly
+    where = " ".join(x for x in (cleaned(location.get("customer")), clean(location.get("store_number"))) if x)
+    address = ", ".join(x for x in (clean(location.get("street")), cleaned(location.get("city"))) if x)
+    orders = list(location.get("orders") or [])
+    shown = ", ".join(map(clean, orders[:4])) + (f" and {len(orders) - 4} more" if len(orders) > 4 else "")
+    return " · ".join(x for x in (f"Location {location['location_id']}", where, address, shown) if x)
+
+
 def dispenser_parts(dispensers: list[dict[str, Any]], known: CleanTexts | None = None) -> list[tuple]:
     """Given a location's stored dispensers (and the clean texts found so far, to share between
     locations), return what each one's block shows, as (position, grey, machine, grades,
@@ -66,8 +77,9 @@ def dispenser_parts(dispensers: list[dict[str, Any]], known: CleanTexts | None =
         get = dispenser.get
         grades = known[", ".join(get("grades") or [])]
         make, model = get("make"), get("model")
-        machine = " ".join(x for x in (known[make] if make.__class__ is text_type else clean(make),
-                                       known[model] if model.__class__ is text_type else clean(model)) if x)
+        make = known[make] if make.__class__ is text_type else clean(make)
+        clean_model = known[model] if model.__class__ is text_type else clean(model)
+        machine = f"{make} {clean_model}" if make and clean_model else make or clean_model
         grey = None
         if not model:
             missing = " (no model)" if machine else "(no make or model)"
@@ -75,7 +87,7 @@ def dispenser_parts(dispensers: list[dict[str, Any]], known: CleanTexts | None =
             machine += missing
         serial = get("serial")
         if serial:
-            machine += f" · S/N {known[serial] if serial.__class__ is text_type else clean(serial)}"
+            machine += f" · S/N {clean(serial)}"  # each its own: not worth keeping
         shown = []
         for item in (get("fields") or {}).items():
             grade, text, line = (item[1].__class__ is text_type and kept_field(item)) or field(*item)
@@ -124,11 +136,12 @@ def location_lines(location: dict[str, Any], dispensers: list[dict[str, Any]],
     dispenser_parts), return what is drawn of it: its title, a grey note when there is no grid
     (not read yet, or no dispensers; else ""), each dispenser's parts (dispenser_parts) and the
     dim count line ("" without a grid)."""
-    title = location_title(location)
+    known = CleanTexts() if known is None else known
+    title = location_title(location, known)
     checked = location.get("equipment_checked_at")
     if not checked:
         return title, "  Equipment not read yet: the next sync reads it (or `wosync sync-now --equipment`).", [], ""
-    when = f"read {local_text(checked)}"
+    when = f"read {known.when(checked) if checked.__class__ is str else local_text(checked)}"
     if not dispensers:
         return title, f"  No dispensers ({when}).", [], ""
     count = f"{len(dispensers)} dispenser{'s' if len(dispensers) != 1 else ''}, {when}"
