@@ -105,7 +105,7 @@ def description_text(order: dict[str, Any], dispensers: int | None = None) -> st
             lines.append(f"{label}: {value}")
     items = get("items")
     if items:
-        lines += ["", "Items:", *map(_item_line, items)]
+        lines += ["", "Items:", *map(item_text, items)]
     instructions = _instructions_text(get("instructions"))
     if instructions:
         lines += ["", "Instructions:", instructions]
@@ -115,22 +115,7 @@ def description_text(order: dict[str, Any], dispensers: int | None = None) -> st
     return "\n".join(lines)
 
 
-def _item_line(item: dict[str, Any]) -> str:
-    """Given an item, return item_text(item), from _item_text_of when its values allow."""
-    try:
-        return _item_text_of(item.get("quantity"), item.get("name"), item.get("code"))
-    except TypeError:  # a value that cannot be a key (a damaged row)
-        return item_text(item)
-
-
-# The same few items and instructions recur over thousands of orders: each text is made once.
-# typed=True: 1, 1.0 and True are one key otherwise, and item_text writes them differently.
-@lru_cache(maxsize=1024, typed=True)
-def _item_text_of(quantity: Any, name: Any, code: Any) -> str:
-    """Given an item's quantity, name and code, return item_text of that item."""
-    return item_text({"quantity": quantity, "name": name, "code": code})
-
-
+# The same few instructions recur over thousands of orders: each text is cleaned once.
 def _instructions_text(value: Any) -> str:
     """Given an order's stored instructions, return them cleaned (line breaks kept), stripped."""
     try:
@@ -139,9 +124,10 @@ def _instructions_text(value: Any) -> str:
         return clean(value, multiline=True).strip()
 
 
+# typed=True: 1 and 1.0 would be one key otherwise, and clean writes them differently.
 @lru_cache(maxsize=1024, typed=True)
 def _instructions_of(value: Any) -> str:
-    """Given stored instructions, return _instructions_text of them (see _item_text_of)."""
+    """Given stored instructions, return _instructions_text of them."""
     return clean(value, multiline=True).strip()
 
 

@@ -77,7 +77,8 @@ class FeedWriter:
             sample[name] = ""
         # icalendar writes an event's properties in its canonical order, then by name.
         self._order = [(name, name.encode() + b":") for name in sample.sorted_keys()]
-        self._begin, self._end = (line + b"\r\n" for line in Event().to_ical().splitlines())
+        # b"BEGIN:VEVENT" and b"END:VEVENT\r\n": an event's lines are joined by CRLF.
+        self._begin, self._end = Event().to_ical().split(b"\r\n", 1)
         self._typed: dict[tuple, bytes] = {}
         self._templates: dict[tuple, str | None] = {}  # see _new_typed_line
         self._zoned: dict[str, tuple[str, Any]] = {}  # a TZID: one (name, value) that uses it
@@ -167,19 +168,19 @@ class FeedWriter:
             value = values.get(name)
             if value is None:
                 continue
-            if value.__class__ is not str:
-                # bytes: a line typed_line wrote already
-                append(value if value.__class__ is bytes else self.typed_line(name, value))
-                append(b"\r\n")
-                continue
-            mode = modes.get(name) or modes.setdefault(name, self._fast_mode(name))
-            if mode == "escape" or mode == "raw" and "\r" not in value and "\n" not in value:
-                append(self._fast_text(prefix, mode, value))
-            else:  # icalendar's own way (and its errors)
-                append(self._rendered(name, value))
-            append(b"\r\n")
+            cls = value.__class__
+            if cls is bytes:  # a line typed_line wrote already
+                append(value)
+            elif cls is not str:
+                append(self.typed_line(name, value))
+            else:
+                mode = modes.get(name) or modes.setdefault(name, self._fast_mode(name))
+                if mode == "escape" or mode == "raw" and "\r" not in value and "\n" not in value:
+                    append(self._fast_text(prefix, mode, value))
+                else:  # icalendar's own way (and its errors)
+                    append(self._rendered(name, value))
         append(self._end)
-        return b"".join(lines)
+        return b"\r\n".join(lines)
 
     def calendar(self, shell, events: list[bytes], span: tuple[date, date] | None) -> bytes:
         """Given the VCALENDAR (an icalendar Calendar with its properties, no events), the
