@@ -100,25 +100,30 @@ class FeedWriter:
         return self._content_line(name, value)[0].to_ical()
 
     def _fast_mode(self, name: str) -> str:
-        """Given a text property, return how the fast path writes it as icalendar does:
-        "escape" (a TEXT value) or "raw" (a URI, written as it is); "icalendar": neither
-        matches icalendar for every probe, so each value of it goes through icalendar."""
-        for mode in ("escape", "raw"):
-            try:
-                if all(self._fast_text(name.encode() + b":", mode, probe) == self._rendered(name, probe)
-                       for probe in _PROBES if mode == "escape" or ("\r" not in probe and "\n" not in probe)):
-                    return mode
-            except ValueError:  # a value icalendar refuses for this property
-                continue
-        return "icalendar"
+        """Given a text property, find and return how event() writes it as icalendar does:
+        "escape" (a TEXT value: icalendar's escaping, then folding) or "raw" (a URI, written as
+        it is); "icalendar" when neither gives, for every probe, the VEVENT icalendar writes of
+        an Event holding that one value (or the same refusal), so each value goes through it."""
+        from icalendar import Event
 
-    def _fast_text(self, prefix: bytes, mode: str, value: str) -> bytes:
-        """Given "NAME:", the fast mode and a text value, return the folded line."""
-        data = (self._escape(value) if mode == "escape" else value).encode()
-        if data.startswith(_BOM):  # icalendar reads the value back as UTF-8 "with signature"
-            data = data[len(_BOM):]
-        data = prefix + data
-        return data if len(data) <= FOLD_AT else fold(data)
+        def outcome(write, probe):
+            try:
+                return write(probe)
+            except ValueError as exc:  # a value icalendar refuses for this property
+                return type(exc)
+
+        def reference(probe):
+            event = Event()
+            event.add(name, probe)
+            return event.to_ical()
+
+        for mode in ("escape", "raw"):
+            self._text_mode[name] = mode
+            if all(outcome(lambda value: self.event({name: value}), probe) == outcome(reference, probe)
+                   for probe in _PROBES):
+                return mode
+        self._text_mode[name] = "icalendar"
+        return "icalendar"
 
     def typed_line(self, name: str, value: Any) -> bytes:
         """Given a property and a value that is not free text (a date, a time, a list), return
@@ -160,10 +165,11 @@ class FeedWriter:
     def event(self, values: dict[str, Any]) -> bytes:
         """Given an event's property values by name (None: the property is left out; bytes: its
         line, from typed_line), return the VEVENT: its lines in icalendar's order, text by the
-        fast path where the probes showed it writes as icalendar does."""
+        fast path (see _fast_mode) written here, not in a function of its own: a feed has tens
+        of thousands of lines."""
         lines = [self._begin]
         append = lines.append
-        modes = self._text_mode
+        modes, escape = self._text_mode, self._escape
         for name, prefix in self._order:
             value = values.get(name)
             if value is None:
@@ -174,9 +180,13 @@ class FeedWriter:
             elif cls is not str:
                 append(self.typed_line(name, value))
             else:
-                mode = modes.get(name) or modes.setdefault(name, self._fast_mode(name))
+                mode = modes.get(name) or self._fast_mode(name)
                 if mode == "escape" or mode == "raw" and "\r" not in value and "\n" not in value:
-                    append(self._fast_text(prefix, mode, value))
+                    data = (escape(value) if mode == "escape" else value).encode()
+                    if data.startswith(_BOM):  # icalendar reads the value back as UTF-8 "with signature"
+                        data = data[len(_BOM):]
+                    data = prefix + data
+                    append(data if len(data) <= FOLD_AT else fold(data))
                 else:  # icalendar's own way (and its errors)
                     append(self._rendered(name, value))
         append(self._end)

@@ -117,11 +117,15 @@ def test_an_empty_feed_is_icalendars():
 
 
 def test_text_icalendar_would_write_otherwise_goes_through_icalendar(monkeypatch):
-    # An icalendar that escaped otherwise: the probes see it, and every text is icalendar's.
-    monkeypatch.setattr(FeedWriter, "_fast_text", lambda self, prefix, mode, value: b"?")
+    # The fast path given an escaping that is not the one icalendar's text values use: the
+    # probes see it, and every text is written by icalendar.
+    import icalendar.parser
+
+    monkeypatch.setattr(icalendar.parser, "_escape_char", lambda text: text.upper())
     writer = FeedWriter(feeds.EVENT_PROPERTIES)
     assert writer.event({"SUMMARY": "a, b"}) == icalendar.Event().to_ical().replace(
         b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\nSUMMARY:a\\, b\r\n")
+    assert writer._text_mode["SUMMARY"] == "icalendar"
     orders = random_orders(random.Random(1), 20)
     arguments = (orders, lambda order: "x", "America/Chicago", NOW)
     assert feeds.build_feed(*arguments).data == reference_feed(*arguments)
