@@ -18,11 +18,15 @@ print's write uses) makes of a one-character segment in it.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from wosync.render.dispensers import CleanTexts, grid_table, location_lines, parts_rows
 from wosync.render.fast_table import FastTable, PlainLine, _plain, plain_pieces
 
+# Any character but printable ASCII and the "·" wosync puts between parts: where there is none
+# (most locations), every text is plain (one cell a character) without asking Rich.
+_ODD = re.compile("[^ -~·]")
 _MARK = "\x00"  # a character no style changes, to find a style's codes around it
 _WRITE_SIZE = 1 << 16  # characters gathered before each write: few writes, output soon
 
@@ -101,11 +105,11 @@ class _Drawing:
         widths are then theirs, and Rich breaks no line: each is drawn whole, padded, the
         "(no model)" part grey and the fields line dim); else grid() of its rows."""
         positions = [part[0] for part in parts]
-        texts = [text for part in parts for text in part[2:]]
+        texts = [part[2] for part in parts] + [part[3] for part in parts] + [part[4] for part in parts]
         every = " ".join(positions) + " " + " ".join(texts)
         first, second = max(map(len, positions)), max(map(len, texts))  # the widest of each column
-        if not (first and first + 4 + second + 2 <= self.options.max_width and every.isprintable()
-                and (every.isascii() or _plain(every))):
+        if not (first and first + 4 + second + 2 <= self.options.max_width
+                and (_ODD.search(every) is None or (every.isprintable() and _plain(every)))):
             return self.grid(parts_rows(parts))
         bold_on, bold_off = self.named(("bold",))
         grey_on, grey_off = self.named(("grey50",))
