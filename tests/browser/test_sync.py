@@ -46,6 +46,14 @@ def sim():
         yield site
 
 
+@pytest.fixture
+def one_location_a_sync(data_folder: DataFolder, monkeypatch):
+    """For the tests of the work list: the equipment step of each sync, in this process and in
+    the `wosync` subprocesses (which inherit its environment), reads one location, not the
+    default 25 (about 10 s a sync on a busy machine); set after data_folder cleaned the environment."""
+    monkeypatch.setenv("WOSYNC_EQUIPMENT_PER_RUN", "1")
+
+
 def cli_env(home: Path, sim: SimulatedWorkFossa) -> dict[str, str]:
     """The environment of a `wosync` subprocess syncing the simulated site (automation style)."""
     return sim_cli_env(home, sim, USERNAME, PASSWORD)
@@ -61,7 +69,7 @@ def stored_as_site_shows(store: Store) -> list[dict]:
     return sorted(({k: o[k] for k in SCRAPED_FIELDS} for o in store.list_orders()), key=lambda o: o["number"])
 
 
-def test_two_syncs_around_site_changes_record_exactly_what_changed(home, sim):
+def test_two_syncs_around_site_changes_record_exactly_what_changed(home, sim, one_location_a_sync):
     with Store() as store:
         first = sync_in_process(store, sim)
         assert first["status"] == "success"
@@ -101,7 +109,7 @@ def test_two_syncs_around_site_changes_record_exactly_what_changed(home, sim):
         assert sim.login_count == 1, "the saved session is reused across syncs"
 
 
-def test_empty_glitch_completes_nothing_and_exits_5(home, sim):
+def test_empty_glitch_completes_nothing_and_exits_5(home, sim, one_location_a_sync):
     env = cli_env(home, sim)
     assert wosync("sync-now", "--quiet", env=env).returncode == 0
     sim.faults.empty_glitch = True
@@ -114,7 +122,7 @@ def test_empty_glitch_completes_nothing_and_exits_5(home, sim):
         assert (run["status"], run["error_kind"], run["removed"]) == ("partial", "mass_removal_guard", 0)
 
 
-def test_a_short_scrape_is_partial_completes_nothing_and_exits_5(home, sim):
+def test_a_short_scrape_is_partial_completes_nothing_and_exits_5(home, sim, one_location_a_sync):
     env = cli_env(home, sim)
     assert wosync("sync-now", "--quiet", env=env).returncode == 0
     sim.faults.drop_rows = 3  # "40 matches" but only 37 rows can be read
@@ -210,7 +218,7 @@ def slow_sim():
         yield site
 
 
-def test_kill_9_mid_scrape_leaves_the_database_intact_and_the_run_interrupted(home, slow_sim):
+def test_kill_9_mid_scrape_leaves_the_database_intact_and_the_run_interrupted(home, slow_sim, one_location_a_sync):
     env = cli_env(home, slow_sim)
     assert wosync("sync-now", "--quiet", env=env).returncode == 0
     slow_sim.faults.slow_ms = 1500
@@ -241,7 +249,7 @@ def test_kill_9_mid_scrape_leaves_the_database_intact_and_the_run_interrupted(ho
     wait_for(lambda: not browsers_of(home), 15, "the killed sync's chromium to exit")
 
 
-def test_two_syncs_at_once_one_runs_the_other_exits_4_naming_the_pid(home, slow_sim):
+def test_two_syncs_at_once_one_runs_the_other_exits_4_naming_the_pid(home, slow_sim, one_location_a_sync):
     env = cli_env(home, slow_sim)
     slow_sim.faults.slow_ms = 1000
     first = subprocess.Popen([sys.executable, "-m", "wosync", "sync-now", "--quiet"], env=env,
