@@ -44,8 +44,9 @@ def test_watch_follow_leaves_one_line_per_run_and_no_bar(data_folder):
     session = f"wosync-follow-{uuid.uuid4().hex[:8]}"
     tmux = ["tmux", "-L", session]
     with SimulatedWorkFossa(count=60, seed=5, username=USERNAME, password=PASSWORD) as sim:
+        # The equipment step reads one location a sync (the default, 25, adds 10 s to the test).
         env = dict(data_folder.env, WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=USERNAME,
-                   WOSYNC_PASSWORD=PASSWORD, TERM="xterm-256color")
+                   WOSYNC_PASSWORD=PASSWORD, TERM="xterm-256color", WOSYNC_EQUIPMENT_PER_RUN="1")
         sim.faults.slow_ms = 400  # each sync runs long enough to be seen running
         assert wosync("history", "--json", env=env).returncode == 0  # the data folder exists
         command = f"{sys.executable} -m wosync watch --follow"
