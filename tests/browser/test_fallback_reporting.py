@@ -101,7 +101,8 @@ NEXT_RELEASE_ORDERS = 120
 
 @pytest.mark.slow  # a sync of 120 orders and every location's Equipment tab
 def test_a_sync_of_the_next_release_stores_every_dispenser_and_names_the_fallbacks(home):
-    with SimulatedWorkFossa(count=NEXT_RELEASE_ORDERS, seed=12, username=USER, password=PASSWORD, markup="next-release") as sim:
+    with SimulatedWorkFossa(count=NEXT_RELEASE_ORDERS, seed=12, username=USER, password=PASSWORD,
+                            markup="next-release") as sim:
         env = cli_env(home, sim)
         result = wosync("sync-now", "--equipment", "--json", env=env, timeout=300)
         assert result.returncode == 0, result.stderr

@@ -61,7 +61,8 @@ EQUIPMENT_ORDERS = 120
 def next_release(tmp_path_factory):
     """A next-release site (collapsed groups, the default) and a logged-in scraper."""
     folder = tmp_path_factory.mktemp("next-release")
-    with SimulatedWorkFossa(count=EQUIPMENT_ORDERS, seed=12, username=USER, password=PASSWORD, markup="next-release") as sim:
+    with SimulatedWorkFossa(count=EQUIPMENT_ORDERS, seed=12, username=USER, password=PASSWORD,
+                            markup="next-release") as sim:
         assert sim.equipment_collapsed, "the Dispenser group starts collapsed, as on the real site"
         with scraper(sim, folder) as wf:
             wf.ensure_session()
