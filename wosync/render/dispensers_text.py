@@ -6,11 +6,13 @@ writes the same characters and escape codes, made here, in a few writes:
 
 - a title, note or count line that Rich draws as the text itself on one line (PlainLine.fits)
   is that text between its style's codes;
+- a longer plain line is broken where Rich breaks a Text (fast_table.plain_pieces);
 - a grid of plain text: FastTable's column widths (the widest cells when they fit side by
   side, else Rich's own sizing), each block broken where plain_pieces breaks it, its spans
-  cut where FastTable cuts them, each piece between its style's codes;
-- anything else (text that is not plain, a column left no room) is printed by Rich itself,
-  into a capture.
+  cut where FastTable cuts them, each piece between its style's codes; when the widest texts
+  fit side by side (most locations) straight from the dispensers' parts, each line whole;
+- anything else (text that is not plain, a column left no room) is rendered, cropped and
+  encoded by Rich itself, as print does.
 
 A style's codes are Rich's own: what the console's encoder (Console._render_buffer, which
 print's write uses) makes of a one-character segment in it.
