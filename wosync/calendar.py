@@ -9,8 +9,8 @@ zone (else the machine's); "anytime", no window, or --all-day give an all-day ev
 
 Written with the `icalendar` library (imported when a feed is built, never at start-up): it
 renders each distinct typed value and the VCALENDAR around the events, and its escaping and
-folding rules write the text (see wosync/calendar_lines.py, which makes a feed of thousands of
-visits take a few hundredths of a second instead of seconds).
+folding rules write the text (see wosync/calendar_lines.py: 4,243 visits took 1.5 s of CPU
+as one icalendar Event each, about 0.15 s so).
 """
 
 from __future__ import annotations
@@ -251,6 +251,8 @@ class _VisitTimes:
     pair (thousands of visits fall on a few hundred days in a few windows)."""
 
     def __init__(self, writer, zone, all_day: bool) -> None:
+        """Given the feed's FeedWriter, the zone of the time windows and whether every visit
+        is all-day, start with no pair known."""
         self._writer, self._zone, self._all_day = writer, zone, all_day
         self._known: dict[tuple[Any, Any], tuple | None] = {}
 
