@@ -56,11 +56,19 @@ def location_title(location: dict[str, Any], known: CleanTexts | None = None) ->
     return "Location 32951 · Wawa #5154 · 123 Main St, Tampa · W-129651, W-129655" (its parts
     cleaned; missing ones left out)."""
     cleaned = clean if known is None else known.any  # customers and cities repeat; streets and numbers hardly
-    where = " ".join(x for x in (cleaned(location.get("customer")), clean(location.get("store_number"))) if x)
-    address = ", ".join(x for x in (clean(location.get("street")), cleaned(location.get("city"))) if x)
+    customer, number = cleaned(location.get("customer")), clean(location.get("store_number"))
+    street, city = clean(location.get("street")), cleaned(location.get("city"))
     orders = list(location.get("orders") or [])
     shown = ", ".join(map(clean, orders[:4])) + (f" and {len(orders) - 4} more" if len(orders) > 4 else "")
-    return " · ".join(x for x in (f"Location {location['location_id']}", where, address, shown) if x)
+    # Each part joined only when there is one on both sides: "a b", "a, b" or "a · b".
+    parts = [f"Location {location['location_id']}"]
+    if customer or number:
+        parts.append(f"{customer} {number}" if customer and number else customer or number)
+    if street or city:
+        parts.append(f"{street}, {city}" if street and city else street or city)
+    if shown:
+        parts.append(shown)
+    return " · ".join(parts)
 
 
 def dispenser_parts(dispensers: list[dict[str, Any]], known: CleanTexts | None = None) -> list[tuple]:
