@@ -72,9 +72,11 @@ class FeedWriter:
         an event (which text properties the fast path writes as icalendar does is asked when
         each is first written)."""
         from icalendar import Event
-        from icalendar.parser import _escape_char  # icalendar's TEXT escaping (RFC 5545 3.3.11)
+        from icalendar import parser
 
-        self._escape = _escape_char
+        # icalendar's TEXT escaping (RFC 5545 3.3.11). 7.x warns on every call of the public
+        # name, so its private twin is used when present; the probes check the result either way.
+        self._escape = getattr(parser, "_escape_char", None) or parser.escape_char
         self._scratch = Event()
         sample = Event()
         for name in names:

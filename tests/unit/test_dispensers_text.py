@@ -208,3 +208,15 @@ def test_rows_are_the_blocks_a_rich_text_would_hold():
                             "serial": "SN1", "fields": {"Grade": "Regular, Plus", "Meter Type": "Electronic"}}])
     assert rows == [[("1/2", ""), ("Wayne (no model) · S/N SN1\nRegular, Plus\nMeter Type: Electronic", "",
                                    [(5, 16, "grey50"), (41, 63, "dim")])]]
+
+
+def test_a_rich_without_the_private_encoder_prints_the_same(monkeypatch):
+    """The style codes come from Console._render_buffer, a private method: a Rich release
+    without it must still print the listing (each location through Rich), the same text."""
+    shown = locations(11, 20, odd=0.05)
+    out = console(80, "truecolor")
+    want = printed(out, shown, rich_location)
+    monkeypatch.setattr("wosync.render.dispensers_text.encoder_available", lambda console: False)
+    with out.capture() as capture:
+        print_locations(out, shown)
+    assert capture.get() == want

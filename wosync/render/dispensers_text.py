@@ -210,11 +210,26 @@ def listing_text(console, locations: list[dict[str, Any]]) -> Iterator[str]:
         yield "".join(gathered)
 
 
+def encoder_available(console) -> bool:
+    """Given a console, return whether it has the private encoder the style codes come from."""
+    return callable(getattr(console, "_render_buffer", None))
+
+
 def print_locations(console, locations: list[dict[str, Any]]) -> None:
     """Given a console and locations with their dispensers, print each (a blank line between
     two) as console.print of render.location_dispensers would, in a few writes: each part is
     one unstyled segment, written by the console as it is (no cropping: its lines fit)."""
     from rich.segment import Segment, Segments
 
+    if not encoder_available(console):
+        # The style codes come from a private method of Rich's console (module docstring): a
+        # Rich without it gets each location printed by Rich itself, slower and the same text.
+        from wosync.render.dispensers import location_dispensers
+
+        for index, location in enumerate(locations):
+            if index:
+                console.print()
+            console.print(location_dispensers(location, location["dispensers"]))
+        return
     for part in listing_text(console, locations):
         console.print(Segments([Segment(part)]), crop=False)
