@@ -519,6 +519,9 @@ def main(argv: list[str] | None = None) -> int:
                     still = [r["id"] for r in runs() if r["status"] == "running" and r["pid"] == daemon.pid]
                     os.kill(daemon.pid, signal.SIGKILL)
                     daemon.process.wait(10)
+                    # A run read as running may have saved its outcome in the instant before the
+                    # kill: cut are those the dead process left `running`.
+                    still = [r["id"] for r in runs() if r["id"] in still and r["status"] == "running"]
                     killed_runs.extend(still)
                     left = wait_until(lambda: not [p for p in processes_of(home) if is_browser(p[1])], 15) or \
                         [p for p in processes_of(home) if is_browser(p[1])]
