@@ -46,14 +46,14 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   "$PY" -m venv .venv
 fi
-# What the install holds: the mode, pyproject.toml (dependencies, entry points) and, for a
-# regular install (a copy), every file of the package; an editable install reads the tree.
+# What the install holds: the mode, pyproject.toml (dependencies, scripts) and, for a
+# regular install (a copy), every file of the package and its command (bin/wosync); an editable install reads the tree.
 install_hash() {
   {
     printf 'mode %s\n' "$1"
     sha256sum pyproject.toml
     if [ "$1" = regular ]; then
-      find wosync -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+      find wosync bin -type f ! -path '*/__pycache__/*' ! -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
     fi
   } | sha256sum | cut -d' ' -f1
 }

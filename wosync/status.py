@@ -13,7 +13,6 @@ calls only the reads both offer.
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime, timedelta, tzinfo
 
 from wosync import progress
@@ -212,7 +211,11 @@ def _clean(value: Any) -> str:
 def _reason(run: dict[str, Any]) -> str:
     """Given a run that did not succeed, return why in a few of wosync's own words (never site text)."""
     kind = run.get("error_kind") or run["status"]
-    return REASON.get(kind) or re.sub(r"[^a-z ]+", " ", kind.lower()).strip() or run["status"]
+    if kind in REASON:
+        return REASON[kind]
+    import re  # only for a kind without words of its own: the line rarely needs it
+
+    return re.sub(r"[^a-z ]+", " ", kind.lower()).strip() or run["status"]
 
 
 def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> dict[str, Any]:
@@ -256,6 +259,8 @@ def status_line(store: "Store", now: datetime, zone: tzinfo | None = None) -> di
         percentage = int(current.get("percentage") or 0)
         phase = current.get("phase") or "initializing"
         words = PHASE_WORDS.get(phase, "syncing")
+        import re  # a live sync only: the idle line never needs it
+
         step = re.search(_STEP[phase], current.get("message") or "") if phase in _STEP else None
         if step:
             words += (" page " if phase == "scraping" else " ") + step.group(1) + (

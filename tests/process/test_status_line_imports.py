@@ -132,3 +132,18 @@ def test_status_loads_neither_the_store_nor_other_views(data_folder, ordinary):
     assert among(added, ("wosync.store", "wosync.model", "wosync.schedule_rules", "sqlite_utils", "rich")) == []
     assert sorted(m for m in added if m.startswith("wosync.render.")) == [
         "wosync.render.status", "wosync.render.style", "wosync.render.table"]
+
+
+def test_the_wosync_command_itself_loads_no_regular_expressions(data_folder, ordinary):
+    # The launcher pip installs (bin/wosync) and the line's own path import no `re` (pip's
+    # generated entry-point wrapper did: about 6 ms of CPU on every poll of a status bar).
+    # -S leaves out site, whose editable-install hook loads `re` for the floor as well.
+    from support.run import REPO
+
+    env = dict(data_folder.env, PYTHONPATH=str(REPO))
+    completed = run_python(["-S", "-X", "importtime", str(REPO / "bin" / "wosync"), "status", "--line"],
+                           env=env, timeout=60)
+    assert completed.stdout.startswith("✗ sync failed"), completed.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[1].strip() for line in completed.stderr.splitlines() if line.startswith("import time:")}
+    assert "wosync.status_read" in loaded  # the log is real
+    assert "re" not in loaded and "enum" not in loaded, completed.stderr
