@@ -484,3 +484,43 @@ def test_a_sync_that_finds_the_database_damaged_stops_the_daemon_without_another
     after = store.get_schedule(row["id"])
     assert (after["consecutive_failures"], after["next_run"]) == (row["consecutive_failures"], row["next_run"])
     assert store.get_daemon_state()["status"] != "stopped"  # not even the stopped state was written
+
+
+# --- a stop that comes after the run has failed ------------------------------------------------
+
+
+def _stopped_after_the_read(store: Store, clock: FakeClock, error: Exception) -> dict:
+    """Run a due schedule whose read fails with `error`; the stop (cancel) is asked for only
+    after the failure was recorded, as a SIGTERM arriving while the failure alert is sent.
+    Return the run as stored."""
+    add_schedule(store, clock())
+    cancel = threading.Event()
+
+    def sync(*args, **kwargs):
+        run = run_sync(*args, source=ScriptedSource(errors=[error]), **kwargs)
+        assert run["status"] == "failed"  # recorded before the stop
+        cancel.set()
+        return run
+
+    due = due_schedules(store.list_schedules(enabled_only=True), clock())
+    outcome = run_schedule(store, due[0]["id"], clock, sync=sync, random_fraction=lambda: 0.0, cancel=cancel)
+    return store.get_run(outcome.run_id)
+
+
+def test_a_site_failure_before_a_stop_stays_failed(store):
+    from wosync.workfossa.errors import SiteHttpError
+
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    run = _stopped_after_the_read(store, clock, SiteHttpError("the work list answered HTTP 500", 500))
+    assert (run["status"], run["error_kind"]) == ("failed", "http_error")
+    assert store.get_schedule(run["schedule_id"])["consecutive_failures"] == 1  # the streak keeps it
+
+
+def test_a_browser_failure_with_the_stop_is_an_interruption(store):
+    # Ctrl-C closes the browser through Playwright's driver before the scrape sees the cancel.
+    from wosync.workfossa.errors import BrowserFailed
+
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    run = _stopped_after_the_read(store, clock, BrowserFailed("the browser failed: Target closed"))
+    assert run["status"] == "interrupted"
+    assert "the sync was cancelled (" in run["error_message"]

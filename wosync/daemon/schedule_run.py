@@ -46,6 +46,11 @@ def _describe_next(moment: datetime | None, now: datetime) -> str:
     return when_text(moment, now) if moment else "none (paused)"
 
 
+# The failures a browser closed under a running scrape (by a stop) shows as: only these are
+# read as the stop's doing when a stop was asked for by the time the sync returned.
+STOP_EXPLAINS = frozenset({"browser_failed", "unexpected"})
+
+
 def run_schedule(
     store: Store,
     schedule_id: int,
@@ -112,10 +117,13 @@ def run_schedule(
         return RunOutcome(schedule_id, RunStatus.FAILED, None, changes["next_run"])
 
     now = clock()
-    if cancel is not None and cancel.is_set() and run["status"] == RunStatus.FAILED:
+    if (cancel is not None and cancel.is_set() and run["status"] == RunStatus.FAILED
+            and run.get("error_kind") in STOP_EXPLAINS):
         # Ctrl-C in a terminal reaches Playwright's driver too (it shares our process group) and
         # it closes the browser, so the scrape can fail with a browser error before it sees the
         # cancel event. We asked it to stop: that is an interruption, not a failure to retry.
+        # A failure of another kind (the site's HTTP 500, a changed page) came before the stop
+        # (say, while its alert was being sent) and stays the failure it is.
         run = store.finish_run(run["id"], now, status=RunStatus.INTERRUPTED, error_kind="interrupted",
                                error_message=f"the sync was cancelled ({run['error_message']})")
     try:
