@@ -81,15 +81,15 @@ def address_text(order: dict[str, Any]) -> str:
     return ", ".join([x for x in (clean(order.get("street")), clean(order.get("city")), region) if x])
 
 
-def description_text(order: dict[str, Any], dispensers: int | None = None) -> str:
-    """Given an order and the dispensers stored at its location (None: not read), return the
-    event's description: the visit on one line (store, city, window, dispensers, as `wosync
-    week` shows it), what and why, the due date, the visit count and contact, the items one
-    per line, the full instructions, the order's link."""
+def description_text(order: dict[str, Any], dispensers: int | None = None, customer: str | None = None) -> str:
+    """Given an order, the dispensers stored at its location (None: not read) and its
+    customer_text (None: made here), return the event's description: the visit on one line
+    (store, city, window, dispensers, as `wosync week` shows it), what and why, the due date,
+    the visit count and contact, the items one per line, the full instructions, the order's link."""
     from wosync.week import visit_summary
 
     get = order.get
-    lines = [visit_summary(order, dispensers)]
+    lines = [visit_summary(order, dispensers, customer)]
     category, reason = clean(get("category")), clean(get("reason"))
     kind = f"{category} · {reason}" if category and reason else category or reason
     if kind:
@@ -131,9 +131,12 @@ def _instructions_of(value: Any) -> str:
     return clean(value, multiline=True).strip()
 
 
-def summary_text(order: dict[str, Any]) -> str:
-    """Given an order, return "W-110229 Wawa #5154: Meter Calibration"."""
-    number, customer = clean(order.get("number")), customer_text(order)
+def summary_text(order: dict[str, Any], customer: str | None = None) -> str:
+    """Given an order and its customer_text (None: made here), return "W-110229 Wawa #5154:
+    Meter Calibration"."""
+    number = clean(order.get("number"))
+    if customer is None:
+        customer = customer_text(order)
     text = f"{number} {customer}" if number and customer else number or customer
     return f"{text}: {clean(order['category'])}" if order.get("category") else text
 
@@ -240,6 +243,12 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
     return CalendarFeed(writer.calendar(calendar, events, span), tuple(skipped))
 
 
+# The order keys the feed reads (build_feed, _event and the texts they write): the store reads
+# only these (a key left out here would read as missing; a test compares with whole records).
+FEED_KEYS = ("number", "status", "category", "reason", "customer", "store_number", "street", "intersection", "city",
+             "state", "zip", "contact", "items", "visits_done", "visits_planned", "next_visit_date", "time_window",
+             "due_date", "instructions", "url", "visit_url", "completed_at", "location_id")
+
 # The properties of a visit's VEVENT (written in the order icalendar gives them).
 EVENT_PROPERTIES = ("UID", "DTSTAMP", "SUMMARY", "DTSTART", "DTEND", "TRANSP", "LOCATION", "DESCRIPTION",
                     "URL", "CATEGORIES")
@@ -292,15 +301,16 @@ def _event(order: dict[str, Any], visit: tuple[date, bytes, bytes, str | None], 
     dispensers stored at its location and the feed's FeedWriter, return its VEVENT.
     Every text goes through wosync.text.clean: calendar apps show it too, no control characters."""
     status = clean(order.get("status"))
+    customer = customer_text(order)  # in the summary and the description's first line
     return writer.event({
         "UID": event_uid(account_of(order), order["number"]),
         "DTSTAMP": stamp,
-        "SUMMARY": summary_text(order),
+        "SUMMARY": summary_text(order, customer),
         "DTSTART": visit[1],
         "DTEND": visit[2],
         "TRANSP": visit[3],
         "LOCATION": address_text(order) or None,
-        "DESCRIPTION": description_text(order, dispensers),
+        "DESCRIPTION": description_text(order, dispensers, customer),
         "URL": clean(order.get("visit_url") or order.get("url")) or None,
         "CATEGORIES": [status] if status else None,
     })
@@ -368,7 +378,7 @@ def stored_feed(store: "Store", account: str | None, now: datetime, zone_name: s
     visits and the visits it skipped."""
     # The listing has no account column: read it per account, so each UID names its own.
     usernames = [account] if account is not None else [a.username for a in store.list_accounts()]
-    pairs = [(username, order) for username in usernames for order in store.list_orders(account=username)]
+    pairs = [(username, order) for username in usernames for order in store.list_visits(FEED_KEYS, username)]
     owner = {id(order): username for username, order in pairs}
     counts = store.dispenser_counts(account)
     return build_feed([order for _, order in pairs], lambda order: owner[id(order)],

@@ -35,6 +35,9 @@ _BOM = "\ufeff".encode()
 # non-ASCII characters across the fold, a backslash or caret where a line is cut, a leading BOM.
 _PROBES = (
     "plain",
+    # Nothing that icalendar's escaping replaces (backslash, semicolon, comma, CR, LF): written
+    # without it, so icalendar must leave every other character as it is.
+    "".join(map(chr, range(0x20, 0x7F))).translate({ord(c): None for c in "\\;,"}) + "\t é · 中 𝄞 \u2028 \x85",
     "a,b;c\\d\\ne\nf\r\ng\rh \"q\" ^x: é · 中 𝄞 " * 5,
     "x" * 73 + "\\;" + "y" * 72 + "^^" + "z" * 80,
     "é" * 37 + "\\" + "中" * 30 + "𝄞" * 20,
@@ -188,7 +191,10 @@ class FeedWriter:
             else:
                 mode = modes.get(name) or self._fast_mode(name)
                 if mode == "escape" or mode == "raw" and "\r" not in value and "\n" not in value:
-                    data = (escape(value) if mode == "escape" else value).encode()
+                    if mode == "escape" and ("\\" in value or ";" in value or "," in value or "\n" in value
+                                             or "\r" in value):
+                        value = escape(value)  # else there is nothing to escape (a probe checks)
+                    data = value.encode()
                     if data.startswith(_BOM):  # icalendar reads the value back as UTF-8 "with signature"
                         data = data[len(_BOM):]
                     data = prefix + data

@@ -132,9 +132,10 @@ def plan(orders: Iterable[Mapping[str, Any]], dispensers_of: Callable[[Mapping[s
     }
 
 
-def visit_summary(order: Mapping[str, Any], dispensers: int | None) -> str:
-    """Given an order and the dispensers stored at its location (None: not read), return its
-    visit on one line: "Wawa #5154 · Tampa · 8:00am - 12:00pm · 4 dispensers, 4 to calibrate"."""
+def visit_summary(order: Mapping[str, Any], dispensers: int | None, customer: str | None = None) -> str:
+    """Given an order, the dispensers stored at its location (None: not read) and its
+    customer_text (None: made here), return its visit on one line: "Wawa #5154 · Tampa ·
+    8:00am - 12:00pm · 4 dispensers, 4 to calibrate"."""
     if dispensers is None:
         counted = "dispensers not read yet"
     else:
@@ -142,7 +143,7 @@ def visit_summary(order: Mapping[str, Any], dispensers: int | None) -> str:
     calibrate = to_calibrate(order.get("items") or [], dispensers)
     if calibrate:
         counted += f", {calibrate} to calibrate"
-    parts = (customer_text(order), clean(order.get("city")), clean(order.get("time_window")), counted)
+    parts = (customer_text(order) if customer is None else customer, clean(order.get("city")), clean(order.get("time_window")), counted)
     return " · ".join(p for p in parts if p)
 
 

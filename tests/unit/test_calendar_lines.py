@@ -16,7 +16,8 @@ from icalendar.parser import _foldline
 from wosync import calendar as feeds
 from wosync import calendar_lines
 from wosync.calendar_lines import FeedWriter, fold
-from support.stored_orders import make_order
+from support.stored_orders import ACCOUNT, make_order, store_sync
+from wosync.store import Store
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=timezone.utc)
 ZONES = ["America/Chicago", "UTC", "Australia/Lord_Howe", "Asia/Kolkata", "Etc/GMT+5", "Europe/London"]
@@ -148,3 +149,41 @@ def test_a_kind_whose_line_ends_otherwise_is_rendered_each_time():
     assert writer.typed_line("DTSTAMP", summer) == b"DTSTAMP:20260705T070000Z"
     assert writer.typed_line("DTSTART", summer) == b"DTSTART;TZID=Europe/London:20260705T080000"
     assert writer.typed_line("DTSTART", date(2026, 7, 5)) == b"DTSTART;VALUE=DATE:20260705"
+
+
+def test_text_icalendar_would_escape_more_goes_through_icalendar(monkeypatch):
+    # A text with none of the characters icalendar's escaping replaces is written unescaped; an
+    # icalendar that escaped one more character (here "@") is seen by the probes, and every text
+    # is written by icalendar.
+    import icalendar.prop.text
+
+    escape = icalendar.prop.text._escape_char
+    monkeypatch.setattr(icalendar.prop.text, "_escape_char", lambda text: escape(text).replace("@", "\\@"))
+    writer = FeedWriter(feeds.EVENT_PROPERTIES)
+    assert writer.event({"SUMMARY": "tech@example.com"}) == icalendar.Event().to_ical().replace(
+        b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\nSUMMARY:tech\\@example.com\r\n")
+    assert writer._text_mode["SUMMARY"] == "icalendar"
+    orders = random_orders(random.Random(3), 20)
+    arguments = (orders, lambda order: "tech@example.com", "America/Chicago", NOW)
+    assert feeds.build_feed(*arguments).data == reference_feed(*arguments)
+
+
+def test_the_stored_feed_reads_only_what_the_feed_shows(tmp_path):
+    # stored_feed reads FEED_KEYS of the active orders with a next visit date: the same feed as
+    # whole records of every active order give.
+    orders = random_orders(random.Random(4), 40) + [make_order(n, next_visit_date=day)
+                                                    for n, day in ((40, None), (41, ""), (42, "2026-12-02"))]
+    with Store(tmp_path / "wosync.db") as store:
+        store_sync(store, orders, NOW)
+        store_sync(store, orders[1:], NOW + timedelta(hours=1), to_complete=(orders[0]["number"],))
+        store_sync(store, orders[:30], NOW, account="other@example.com")
+        counts = store.dispenser_counts(None)
+        for account in (None, ACCOUNT):
+            usernames = [account] if account else [a.username for a in store.list_accounts()]
+            assert len(usernames) == (1 if account else 2)
+            whole = [(username, order) for username in usernames for order in store.list_orders(account=username)]
+            owner = {id(order): username for username, order in whole}
+            expected = feeds.build_feed([order for _, order in whole], lambda order: owner[id(order)],
+                                        "America/Chicago", NOW, False,
+                                        lambda order: counts.get((owner[id(order)], order.get("location_id"))))
+            assert feeds.stored_feed(store, account, NOW, "America/Chicago") == expected

@@ -140,6 +140,17 @@ class OrderTables(RunTables, ScheduleTables):
         where, params = _order_filter(include_completed, account)
         return _decode_orders(self.conn.execute(f"SELECT {_ORDER_COLUMNS} FROM work_orders{where} {_LISTING_ORDER}", params))
 
+    def list_visits(self, columns: Iterable[str], account: str | None = None) -> list[dict[str, Any]]:
+        """Given contract keys (items among them) and an account (None: every account), return
+        the active orders that have a next visit date, in list_orders' order, as records of
+        those keys only: what a calendar feed reads, without the rows and columns it never shows."""
+        columns = list(columns)
+        if not set(columns) <= set(ORDER_JSON_KEYS) or "items" not in columns:
+            raise ValueError(f"not a list of order keys with items: {columns}")
+        where, params = _order_filter(False, account)
+        sql = f"SELECT {', '.join(columns)} FROM work_orders{where} AND next_visit_date IS NOT NULL {_LISTING_ORDER}"
+        return _decode_orders(self.conn.execute(sql, params))
+
     def write_orders_json(self, out: BinaryIO, include_completed: bool = False, account: str | None = None) -> int:
         """Write the `orders --json` list (in list_orders' order) to a binary stream; return its length.
 
