@@ -135,3 +135,24 @@ def test_a_database_held_by_another_process_keeps_the_follower_alive(data_folder
         assert running.quiet_for(5)  # still held: the same line, not printed again
     assert running.next_line() == "✓ 5 orders · no schedule\n"  # freed: the real line, same process
     assert running.process.poll() is None
+
+
+def test_a_daemon_that_dies_is_shown_at_the_next_poll(data_folder, follower):
+    # Idle, the follower reads the store only when its files change; a daemon killed with -9
+    # writes nothing, and must still show at the next poll (its process is looked at each time).
+    now = datetime.now(UTC)
+    daemon = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        with Store(data_folder.home / "wosync.db") as store:
+            store_sync(store, [make_order(n) for n in range(5)], now - timedelta(minutes=10))
+            store.create_schedule(ACCOUNT, 1.0, None, None, "UTC", True, now + timedelta(hours=1), now)
+            store.set_daemon_state(daemon.pid, "waiting", now, started_at=now)
+        running = follower()
+        assert running.next_line().startswith("✓ 5 orders · next ")
+        assert running.quiet_for(5)  # idle polls: nothing changed, nothing printed
+        daemon.kill()
+        daemon.wait()
+        assert running.next_line(timeout=10) == "■ daemon not running: wosync install-service or wosync daemon\n"
+    finally:
+        daemon.kill()
+        daemon.wait()

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 # How often `status --line --follow` reads the store: a status bar shows a change within 2 s,
 # and a poll (a few small queries) costs about a millisecond of CPU.
 FOLLOW_SECONDS = 2.0
+# A poll reads the store only when the database files changed or the daemon died, and at least
+# this often (times in the line: a next run that passed, a heartbeat that went stale). Idle,
+# that keeps a status bar's follower near a process that only sleeps (tests/benchmarks/bench_follow_idle.py).
+FOLLOW_REREAD_SECONDS = 30.0
 
 
 def report(now: datetime) -> dict[str, Any]:
@@ -123,9 +127,11 @@ def _read(now: datetime, read: Callable[[Any, datetime], dict[str, Any]], line: 
             return None  # anything else: the store meets it again and reports it as it always has
 
 
-def _database_identity() -> tuple[int, int] | None:
-    """Return (device, inode) of the database file, or None while there is none: a restore or
-    a first sync replaces or creates it, and a follower then opens the new file."""
+def _database_files() -> tuple[int, ...] | None:
+    """Return what changes when anything writes the database: its device and inode (a restore
+    or a first sync replaces or creates it, and a follower then opens the new file), size and
+    modification time and those of its -wal file (a write in WAL mode goes there first), or
+    None while there is no database. Two stat calls: a few microseconds."""
     from wosync import config
 
     path = config.existing_db_path()
@@ -135,7 +141,12 @@ def _database_identity() -> tuple[int, int] | None:
         info = os.stat(path)
     except OSError:
         return None
-    return info.st_dev, info.st_ino
+    try:
+        wal = os.stat(f"{path}-wal")
+        wal_state = (wal.st_ino, wal.st_size, wal.st_mtime_ns)
+    except OSError:
+        wal_state = (0, -1, 0)
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, *wal_state)
 
 
 def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable[[float], None] = time.sleep,
@@ -149,14 +160,27 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
     """
     from wosync import busy, config
     from wosync.actions import stale_runs
+    from wosync.pids import pid_alive
     from wosync.status import check_line_format, format_line, status_line
 
     fmt = check_line_format(fmt)
     store, identity, previous, count = None, None, None, 0
+    # What the last reading saw: the database files, whether the daemon lived, and when.
+    seen, read_at, daemon_pid = None, None, None
     try:
         while polls is None or count < polls:
             now = clock()
-            current = _database_identity()
+            files = _database_files()
+            current = files[:2] if files is not None else None
+            looked = (files, pid_alive(daemon_pid) if daemon_pid else None)
+            if (store is not None and current == identity and looked == seen and read_at is not None
+                    and abs((now - read_at).total_seconds()) < FOLLOW_REREAD_SECONDS):
+                # Nothing wrote the database and the daemon lives as it did: the line is the same
+                # (its times are re-read every FOLLOW_REREAD_SECONDS). Idle, a poll is two stat calls.
+                count += 1
+                if polls is None or count < polls:
+                    sleep(interval)
+                continue
             try:
                 if store is None or current != identity:
                     if store is not None:
@@ -168,7 +192,10 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
                     identity = current
                 elif current is not None:
                     stale_runs.recover(store, now)  # a sync killed meanwhile is no longer shown as running
-                text = format_line(status_line(store, now), fmt)
+                record = status_line(store, now)
+                text = format_line(record, fmt)
+                daemon_pid = (record.get("daemon") or {}).get("pid")
+                seen, read_at = (files, pid_alive(daemon_pid) if daemon_pid else None), now
             except Exception as exc:
                 if not busy.is_busy(exc):
                     raise
