@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from wosync.errors import UsageError
 from wosync.text import clean, customer_text, item_text
+from wosync.week import visit_summary
 
 if TYPE_CHECKING:
     import logging
@@ -81,18 +82,13 @@ def address_text(order: dict[str, Any]) -> str:
     return ", ".join([x for x in (clean(order.get("street")), clean(order.get("city")), region) if x])
 
 
-def description_text(order: dict[str, Any], dispensers: int | None = None, customer: str | None = None,
-                     items: tuple[list[str], int] | None = None) -> str:
-    """Given an order, the dispensers stored at its location (None: not read), its
-    customer_text and its items' lines and dispensers to calibrate (see _ItemTexts; None: made
-    here), return the event's description: the visit on one line (store, city, window,
-    dispensers, as `wosync week` shows it), what and why, the due date, the visit count and
-    contact, the items one per line, the full instructions, the order's link."""
-    from wosync.week import visit_summary
-
+def description_text(order: dict[str, Any], dispensers: int | None = None, customer: str | None = None) -> str:
+    """Given an order, the dispensers stored at its location (None: not read) and its
+    customer_text (None: made here), return the event's description: the visit on one line
+    (store, city, window, dispensers, as `wosync week` shows it), what and why, the due date,
+    the visit count and contact, the items one per line, the full instructions, the order's link."""
     get = order.get
-    item_lines, calibrate = _ItemTexts()(get("items"), dispensers) if items is None else items
-    lines = [visit_summary(order, dispensers, customer, calibrate)]
+    lines = [visit_summary(order, dispensers, customer)]
     category, reason = clean(get("category")), clean(get("reason"))
     kind = f"{category} · {reason}" if category and reason else category or reason
     if kind:
@@ -106,8 +102,9 @@ def description_text(order: dict[str, Any], dispensers: int | None = None, custo
         value = clean(get(key))
         if value:  # a value that was nothing but escape codes is left out
             lines.append(f"{label}: {value}")
-    if item_lines:
-        lines += ["", "Items:", *item_lines]
+    items = get("items")
+    if items:
+        lines += ["", "Items:", *map(item_text, items)]
     instructions = _instructions_text(get("instructions"))
     if instructions:
         lines += ["", "Instructions:", instructions]
@@ -115,35 +112,6 @@ def description_text(order: dict[str, Any], dispensers: int | None = None, custo
     if url:
         lines += ["", f"Work order: {url}"]
     return "\n".join(lines)
-
-
-class _ItemTexts:
-    """A feed's items: for an order's stored items and the dispensers at its location, the
-    description's item lines and how many dispensers the visit calibrates; each distinct item's
-    line is made once (thousands of orders share a hundred or so items, rarely all of them)."""
-
-    def __init__(self) -> None:
-        """Start with no item known."""
-        from wosync.week import to_calibrate
-
-        self._to_calibrate = to_calibrate
-        self._lines: dict[str, str] = {}
-
-    def __call__(self, items: Any, dispensers: int | None) -> tuple[list[str], int]:
-        """Given an order's items and the dispensers stored at its location (None: not read),
-        return (one item_text line per item, wosync.week.to_calibrate of them)."""
-        lines = []
-        if items:
-            known = self._lines
-            for item in items:
-                # Items are stored as JSON: an item's repr tells apart what its text does (1, 1.0
-                # and True; -0.0 and 0.0), which equal values in a tuple key would not.
-                key = repr(item)
-                line = known.get(key)
-                if line is None:
-                    line = known[key] = item_text(item)
-                lines.append(line)
-        return lines, self._to_calibrate(items or [], dispensers)
 
 
 # The same few instructions recur over thousands of orders: each text is cleaned once.
@@ -251,7 +219,6 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
     calendar.add("x-wr-timezone", zone_name)
     writer = FeedWriter(EVENT_PROPERTIES)
     times = _VisitTimes(writer, ZoneInfo(zone_name), all_day)
-    items_of = _ItemTexts()
     stamp = writer.typed_line("DTSTAMP", now)  # the same in every event
     days = []
     events: list[bytes] = []
@@ -262,7 +229,7 @@ def build_feed(orders: Iterable[dict[str, Any]], account_of, zone_name: str, now
         try:
             dispensers = dispensers_of(order) if dispensers_of is not None else None
             visit = times(order["next_visit_date"], order.get("time_window"))
-            event = None if visit is None else _event(order, visit, account_of, stamp, dispensers, writer, items_of)
+            event = None if visit is None else _event(order, visit, account_of, stamp, dispensers, writer)
         except (ValueError, OverflowError):  # a value no event can hold: skip it, keep the feed
             event = None
         if event is None:
@@ -328,7 +295,7 @@ class _VisitTimes:
 
 
 def _event(order: dict[str, Any], visit: tuple[date, bytes, bytes, str | None], account_of, stamp: bytes,
-           dispensers: int | None, writer, items_of: _ItemTexts) -> bytes:
+           dispensers: int | None, writer) -> bytes:
     """Given an order, its visit (see _VisitTimes), the account function, the DTSTAMP line, the
     dispensers stored at its location and the feed's FeedWriter, return its VEVENT.
     Every text goes through wosync.text.clean: calendar apps show it too, no control characters."""
@@ -342,7 +309,7 @@ def _event(order: dict[str, Any], visit: tuple[date, bytes, bytes, str | None], 
         "DTEND": visit[2],
         "TRANSP": visit[3],
         "LOCATION": address_text(order) or None,
-        "DESCRIPTION": description_text(order, dispensers, customer, items_of(order.get("items"), dispensers)),
+        "DESCRIPTION": description_text(order, dispensers, customer),
         "URL": clean(order.get("visit_url") or order.get("url")) or None,
         "CATEGORIES": [status] if status else None,
     })

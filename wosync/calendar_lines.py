@@ -191,7 +191,7 @@ class FeedWriter:
             else:
                 mode = modes.get(name) or self._fast_mode(name)
                 if mode == "escape" or mode == "raw" and "\r" not in value and "\n" not in value:
-                    if mode == "escape" and ("\\" in value or ";" in value or "," in value or "\n" in value
+                    if mode == "escape" and ("," in value or "\n" in value or ";" in value or "\\" in value
                                              or "\r" in value):
                         value = escape(value)  # else there is nothing to escape (a probe checks)
                     data = value.encode()

@@ -105,7 +105,8 @@ def fit(text: str, width: int) -> str:
 
 def customer_text(order: dict[str, Any]) -> str:
     """Given an order, return "Wawa #5154" (customer and store number, whichever exist)."""
-    return " ".join(x for x in (clean(order.get("customer")), clean(order.get("store_number"))) if x)
+    customer, number = clean(order.get("customer")), clean(order.get("store_number"))
+    return f"{customer} {number}" if customer and number else customer or number  # no generator: hot in listings
 
 
 def item_text(item: dict[str, Any]) -> str:

@@ -132,21 +132,19 @@ def plan(orders: Iterable[Mapping[str, Any]], dispensers_of: Callable[[Mapping[s
     }
 
 
-def visit_summary(order: Mapping[str, Any], dispensers: int | None, customer: str | None = None,
-                  calibrate: int | None = None) -> str:
-    """Given an order, the dispensers stored at its location (None: not read), its
-    customer_text and to_calibrate of its items (None: made here), return its visit on one
-    line: "Wawa #5154 · Tampa · 8:00am - 12:00pm · 4 dispensers, 4 to calibrate"."""
+def visit_summary(order: Mapping[str, Any], dispensers: int | None, customer: str | None = None) -> str:
+    """Given an order, the dispensers stored at its location (None: not read) and its
+    customer_text (None: made here), return its visit on one line: "Wawa #5154 · Tampa ·
+    8:00am - 12:00pm · 4 dispensers, 4 to calibrate"."""
     if dispensers is None:
         counted = "dispensers not read yet"
     else:
         counted = f"{dispensers} dispenser{'s' if dispensers != 1 else ''}"
-    if calibrate is None:
-        calibrate = to_calibrate(order.get("items") or [], dispensers)
+    calibrate = to_calibrate(order.get("items") or [], dispensers)
     if calibrate:
         counted += f", {calibrate} to calibrate"
     parts = (customer_text(order) if customer is None else customer, clean(order.get("city")), clean(order.get("time_window")), counted)
-    return " · ".join(p for p in parts if p)
+    return " · ".join([p for p in parts if p])
 
 
 def items_line(items: Iterable[Mapping[str, Any]]) -> str:
