@@ -147,9 +147,12 @@ class OrderTables(RunTables, ScheduleTables):
         columns = list(columns)
         if not set(columns) <= set(ORDER_JSON_KEYS) or "items" not in columns:
             raise ValueError(f"not a list of order keys with items: {columns}")
-        where, params = _order_filter(False, account)
-        sql = f"SELECT {', '.join(columns)} FROM work_orders{where} AND next_visit_date IS NOT NULL {_LISTING_ORDER}"
-        return _decode_orders(self.conn.execute(sql, params))
+        # "+account" keeps the account index out: SQLite reads the rows in the listing index's
+        # order instead of picking them by account and sorting them (the bench store's feed:
+        # about 40 M of 2.3 G instructions less for the command, callgrind).
+        sql = (f"SELECT {', '.join(columns)} FROM work_orders WHERE completed_at IS NULL AND next_visit_date IS NOT NULL"
+               f"{'' if account is None else ' AND +account = ?'} {_LISTING_ORDER}")
+        return _decode_orders(self.conn.execute(sql, () if account is None else (account,)))
 
     def write_orders_json(self, out: BinaryIO, include_completed: bool = False, account: str | None = None) -> int:
         """Write the `orders --json` list (in list_orders' order) to a binary stream; return its length.
