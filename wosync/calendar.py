@@ -377,12 +377,17 @@ def stored_feed(store: "Store", account: str | None, now: datetime, zone_name: s
     visits and the visits it skipped."""
     # The listing has no account column: read it per account, so each UID names its own.
     usernames = [account] if account is not None else [a.username for a in store.list_accounts()]
-    pairs = [(username, order) for username in usernames for order in store.list_visits(FEED_KEYS, username)]
-    owner = {id(order): username for username, order in pairs}
+    reads = [(username, store.list_visits(FEED_KEYS, username)) for username in usernames]
+    if len(reads) == 1:  # one account, the usual store: no lookup for each order
+        only = reads[0][0]
+        account_of = lambda order: only  # noqa: E731
+    else:
+        owner = {id(order): username for username, visits in reads for order in visits}
+        account_of = lambda order: owner[id(order)]  # noqa: E731
     counts = store.dispenser_counts(account)
-    return build_feed([order for _, order in pairs], lambda order: owner[id(order)],
+    return build_feed([order for _, visits in reads for order in visits], account_of,
                       zone_name or zone_for(store, account), now, all_day,
-                      lambda order: counts.get((owner[id(order)], order.get("location_id"))))
+                      lambda order: counts.get((account_of(order), order.get("location_id"))))
 
 
 def rewrite_for_schedule(store: "Store", schedule: dict[str, Any], account: str, now: datetime,
