@@ -32,7 +32,7 @@ PURE_HELPERS = {
     "wosync", "wosync.clock", "wosync.config", "wosync.errors", "wosync.fields", "wosync.secret",
     "wosync.text", "wosync.diff", "wosync.schedules", "wosync.schedule_rules", "wosync.model",
     "wosync.progress", "wosync.locks", "wosync.logs", "wosync.sdnotify", "wosync.busy", "wosync.error_text",
-    "wosync.fallbacks", "wosync.instants", "wosync.pids", "wosync.status_read",
+    "wosync.fallbacks", "wosync.instants", "wosync.pids", "wosync.status_read", "wosync.file_watch",
 }
 LAYERS = ["pure helpers", "store/site", "core", "actions", "render", "cli"]
 SUBPACKAGE_LAYERS = {

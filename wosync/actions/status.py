@@ -150,10 +150,13 @@ def _database_files() -> tuple[int, ...] | None:
 
 
 def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable[[float], None] = time.sleep,
-           interval: float = FOLLOW_SECONDS, polls: int | None = None) -> None:
+           interval: float = FOLLOW_SECONDS, polls: int | None = None, watch: bool = False) -> None:
     """Given the clock, a line format, where to write and how to wait, write the status-bar line
     now and again each time it changes, polling every `interval` seconds until stopped (or
-    after `polls` polls: tests); UsageError for a bad format, before anything is read.
+    after `polls` polls: tests); UsageError for a bad format, before anything is read. With
+    `watch` (the command's way), between polls it sleeps until the database is written or the
+    daemon's process ends (wosync.file_watch; at most FOLLOW_REREAD_SECONDS), and at least
+    `interval` after a read, so a burst of writes is one read.
 
     One store stays open for the whole session (waybar, i3blocks and polybar keep the process);
     it is opened again when the database file appears or is replaced.
@@ -164,6 +167,22 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
     from wosync.status import check_line_format, format_line, status_line
 
     fmt = check_line_format(fmt)
+    waiter = None
+    if watch:
+        from wosync.file_watch import ChangeWaiter
+
+        waiter = ChangeWaiter(str(config.data_home()), (config.DB_FILE_NAME, config.DB_FILE_NAME + "-wal"), interval)
+
+    def pause(read: bool) -> None:
+        """Wait before the next poll: `interval`, or with the waiter until something changes."""
+        if waiter is None:
+            sleep(interval)
+            return
+        if read:
+            sleep(interval)  # writes come in bursts (a sync's progress): one read for each burst
+        since = abs((clock() - read_at).total_seconds()) if read_at is not None else 0.0
+        waiter.wait(max(FOLLOW_REREAD_SECONDS - since, interval), daemon_pid)
+
     store, identity, previous, count = None, None, None, 0
     # What the last reading saw: the database files, whether the daemon lived, and when.
     seen, read_at, daemon_pid = None, None, None
@@ -179,7 +198,7 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
                 # (its times are re-read every FOLLOW_REREAD_SECONDS). Idle, a poll is two stat calls.
                 count += 1
                 if polls is None or count < polls:
-                    sleep(interval)
+                    pause(False)
                 continue
             try:
                 if store is None or current != identity:
@@ -207,7 +226,9 @@ def follow(clock: Clock, fmt: str, write: Callable[[str], None], sleep: Callable
                 previous = text
             count += 1
             if polls is None or count < polls:
-                sleep(interval)
+                pause(True)
     finally:
         if store is not None:
             store.close()
+        if waiter is not None:
+            waiter.close()

@@ -97,7 +97,7 @@ def print_status_line(fmt: str, clock=None, follow: bool = False) -> None:
         write(status.line((clock or system_clock)(), fmt))
         return
     try:
-        status.follow(lambda: (clock or system_clock)(), fmt, write)
+        status.follow(lambda: (clock or system_clock)(), fmt, write, watch=True)
     except KeyboardInterrupt:  # how a follower is meant to end
         pass
 
