@@ -46,13 +46,37 @@ class OrderColumn:
 
     `required` columns are always shown; the others are added in list order while they fit.
     `flex` columns take what width is left, up to their natural width.
+
+    `fields`, when given, are the only keys of the order its text reads: a listing then makes
+    the text once per distinct value (a few hundred statuses, cities or visits in thousands
+    of orders) rather than once per order.
     """
 
     def __init__(self, key: str, header: str, text, min_width: int, max_width: int,
-                 required: bool = False, flex: bool = False, justify: str = "left", completed_only: bool = False):
-        self.key, self.header, self.text = key, header, text
+                 required: bool = False, flex: bool = False, justify: str = "left", completed_only: bool = False,
+                 fields: tuple[str, ...] = ()):
+        self.key, self.header, self.text, self.fields = key, header, text, fields
         self.min_width, self.max_width = min_width, max_width
         self.required, self.flex, self.justify, self.completed_only = required, flex, justify, completed_only
+
+    def texts(self, orders: list[dict[str, Any]]) -> list[str]:
+        """Given orders, return this column's text for each, in order."""
+        if not self.fields:
+            return [self.text(o) for o in orders]
+        if len(self.fields) == 1:
+            field = self.fields[0]
+            values = [o.get(field) for o in orders]
+        else:
+            values = list(zip(*([o.get(field) for o in orders] for field in self.fields)))
+        try:
+            distinct = set(values)
+        except TypeError:  # a list or dict where text was expected: no sharing, same texts
+            return [self.text(o) for o in orders]
+        if len(self.fields) == 1:
+            made = {value: self.text({field: value}) for value in distinct}
+        else:
+            made = {value: self.text(dict(zip(self.fields, value))) for value in distinct}
+        return list(map(made.__getitem__, values))
 
 
 def _city_text(order: dict[str, Any]) -> str:
@@ -62,22 +86,26 @@ def _city_text(order: dict[str, Any]) -> str:
 # In the order a narrowing terminal gives them up (from the end). A new column (the dispensers
 # count, say) is one more entry: OrderColumn("dispensers", "Disp.", lambda o: ..., 5, 5).
 ORDER_COLUMNS: list[OrderColumn] = [
-    OrderColumn("number", "Number", lambda o: clean(o.get("number")), 8, 12, required=True),
-    OrderColumn("next_visit", "Next visit", visit_text, 14, 28, required=True),
-    OrderColumn("customer", "Customer", customer_text, 10, 40, required=True, flex=True),
-    OrderColumn("status", "Status", lambda o: clean(o.get("status")), 8, 20),
-    OrderColumn("due", "Due", lambda o: clean(o.get("due_date")), 10, 10),
-    OrderColumn("city", "City", _city_text, 8, 24, flex=True),
-    OrderColumn("category", "Work", lambda o: clean(o.get("category")), 8, 24, flex=True),
-    OrderColumn("visits", "Visits", lambda o: _visits(o), 6, 7, justify="right"),
+    OrderColumn("number", "Number", lambda o: clean(o.get("number")), 8, 12, required=True, fields=("number",)),
+    OrderColumn("next_visit", "Next visit", visit_text, 14, 28, required=True,
+                fields=("next_visit_date", "time_window")),
+    OrderColumn("customer", "Customer", customer_text, 10, 40, required=True, flex=True,
+                fields=("customer", "store_number")),
+    OrderColumn("status", "Status", lambda o: clean(o.get("status")), 8, 20, fields=("status",)),
+    OrderColumn("due", "Due", lambda o: clean(o.get("due_date")), 10, 10, fields=("due_date",)),
+    OrderColumn("city", "City", _city_text, 8, 24, flex=True, fields=("city", "state")),
+    OrderColumn("category", "Work", lambda o: clean(o.get("category")), 8, 24, flex=True, fields=("category",)),
+    OrderColumn("visits", "Visits", lambda o: _visits(o), 6, 7, justify="right",
+                fields=("visits_done", "visits_planned")),
     OrderColumn("completed", "Completed", lambda o: local_text(o["completed_at"]) if o.get("completed_at") else "",
-                16, 16, completed_only=True),
+                16, 16, completed_only=True, fields=("completed_at",)),
     # Why an archived order left the active list: completed on the site, or removed
     # (reassigned, cancelled): wosync.vanished.
-    OrderColumn("archived", "Archived as", lambda o: clean(o.get("archived_as")), 9, 11, completed_only=True),
+    OrderColumn("archived", "Archived as", lambda o: clean(o.get("archived_as")), 9, 11, completed_only=True,
+                fields=("archived_as",)),
     # The location's dispensers (cli/orders.py adds the count; blank: its equipment not read yet).
     OrderColumn("dispensers", "Dispensers", lambda o: "" if o.get("dispensers") is None else str(o["dispensers"]),
-                10, 10, justify="right"),
+                10, 10, justify="right", fields=("dispensers",)),
 ]
 COLUMN_GAP = 2  # spaces between two columns
 
@@ -134,7 +162,7 @@ def orders_table(orders: list[dict[str, Any]], title: str, width: int = 80, colu
 
     with_completed = any(o.get("completed_at") for o in orders)
     candidates = [c for c in (columns or ORDER_COLUMNS) if with_completed or not c.completed_only]
-    cells = {c.key: [c.text(o) for o in orders] for c in candidates}
+    cells = {c.key: c.texts(orders) for c in candidates}
     widths = choose_order_columns(cells, max(width, 20), candidates)
     shown = [c for c in candidates if c.key in widths]
     # Between two columns: the box's (blank) divider and one space of left padding = COLUMN_GAP.
@@ -175,7 +203,8 @@ class OrderLines:
         fitted = [(width, justify, bool(index)) for index, (width, justify) in enumerate(zip(self.widths, self.justify))]
         gap = " " * COLUMN_GAP
         for row, style in zip(self.rows, self.styles):
-            if not style and all(cell.isascii() and cell.isprintable() for cell in row):
+            joined = "".join(row)  # every cell printable ASCII when their joined text is
+            if not style and joined.isascii() and joined.isprintable():
                 # Unstyled and plain: the line's text in as few segments as give the same text.
                 # Rich measures a segment with "…" in it a character at a time (ASCII alone at
                 # once), so each "…" is a segment of its own.
