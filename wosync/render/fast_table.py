@@ -213,8 +213,12 @@ class FastTable:
         chosen: set[int] = set()
         for column in range(len(self.table.columns)):
             widest = longest = (-1, -1)
+            seen: set[str] = set()  # a text met again measures the same at a later index: never chosen
             for index, row in enumerate(self.rows):
                 text = row[column][0]
+                if text in seen:
+                    continue
+                seen.add(text)
                 measure = len if _plain(text) else cell_len  # as Text.__rich_measure__ measures
                 lines = text.splitlines()
                 most = max(map(measure, lines)) if lines else 0
@@ -246,7 +250,7 @@ class FastTable:
             return None
         widths = []
         for index, ((pad_left, pad_right), column) in enumerate(zip(self._cell_pads(), table.columns)):
-            texts = [row[index][0] for row in self.rows]
+            texts = list(dict.fromkeys(row[index][0] for row in self.rows))  # each distinct text measured once
             if table.show_header:
                 if not isinstance(column.header, str) or "[" in column.header or ":" in column.header:
                     return None
