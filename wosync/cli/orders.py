@@ -56,7 +56,9 @@ def orders(
             return
         title = f"{len(rows)} work orders" + (" (with completed)" if all_ else "")
         console = common.stdout_console()
-        console.print(render.orders_table(rows, title, width=console.width), crop=True)
+        table = render.orders_table(rows, title, width=console.width)
+        # Lines that fit need no cropping: Rich would measure each of thousands of segments for nothing.
+        console.print(table, crop=not table.fits(console.width))
 
 
 @orders_app.command("show")

@@ -189,11 +189,16 @@ class OrderLines:
     def __init__(self, table, rows: list[list[str]], styles: list[str], widths: list[int], justify: list[str]):
         self.table, self.rows, self.styles, self.widths, self.justify = table, rows, styles, widths, justify
 
+    def fits(self, width: int) -> bool:
+        """Given a console's width, return whether every line is drawn here and fits it (then
+        printing needs no cropping, and Rich's measuring of every segment to crop can be skipped)."""
+        return sum(self.widths) + COLUMN_GAP * (len(self.widths) - 1) <= width
+
     def __rich_console__(self, console, options):
         from rich.segment import Segment
         from rich.text import Text
 
-        if sum(self.widths) + COLUMN_GAP * (len(self.widths) - 1) > options.max_width:
+        if not self.fits(options.max_width):
             for row, style in zip(self.rows, self.styles):
                 self.table.add_row(*(Text(cell, style=style, no_wrap=True, overflow="ellipsis") for cell in row))
             yield self.table
