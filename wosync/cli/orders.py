@@ -116,7 +116,11 @@ def changes(
         return
     console = common.stdout_console()
     console.print(render.schedule_sections(kinds, records))  # what it means for the schedule first
-    console.print(render.changes_table(records, records[0]["run_id"]))
+    table = render.changes_table(records, records[0]["run_id"])
+    from wosync.render.changes import fits
+
+    # Lines that fit need no cropping: Rich would measure each of thousands of segments for nothing.
+    console.print(table, crop=not fits(table, console))
 
 
 def register(app: typer.Typer) -> None:

@@ -36,6 +36,17 @@ def changes_table(changes: list[dict[str, Any]], run_id: int | None):
     return FastTable(table, rows)
 
 
+def fits(table: FastTable, console) -> bool:
+    """Given a changes table and the console it is printed on, return whether FastTable draws
+    it and every line fits the console's width (then printing needs no cropping, and Rich's
+    measuring of every segment to crop can be skipped)."""
+    rich_table = table.table
+    if not table.rows or not rich_table.columns or not table._copies_rich():
+        return False
+    widths = table.column_widths(console, console.options)
+    return sum(widths) + rich_table._extra_width <= console.width
+
+
 def _short(value: Any, limit: int = 60) -> str:
     if value in (None, "", []):
         return "empty"

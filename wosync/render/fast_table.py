@@ -311,6 +311,8 @@ class FastTable:
 
         table = self.table
         max_width = options.max_width if table.width is None else table.width
+        if getattr(self, "_sized", (None,))[0] == (id(console), max_width):  # asked again by the same print
+            return list(self._sized[1])
         widths = self._natural_widths(max_width - table._extra_width)
         if widths is None:
             sizing = copy(table)
@@ -320,6 +322,7 @@ class FastTable:
             for row in self._deciding_rows():
                 sizing.add_row(*(_text(*cell) for cell in row))
             widths = sizing._calculate_column_widths(console, options.update_width(max_width - sizing._extra_width))
+        self._sized = ((id(console), max_width), list(widths))
         return widths
 
     def __rich_console__(self, console, options):
