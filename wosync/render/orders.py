@@ -203,14 +203,19 @@ class OrderLines:
                 self.table.add_row(*(Text(cell, style=style, no_wrap=True, overflow="ellipsis") for cell in row))
             yield self.table
             return
+        try:  # Rich's own test that every character takes one cell (Latin letters with accents too)
+            from rich.cells import _is_single_cell_widths as single_cells
+        except ImportError:  # another Rich: ASCII alone is surely one cell a character
+            single_cells = str.isascii
         yield self.table
         divider, ellipsis, new_line = Segment(" " * (COLUMN_GAP - 1)), Segment("…"), Segment.line()
         fitted = [(width, justify, bool(index)) for index, (width, justify) in enumerate(zip(self.widths, self.justify))]
         gap = " " * COLUMN_GAP
         for row, style in zip(self.rows, self.styles):
-            joined = "".join(row)  # every cell printable ASCII when their joined text is
-            if not style and joined.isascii() and joined.isprintable():
-                # Unstyled and plain: the line's text in as few segments as give the same text.
+            joined = "".join(row)  # every cell printable and one cell a character when their joined text is
+            if not style and joined.isprintable() and (joined.isascii() or single_cells(joined)):
+                # Unstyled and plain (a character a cell, so cut and padded by length as Rich
+                # would): the line's text in as few segments as give the same text.
                 # Rich measures a segment with "…" in it a character at a time (ASCII alone at
                 # once), so each "…" is a segment of its own.
                 first, *rest = gap.join(_fit_plain(cell, width, justify)
@@ -230,7 +235,7 @@ class OrderLines:
 
 
 def _fit_plain(text: str, width: int, justify: str) -> str:
-    """Given a cell's printable ASCII text, its column's width and justification, return it cut
+    """Given a cell's printable text of one-cell characters, its column's width and justification, return it cut
     to width - 1 characters plus "…", else padded (right-justified: without trailing spaces)."""
     if justify == "right":
         text = text.rstrip()
