@@ -218,8 +218,8 @@ class OrderLines:
                 # would): the line's text in as few segments as give the same text.
                 # Rich measures a segment with "…" in it a character at a time (ASCII alone at
                 # once), so each "…" is a segment of its own.
-                first, *rest = gap.join(_fit_plain(cell, width, justify)
-                                        for cell, (width, justify, _) in zip(row, fitted)).split("…")
+                first, *rest = gap.join([_fit_plain(cell, width, justify)
+                                         for cell, (width, justify, _) in zip(row, fitted)]).split("…")
                 yield Segment(first)
                 for part in rest:
                     yield ellipsis
