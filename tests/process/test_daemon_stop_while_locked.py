@@ -21,10 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME, SimulatedWorkFossa
 from wosync.store import Store
 from support.database_holder import hold
-from support.environment import DataFolder
 from support.run import wosync
 from support.waiting import wait_for
 
@@ -34,16 +32,8 @@ STOP_LIMIT = 10.0
 
 
 @pytest.fixture
-def sim():
-    site = SimulatedWorkFossa(count=5, seed=1).start()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def env(data_folder: DataFolder, sim: SimulatedWorkFossa) -> dict[str, str]:
-    found = dict(data_folder.env, WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=DEFAULT_USERNAME,
-                 WOSYNC_PASSWORD=DEFAULT_PASSWORD, PYTHONUNBUFFERED="1")
+def env(site_env: dict[str, str]) -> dict[str, str]:
+    found = dict(site_env)
     found.pop("WOSYNC_BUSY_TIMEOUT", None)  # the default, 60 s: longer than the lock
     return found
 

@@ -51,23 +51,6 @@ def test_notify_test_against_a_trickling_target_fails_it_within_the_deadline(dat
 # --- with the simulated site and real Chromium ---------------------------------------------
 
 
-@pytest.fixture
-def sim():
-    from wosync.sim import SimulatedWorkFossa
-
-    site = SimulatedWorkFossa(count=5, seed=1).start()
-    yield site
-    site.stop()
-
-
-@pytest.fixture
-def site_env(data_folder: DataFolder, sim) -> dict[str, str]:
-    from wosync.sim import DEFAULT_PASSWORD, DEFAULT_USERNAME
-
-    return dict(data_folder.env, WOSYNC_BASE_URL=sim.base_url, WOSYNC_USERNAME=DEFAULT_USERNAME,
-                WOSYNC_PASSWORD=DEFAULT_PASSWORD, PYTHONUNBUFFERED="1")
-
-
 @pytest.mark.browser
 def test_sync_now_returns_once_the_notification_deadline_passed(site_env, data_folder, trickle):
     add_target(site_env, trickle.apprise_url)
