@@ -68,6 +68,18 @@ def wait_until_idle(store: Store, pid: int, process: subprocess.Popen, timeout: 
     raise SystemExit(f"the daemon did not report idle within {timeout:g} s")
 
 
+def daemon_env(home: Path) -> dict[str, str]:
+    """Given a data folder, point this process at it and return the environment of a `wosync`
+    daemon there: an account on a site that does not answer (nothing is due), no systemd
+    socket, no password, no forced terminal."""
+    env = dict(os.environ, WOSYNC_HOME=str(home), WOSYNC_USERNAME="tech@example.com",
+               WOSYNC_BASE_URL="http://127.0.0.1:9")
+    for name in ("NOTIFY_SOCKET", "WOSYNC_PASSWORD", "WOSYNC_FORCE_TERMINAL"):
+        env.pop(name, None)
+    os.environ["WOSYNC_HOME"] = str(home)
+    return env
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--window", type=float, default=60.0, help="seconds to measure (default 60)")
@@ -76,11 +88,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "home"
-        env = dict(os.environ, WOSYNC_HOME=str(home), WOSYNC_USERNAME="tech@example.com",
-                   WOSYNC_BASE_URL="http://127.0.0.1:9")
-        env.pop("NOTIFY_SOCKET", None)
-        env.pop("WOSYNC_PASSWORD", None)
-        os.environ["WOSYNC_HOME"] = str(home)
+        env = daemon_env(home)
         store = Store()
         now = system_clock()
         for index in range(args.schedules):

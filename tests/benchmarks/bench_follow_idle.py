@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run from anywher
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' helpers (support/)
 
-from bench_daemon_idle import cpu_seconds, wait_until_idle  # noqa: E402
+from bench_daemon_idle import cpu_seconds, daemon_env, wait_until_idle  # noqa: E402
 from _orders import generate_orders  # noqa: E402
 from wosync.clock import system_clock  # noqa: E402
 from wosync.store import Store  # noqa: E402
@@ -51,10 +51,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "home"
-        env = dict(os.environ, WOSYNC_HOME=str(home), WOSYNC_USERNAME=ACCOUNT, WOSYNC_BASE_URL="http://127.0.0.1:9")
-        for name in ("NOTIFY_SOCKET", "WOSYNC_PASSWORD", "WOSYNC_FORCE_TERMINAL"):
-            env.pop(name, None)
-        os.environ["WOSYNC_HOME"] = str(home)
+        env = daemon_env(home)
         store = Store()
         now = system_clock()
         orders, _ = generate_orders(args.orders)

@@ -117,19 +117,28 @@ def test_an_empty_feed_is_icalendars():
         [], lambda order: "x", "America/Chicago", NOW)
 
 
+def written_by_icalendar(summary: str, line: bytes, account: str, seed: int) -> None:
+    """With icalendar's escaping patched by the caller: assert that an event's SUMMARY `summary`
+    is written as `line` (icalendar's way, the fast path refused by the probes) and that a feed
+    of random orders of `account` equals the one icalendar's Events make."""
+    import icalendar
+
+    writer = FeedWriter(feeds.EVENT_PROPERTIES)
+    assert writer.event({"SUMMARY": summary}) == icalendar.Event().to_ical().replace(
+        b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\n" + line + b"\r\n")
+    assert writer._text_mode["SUMMARY"] == "icalendar"
+    orders = random_orders(random.Random(seed), 20)
+    arguments = (orders, lambda order: account, "America/Chicago", NOW)
+    assert feeds.build_feed(*arguments).data == reference_feed(*arguments)
+
+
 def test_text_icalendar_would_write_otherwise_goes_through_icalendar(monkeypatch):
     # The fast path given an escaping that is not the one icalendar's text values use: the
     # probes see it, and every text is written by icalendar.
     import icalendar.parser
 
     monkeypatch.setattr(icalendar.parser, "_escape_char", lambda text: text.upper())
-    writer = FeedWriter(feeds.EVENT_PROPERTIES)
-    assert writer.event({"SUMMARY": "a, b"}) == icalendar.Event().to_ical().replace(
-        b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\nSUMMARY:a\\, b\r\n")
-    assert writer._text_mode["SUMMARY"] == "icalendar"
-    orders = random_orders(random.Random(1), 20)
-    arguments = (orders, lambda order: "x", "America/Chicago", NOW)
-    assert feeds.build_feed(*arguments).data == reference_feed(*arguments)
+    written_by_icalendar("a, b", b"SUMMARY:a\\, b", account="x", seed=1)
 
 
 def test_times_icalendar_would_write_otherwise_go_through_icalendar(monkeypatch):
@@ -159,13 +168,7 @@ def test_text_icalendar_would_escape_more_goes_through_icalendar(monkeypatch):
 
     escape = icalendar.prop.text._escape_char
     monkeypatch.setattr(icalendar.prop.text, "_escape_char", lambda text: escape(text).replace("@", "\\@"))
-    writer = FeedWriter(feeds.EVENT_PROPERTIES)
-    assert writer.event({"SUMMARY": "tech@example.com"}) == icalendar.Event().to_ical().replace(
-        b"BEGIN:VEVENT\r\n", b"BEGIN:VEVENT\r\nSUMMARY:tech\\@example.com\r\n")
-    assert writer._text_mode["SUMMARY"] == "icalendar"
-    orders = random_orders(random.Random(3), 20)
-    arguments = (orders, lambda order: "tech@example.com", "America/Chicago", NOW)
-    assert feeds.build_feed(*arguments).data == reference_feed(*arguments)
+    written_by_icalendar("tech@example.com", b"SUMMARY:tech\\@example.com", account="tech@example.com", seed=3)
 
 
 def test_the_stored_feed_reads_only_what_the_feed_shows(tmp_path):
