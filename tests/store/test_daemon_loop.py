@@ -423,6 +423,37 @@ def test_a_reload_request_sighup_replans_at_once_without_waiting_for_the_poll(wo
     assert not thread.is_alive()
 
 
+def test_a_pause_that_lands_as_a_sync_ends_is_logged_as_a_reload(wosync_home, store, monkeypatch, caplog):
+    # The race CI once met: `schedule pause` written after the ending run read its schedule (so
+    # its line says "next run 03:25") and before the loop's next poll; the re-plan after the run
+    # then saw the change, quietly, and nothing in the log said the schedule was paused.
+    from wosync.daemon import schedule_run
+
+    describe = schedule_run._describe_next
+
+    def pause_then_describe(moment, now):
+        with Store() as other:  # `wosync schedule pause` from another process, in effect
+            other.update_schedule(row["id"], datetime.now(UTC), enabled=0, next_run=None)
+        return describe(moment, now)
+
+    monkeypatch.setattr(schedule_run, "_describe_next", pause_then_describe)
+    caplog.set_level("INFO")
+    source = GatedSource()
+    source.gate.set()
+    daemon, thread = start_daemon(source, poll_seconds=3600)  # no polling: only the re-plan can tell
+    try:
+        row = add_schedule(store, datetime.now(UTC))
+        daemon.request_reload()
+        wait_for(lambda: (store.get_daemon_state() or {}).get("status") == "idle; no schedule enabled"
+                 and source.calls == 1, DEADLINE, "the run to end and the pause to be seen")
+    finally:
+        daemon.request_stop("test over")
+        thread.join(DEADLINE)
+    assert not thread.is_alive()
+    reloads = [r.getMessage() for r in caplog.records if r.getMessage().startswith("schedules reloaded")]
+    assert reloads[-1] == "schedules reloaded: 0 enabled; next sync none"
+
+
 # --- logging ---------------------------------------------------------------------------------
 
 

@@ -128,6 +128,7 @@ class Daemon(SideJobs, LoopGuards):
         self._rows: list[dict[str, Any]] = []
         self._fingerprint: str | None = None
         self._plan_summary: tuple = ()
+        self._plan_rules: tuple | None = None  # the enabled schedules' rules, without next runs
         self._status = "starting"
         self._clock_reading: tuple[float, float] | None = None
         self.damaged: DatabaseDamaged | None = None  # set when a sync found the file damaged
@@ -350,13 +351,18 @@ class Daemon(SideJobs, LoopGuards):
             log.info("schedule %d had no next run: planned for %s", row["id"], when_text(first, now))
         self._rows = rows
         self._fingerprint = self.store.schedules_fingerprint()
-        summary = tuple((r["id"], r["next_run"], r["interval_hours"], r["active_start_hour"],
-                         r["active_end_hour"], r["timezone"]) for r in rows)
-        if force_log or (not quiet and summary != self._plan_summary):
+        rules = tuple((r["id"], r["interval_hours"], r["active_start_hour"], r["active_end_hour"],
+                       r["timezone"]) for r in rows)
+        summary = tuple((r["id"], r["next_run"]) for r in rows) + rules
+        # Quiet re-plans follow the daemon's own next-run writes; a change of the rules themselves
+        # (a pause that landed just as a sync ended) is the user's and is logged even then.
+        rules_changed = self._plan_rules is not None and rules != self._plan_rules
+        if force_log or rules_changed or (not quiet and summary != self._plan_summary):
             earliest = schedule_rules.earliest_next_run(rows)
             log.info("schedules reloaded: %d enabled; next sync %s", len(rows),
                      when_text(earliest, now) if earliest else "none")
         self._plan_summary = summary
+        self._plan_rules = rules
         self._schedule_due_job()
         self._refresh_status()
 
