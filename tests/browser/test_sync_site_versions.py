@@ -153,6 +153,26 @@ def test_a_short_read_is_partial_and_names_its_artefacts(tmp_path, sim):
     assert all(o["completed_at"] is None for o in stored(home).values())
 
 
+@pytest.mark.parametrize("pager, markup", [("length-aware", "classic"), ("simple", "classic"),
+                                           ("length-aware", "next-release")])
+def test_rows_left_out_to_exactly_one_page_read_on_and_are_not_a_layout_error(tmp_path, pager, markup):
+    # 27 orders, 2 never shown: "Show 100" reloads onto one page of exactly the 25 rows page 1
+    # showed before. Once this failed the run as a changed layout ("did not reload the work
+    # list ... 25 rows, 25 before"); the list did reload (the pager offers no page 2 any more).
+    home = tmp_path / "home"
+    with SimulatedWorkFossa(count=27, seed=5, username=USERNAME, password=PASSWORD, pager=pager,
+                            markup=markup) as site:
+        site.faults.drop_rows = 2
+        result = run(home, site, "sync-now", "--json")
+    record = json.loads(result.stdout) if result.stdout.strip() else {}
+    assert record.get("error_kind") != "layout", result.stderr
+    assert record["items_processed"] == 25 and len(stored(home)) == 25
+    if pager == "length-aware":  # "27 matches", 25 read: short, nothing marked completed
+        assert (result.returncode, record["status"]) == (5, "partial"), result.stderr
+    else:  # the simple pager counts nothing: its last page is the end of the list
+        assert (result.returncode, record["status"]) == (0, "success"), result.stderr
+
+
 def test_an_upgraded_store_fills_in_location_id_without_reporting_changes(tmp_path, sim):
     home = tmp_path / "home"
     assert run(home, sim, "sync-now", "--quiet").returncode == 0

@@ -83,6 +83,37 @@ def test_page_size_took_when_every_counted_row_shows():
     assert paging.page_size_applied(before, length_aware(1, 25, 25, last=True))
 
 
+def hidden_pager(state: ListState) -> ListState:
+    """`state` with its pager hidden as the captured single page has it (next-page unmarked)."""
+    return ListState(**{**vars(state), "pager_visible": False, "next_disabled": False})
+
+
+@pytest.mark.parametrize("before, settled", [
+    # 27 counted, 2 never shown: Show 100 reloads onto one page of 25 (the pager hides).
+    (length_aware(1, 25, 27, last=False, label="Show 25"), hidden_pager(length_aware(1, 25, 27, last=True))),
+    # The simple pager: its next-page turns disabled, and fewer rows show than before.
+    (simple(25, first=True, last=False, label="Show 25"), simple(20, first=True, last=True)),
+], ids=["length-aware", "simple"])
+def test_a_reload_onto_one_page_with_rows_left_out_took(before, settled):
+    assert not paging.page_size_applied(before, settled)  # no more rows: not by the first rule
+    assert paging.page_size_reloaded_short(before, settled)
+
+
+def test_a_menu_that_did_nothing_is_not_taken_for_a_short_reload():
+    before = length_aware(1, 25, 27, last=False, label="Show 25")
+    # The label moved but the list did not reload: the pager still offers page 2.
+    assert not paging.page_size_reloaded_short(before, length_aware(1, 25, 27, last=False))
+    # The pager changed but the selection does not show "Show 100".
+    assert not paging.page_size_reloaded_short(before, hidden_pager(length_aware(1, 25, 27, True, "Show 25")))
+    # No rows at all (a list still loading, or emptied) is never a reload that took.
+    assert not paging.page_size_reloaded_short(before, hidden_pager(length_aware(1, 0, 27, last=True)))
+    # Not at page 1.
+    assert not paging.page_size_reloaded_short(before, hidden_pager(length_aware(2, 25, 27, last=True)))
+    # A list whose pager offered no next page before cannot show the change.
+    hidden_before = hidden_pager(length_aware(1, 25, 27, last=False, label="Show 25"))
+    assert not paging.page_size_reloaded_short(hidden_before, hidden_pager(length_aware(1, 25, 27, last=True)))
+
+
 # --- the stop rules ---------------------------------------------------------------------------
 
 def test_the_captured_page_stops_on_its_count():

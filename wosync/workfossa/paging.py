@@ -3,7 +3,8 @@
 The in-page reader `site.LIST_STATE` returns a dict; `ListState.from_reader` turns it into a
 typed value, and the functions below decide, without a browser:
 - whether to choose "Show 100" at all (`wants_page_size`),
-- whether the page size took (`page_size_applied`),
+- whether the page size took (`page_size_applied`, or `page_size_reloaded_short` once the
+  page went quiet: a reload onto one page that shows fewer rows than its count promises),
 - after each page, whether to stop and why (`stop_reason`),
 - at the end, whether the read was complete (`completeness`: "count", "pager" or None).
 They are unit-tested on states read from the saved real pages, for both pager versions
@@ -120,6 +121,23 @@ def page_size_applied(before: ListState, after: ListState) -> bool:
     if after.row_count > before.row_count:
         return True
     return after.matches is not None and after.row_count >= after.matches
+
+
+def page_size_reloaded_short(before: ListState, settled: ListState) -> bool:
+    """Given the list before choosing the page size and once the page's requests went quiet
+    without `page_size_applied`, return True when the choice still took: the selection shows
+    "Show 100" at page 1 with rows, and the pager, which offered a next page before, offers
+    none now. The list reloaded onto one page yet shows no more rows than before: the site
+    left rows out while its count still promises them (a menu that did nothing leaves the
+    pager as it was). The read goes on; `completeness` then finds it short (the run is
+    partial, nothing is marked completed) instead of the run failing as a changed layout.
+
+    Only judged after the requests went quiet: mid-reload a pager may be briefly hidden.
+    """
+    if settled.size_label != site.PAGE_SIZE_LABEL or settled.row_count == 0:
+        return False
+    at_first_page = settled.page == 1 or (settled.page is None and settled.prev_disabled is not False)
+    return at_first_page and before.next_enabled and not settled.next_enabled
 
 
 def stop_reason(state: ListState, rows_read: int, new_rows: int, page_number: int) -> str | None:
