@@ -113,10 +113,7 @@ def page_size_applied(before: ListState, after: ListState) -> bool:
     """Given the list before and after choosing the page size, return True when it took: the
     selection shows "Show 100" and the list reloaded at page 1 with more rows (or with every
     row its count promises). Never judged by li.selected-item, which stays on "Show 25"."""
-    if after.size_label != site.PAGE_SIZE_LABEL:
-        return False
-    at_first_page = after.page == 1 or (after.page is None and after.prev_disabled is not False)
-    if not at_first_page:
+    if not _at_first_page_of_show_100(after):
         return False
     if after.row_count > before.row_count:
         return True
@@ -134,10 +131,16 @@ def page_size_reloaded_short(before: ListState, settled: ListState) -> bool:
 
     Only judged after the requests went quiet: mid-reload a pager may be briefly hidden.
     """
-    if settled.size_label != site.PAGE_SIZE_LABEL or settled.row_count == 0:
+    return (_at_first_page_of_show_100(settled) and settled.row_count > 0
+            and before.next_enabled and not settled.next_enabled)
+
+
+def _at_first_page_of_show_100(state: ListState) -> bool:
+    """Given a list's state, return True when its selection shows "Show 100" and it is at page
+    1: numbered 1, or (the simple pager numbers nothing) its previous-page link not enabled."""
+    if state.size_label != site.PAGE_SIZE_LABEL:
         return False
-    at_first_page = settled.page == 1 or (settled.page is None and settled.prev_disabled is not False)
-    return at_first_page and before.next_enabled and not settled.next_enabled
+    return state.page == 1 or (state.page is None and state.prev_disabled is not False)
 
 
 def stop_reason(state: ListState, rows_read: int, new_rows: int, page_number: int) -> str | None:
